@@ -1,0 +1,33 @@
+# Two commands for a fresh Debian machine: `make demo` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
+# LibreOffice only for the tests that open our DOCX files as Word would.
+TEST_DEBS := libreoffice-writer-nogui
+
+.PHONY: demo test bench system system-test clean
+
+demo: system $(STAMP)
+	$(VENV)/bin/reportgen build . --period 2025H1
+
+test: system system-test $(STAMP)
+	$(VENV)/bin/pytest
+
+bench: system $(STAMP)
+	$(PY) bench/run.py
+
+system:
+	@scripts/ensure-debs.sh $(DEBS)
+
+system-test:
+	@scripts/ensure-debs.sh $(TEST_DEBS)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf outputs $(VENV)

@@ -1,0 +1,56 @@
+"""The catalogue of issue codes: level and Chinese message template for each.
+
+Docs, the terminal report and 校验报告.xlsx all read from here; `issue()`
+is the one way to make an `Issue`.
+"""
+
+from __future__ import annotations
+
+from .model import ERROR, WARNING, Issue
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # workspace
+    "E-WORKSPACE-MISSING": (ERROR, "找不到{what}：{path}。请确认工作目录是否正确。"),
+    "E-CONFIG-INVALID": (ERROR, "{file} 格式有误：{detail}。请按 TOML 格式填写（键 = \"值\"）。"),
+    "E-PERIOD-INVALID": (ERROR, "报告期“{value}”无法识别，应写作 年份+Q1/H1/Q3/FY，例如 2025H1。"),
+    # files
+    "E-FILE-UNREADABLE": (ERROR, "文件无法读取（{detail}）。请用 Excel 或 WPS 另存为 .xlsx 后重新报送。"),
+    "E-FILE-ENCRYPTED": (ERROR, "文件设置了打开密码，无法读取。请取消密码后重新报送。"),
+    "E-FILE-TOO-LARGE": (ERROR, "文件过大（{detail}），已拒绝读取。请只保留本单位填报内容后重新报送。"),
+    "E-SHEET-NOT-FOUND": (ERROR, "在前15行中找不到表头（应包含“{required}”等列）。请使用统一下发的填报模板。"),
+    "E-COLUMN-MISSING": (ERROR, "缺少必填列“{column}”。请在表头行补上该列。"),
+    "E-ROWS-TOO-MANY": (ERROR, "数据行超过{limit}行，超出部分未读取。请检查是否误粘贴了大量空行或无关数据。"),
+    # plan
+    "E-PLAN-ID-MISSING": (ERROR, "事项编号为空。每一行任务都要有唯一的事项编号，例如 01-02。"),
+    "E-PLAN-ID-DUPLICATE": (ERROR, "事项编号“{task_id}”在任务清单中重复（另见第{other_row}行）。请改为唯一编号。"),
+    "E-PLAN-FIELD-MISSING": (ERROR, "“{column}”为空。任务清单中该列为必填项。"),
+    "E-PLAN-CATEGORY-UNKNOWN": (WARNING, "领域“{value}”不在规定范围内，已归入“其他”。可选值：{allowed}。"),
+    "E-PLAN-PROJECT-NO": (ERROR, "工程序号“{value}”不是整数。请填写 1、2、3…"),
+    "E-PLAN-UNIT-MISSING": (ERROR, "填写了目标值却没有计量单位。请在“计量单位”列填写，例如 个、人次、万元。"),
+    # department rows
+    "E-ID-MISSING": (ERROR, "事项编号为空，该行无法对应到任务清单。请按任务清单填写事项编号。"),
+    "E-STATUS-MISSING": (ERROR, "进展状态为空。请填写：已完成 / 序时推进 / 滞后 / 未启动。"),
+    "E-STATUS-UNKNOWN": (ERROR, "进展状态“{value}”无法识别。请填写：已完成 / 序时推进 / 滞后 / 未启动。"),
+    "E-PROGRESS-MISSING": (ERROR, "进展情况为空。请填写已完成的具体工作及数字，例如“目前，已建成…个”。"),
+    "E-NUMBER-INVALID": (ERROR, "“{column}”的值“{value}”不是数字。请只填数字，例如 460 或 1.4万。"),
+    "E-PERCENT-INVALID": (ERROR, "完成率“{value}”无法识别。请填写百分数，例如 85% 或 112.8%。"),
+    "E-FORMULA-NO-VALUE": (ERROR, "该单元格是公式（{formula}）但没有计算结果。请在 Excel/WPS 中打开后保存，或直接填写数值。"),
+    "W-NUMBER-APPROX": (WARNING, "“{column}”为约数“{value}”，已按 {number} 计入。如有准确数字请填写准确数字。"),
+    "W-RATE-HIGH": (WARNING, "完成率 {value} 超过300%，请核实目标值与完成值。"),
+    "W-ROW-TOTAL": (WARNING, "合计行已忽略，不计入任务。"),
+    # cross-file
+    "E-TASK-NOT-IN-PLAN": (ERROR, "事项编号“{task_id}”不在本期任务清单中，该行未计入。请核对编号。"),
+    "E-TASK-DUPLICATE": (ERROR, "事项“{task_id}”已由{first}报送（{first_where}），本行未计入。牵头单位为{lead}。"),
+    "W-TASK-NOT-REPORTED": (WARNING, "事项“{task_id} {name}”未报送。牵头单位：{lead}。"),
+    "W-DEPT-NOT-REPORTED": (WARNING, "{department}未报送本期进展（牵头事项：{task_ids}）。"),
+    "W-NAME-MISMATCH": (WARNING, "任务名称“{value}”与任务清单中的“{expected}”不一致，已按任务清单名称使用。"),
+    "W-DONE-RATE-LOW": (WARNING, "进展状态为“已完成”，但完成率只有 {rate}。请核实状态或完成值。"),
+    "W-RATE-FULL-NOT-DONE": (WARNING, "完成率已达 {rate}，但进展状态为“{status}”。如已完成请改为“已完成”。"),
+    "W-ACHIEVED-NOT-IN-TEXT": (WARNING, "完成值 {value} 在进展情况文字中没有出现。请在文字中写明该数字，便于公开发布。"),
+    "W-TASK-WRONG-DEPT": (WARNING, "事项“{task_id}”的牵头单位为{lead}，却由{department}报送。"),
+}
+
+
+def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", department: str = "", **fields) -> Issue:
+    level, template = CATALOGUE[code]
+    return Issue(code, level, template.format(department=department, **fields), file, sheet, cell, department)

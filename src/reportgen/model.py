@@ -1,0 +1,301 @@
+"""Plain data objects passed between the stages: read → validate → merge → render.
+
+Nothing here does I/O. Problems travel as `Issue` values collected in a
+`Report`; exceptions are kept for fatal conditions (see `errors.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+# Canonical statuses, in the order reports list them.
+DONE, ON_SCHEDULE, BEHIND, NOT_STARTED = "已完成", "序时推进", "滞后", "未启动"
+NOT_REPORTED = "未报送"
+STATUSES = (DONE, ON_SCHEDULE, BEHIND, NOT_STARTED)
+
+# Fixed order of categories (领域) for grouping by theme.
+CATEGORIES = (
+    "养老", "教育", "医疗卫生", "供热", "住房", "就业", "社会救助", "文化体育",
+    "交通出行", "安全", "生态环境", "便民服务", "基层治理", "其他",
+)
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value came from: file name, sheet and 1-based Excel row."""
+
+    file: str
+    sheet: str = ""
+    row: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row:
+            parts.append(f"第{self.row}行")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the inputs, positioned so a clerk can fix it."""
+
+    code: str
+    level: str  # ERROR or WARNING
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""  # A1 style, e.g. "F12"
+    department: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+    @property
+    def where(self) -> str:
+        """`file 进展填报!F12` — how a position is shown to users."""
+        loc = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or self.cell)
+        return " ".join(p for p in (self.file, loc) if p)
+
+
+@dataclass
+class Report:
+    """The issues found by reading and validating, in the order found."""
+
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        self.issues.append(issue)
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.issues.extend(issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def flatten(self, fields: Iterable[str] = ("code", "file", "sheet", "cell")) -> list[tuple]:
+        fields = tuple(fields)
+        return [tuple(getattr(i, f) for f in fields) for i in self.issues]
+
+
+@dataclass(frozen=True)
+class Config:
+    """report.toml: who publishes what, and how outputs look."""
+
+    region: str = "示例区"
+    program: str = "民心工程"
+    publisher: str = ""
+    compiler: str = ""
+    group_by: str = "project"  # "project" | "category"
+    briefing_title: str = ""  # 简报名称; defaults to program + 工作简报
+    variants: tuple[str, ...] = ()
+    traditional: str = "s2hk"  # OpenCC config for 繁體版
+    report_to: str = ""  # 报：
+    send_to: str = ""  # 送：
+    issue_to: str = ""  # 发：
+    copies: int = 0  # 共印N份
+    headline: str = ""  # overrides the press release's default headline
+
+
+@dataclass(frozen=True)
+class Period:
+    """period.toml: the reporting period."""
+
+    code: str  # e.g. 2025H1
+    year: int
+    kind: str  # Q1 | H1 | Q3 | FY
+    as_of: date
+    label: str  # 上半年
+    issue_no: int | None = None
+    publish_date: date | None = None
+
+
+@dataclass
+class Task:
+    """One row of plan.xlsx (任务清单)."""
+
+    task_id: str
+    project_no: int
+    project: str
+    category: str
+    name: str
+    target_text: str
+    target_value: float | None = None
+    unit: str = ""
+    lead: str = ""
+    partners: str = ""
+    source: Source | None = None
+
+    @property
+    def lead_departments(self) -> list[str]:
+        return [d.strip() for d in self.lead.split("、") if d.strip()]
+
+
+@dataclass
+class Progress:
+    """One task row of a department workbook (进展情况填报表)."""
+
+    task_id: str
+    status: str  # canonical status
+    progress_text: str
+    name: str = ""
+    achieved: float | None = None
+    achieved_text: str = ""  # as typed, e.g. "2000余"
+    approximate: bool = False
+    rate: float | None = None  # percent, e.g. 85.0
+    expected: str = ""  # 预计完成时间
+    problems: str = ""  # internal
+    next_steps: str = ""  # internal
+    contact: str = ""  # internal
+    phone: str = ""  # internal
+    remarks: str = ""  # internal
+    department: str = ""
+    source: Source | None = None
+    columns: dict[str, str] = field(default_factory=dict, repr=False)  # field → column letter
+
+
+@dataclass
+class Submission:
+    """One department workbook as read."""
+
+    department: str
+    path: Path
+    sheet: str = ""
+    reporter: str = ""  # 填报人
+    phone: str = ""  # 联系电话
+    filled_on: str = ""  # 填报日期
+    rows: list[Progress] = field(default_factory=list)
+    set_aside: list["SetAside"] = field(default_factory=list)
+    rows_read: int = 0  # data rows seen, before any were set aside
+
+
+@dataclass
+class Workspace:
+    """Everything read from a workspace for one period, plus what went wrong."""
+
+    root: Path
+    config: Config
+    period: Period
+    plan: list[Task]
+    submissions: list[Submission]
+    report: Report = field(default_factory=Report)
+    previous: "Dataset | None" = None
+
+
+@dataclass
+class MergedTask:
+    """A plan task joined with its progress (or with nothing: 未报送)."""
+
+    task: Task
+    progress: Progress | None
+    status: str  # canonical status or NOT_REPORTED
+    rate: float | None  # percent of annual target
+
+    @property
+    def done(self) -> bool:
+        return self.status == DONE
+
+    @property
+    def over_target(self) -> bool:
+        return self.rate is not None and self.rate > 100
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    done: int = 0
+    on_schedule: int = 0
+    behind: int = 0
+    not_started: int = 0
+    not_reported: int = 0
+    over_target: int = 0
+
+    @property
+    def in_progress(self) -> int:
+        """Everything not done: what the public is told is 推进中."""
+        return self.total - self.done
+
+    @property
+    def completion_rate(self) -> float:
+        return 100.0 * self.done / self.total if self.total else 0.0
+
+    @classmethod
+    def of(cls, tasks: Iterable[MergedTask]) -> "Counts":
+        c = cls()
+        for t in tasks:
+            c.total += 1
+            c.done += t.status == DONE
+            c.on_schedule += t.status == ON_SCHEDULE
+            c.behind += t.status == BEHIND
+            c.not_started += t.status == NOT_STARTED
+            c.not_reported += t.status == NOT_REPORTED
+            c.over_target += t.over_target
+        return c
+
+
+@dataclass
+class Group:
+    """A heading of the documents: a project (工程) or a category (领域)."""
+
+    key: str
+    title: str
+    order: int
+    tasks: list[MergedTask]
+
+    @property
+    def counts(self) -> Counts:
+        return Counts.of(self.tasks)
+
+
+@dataclass
+class SetAside:
+    """An input row that did not make it into the merged data, and why."""
+
+    source: Source
+    task_id: str
+    department: str
+    reason: str
+
+
+@dataclass
+class Dataset:
+    """The merged data every renderer reads."""
+
+    config: Config
+    period: Period
+    tasks: list[MergedTask]
+    groups: list[Group]
+    group_by: str
+    unreported_departments: list[str]
+    set_aside: list[SetAside]
+    rows_read: int
+    report: Report
+    submissions: list[Submission] = field(default_factory=list)
+    previous: "Dataset | None" = None
+
+    @property
+    def counts(self) -> Counts:
+        return Counts.of(self.tasks)
+
+    @property
+    def projects(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for t in sorted(self.tasks, key=lambda m: m.task.project_no):
+            seen.setdefault(t.task.project, None)
+        return list(seen)

@@ -1,0 +1,141 @@
+"""Numbers as people type them, and numbers as bulletins print them.
+
+Parsing takes what a cell holds (`1.4万`, `１２３`, `3,822`, `2000余`, `85%`)
+and returns a float. Formatting follows GB/T 15835-2011: Arabic numerals,
+万/亿 for large numbers, no trailing zeros, dates without leading zeros.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+_NUMBER = re.compile(
+    r"^(?P<approx_pre>约|大约|近|超过|逾)?\s*"
+    r"(?P<num>[+-]?\d+(?:\.\d+)?)\s*"
+    r"(?P<mag>万|亿)?\s*"
+    r"(?P<approx_post>余|多)?\s*"
+    r"(?P<unit>[^\d\s]{0,6})$"
+)
+_MAGNITUDE = {"万": 1e4, "亿": 1e8, None: 1.0}
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: float
+    approximate: bool = False
+    unit: str = ""
+
+
+def normalize_text(s: str) -> str:
+    """Full-width digits and letters to half-width, thousands separators out."""
+    s = unicodedata.normalize("NFKC", s).strip()
+    s = re.sub(r"(?<=\d)[,，](?=\d{3}\b)", "", s)
+    return s.replace("，", ",")
+
+
+def parse_number(value: object) -> ParsedNumber | None:
+    """A number from a cell value, or None when the text is not a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return ParsedNumber(float(value))
+    s = normalize_text(str(value))
+    s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
+    m = _NUMBER.match(s)
+    if not m:
+        return None
+    unit = m["unit"] or ""
+    if unit.startswith("%"):
+        return None  # a percentage is not an amount
+    v = float(m["num"]) * _MAGNITUDE[m["mag"]]
+    return ParsedNumber(v, bool(m["approx_pre"] or m["approx_post"]), unit)
+
+
+def parse_percent(value: object, cell_is_percent: bool = False) -> float | None:
+    """A percentage as a number of percent: `85%`, `85`, `112.8%`, or 0.85 in a
+    cell formatted as percent all give 85.0 / 112.8."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) * 100 if cell_is_percent else float(value)
+    s = normalize_text(str(value)).replace("％", "%").strip()
+    m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*%?", s)
+    if not m:
+        return None
+    return float(m[1])
+
+
+# ---- formatting (Jinja filters) -------------------------------------------
+
+
+def _trim(x: float, digits: int) -> str:
+    s = f"{x:.{digits}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def fmt_num(value: float | int | None, digits: int = 2) -> str:
+    """14000 → 1.4万, 345000000 → 3.45亿, 38220000 → 3822万, 15254 → 15254.
+
+    万/亿 only where they keep every figure: a bulletin must stay exact.
+    """
+    if value is None:
+        return ""
+    v = float(value)
+    for unit, size in (("亿", 1e8), ("万", 1e4)):
+        scaled = v / size
+        if abs(v) >= size and abs(scaled - round(scaled, digits)) < 1e-9:
+            return _trim(scaled, digits) + unit
+    return _trim(v, digits)
+
+
+def fmt_percent(value: float | None, digits: int = 1) -> str:
+    """85 → 85%, 112.84 → 112.8%."""
+    if value is None:
+        return ""
+    return _trim(float(value), digits) + "%"
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    """2025-07-10 → 2025年7月10日."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def fmt_month_end(value: date) -> str:
+    """2025-06-30 → 6月底 (as bulletins say 截至6月底)."""
+    return f"{value.month}月底"
+
+
+def fmt_iso(value: date | None) -> str:
+    """Tables use hyphenated dates."""
+    return value.isoformat() if value else ""
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for headings 一、)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CN_DIGITS[tens]
+    return head + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+FILTERS = {
+    "num": fmt_num,
+    "pct": fmt_percent,
+    "cndate": fmt_date,
+    "month_end": fmt_month_end,
+    "isodate": fmt_iso,
+    "cn": cn_ordinal,
+}

@@ -1,0 +1,88 @@
+"""report.toml and period.toml → `Config` and `Period`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from ..codes import issue
+from ..errors import InputError
+from ..model import Config, Period
+
+PERIOD_RE = re.compile(r"^(\d{4})(Q1|H1|Q3|FY)$")
+PERIOD_KINDS = {
+    # kind: (month, day, label)
+    "Q1": (3, 31, "一季度"),
+    "H1": (6, 30, "上半年"),
+    "Q3": (9, 30, "前三季度"),
+    "FY": (12, 31, "全年"),
+}
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise InputError(issue("E-WORKSPACE-MISSING", what=path.name, path=str(path), file=path.name)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=str(e))) from None
+
+
+def read_config(path: Path) -> Config:
+    data = _load_toml(path)
+    known = {f for f in Config.__dataclass_fields__}
+    kwargs = {k: v for k, v in data.items() if k in known}
+    if "variants" in kwargs:
+        kwargs["variants"] = tuple(kwargs["variants"])
+    if "copies" in kwargs:
+        kwargs["copies"] = int(kwargs["copies"])
+    config = Config(**kwargs)
+    if config.group_by not in ("project", "category"):
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                               detail=f"group_by 只能是 \"project\" 或 \"category\"，而不是“{config.group_by}”"))
+    return config
+
+
+def split_period(code: str) -> tuple[int, str]:
+    m = PERIOD_RE.match(code)
+    if not m:
+        raise InputError(issue("E-PERIOD-INVALID", value=code))
+    return int(m[1]), m[2]
+
+
+def default_period(code: str) -> Period:
+    """What a period code means when period.toml says nothing more."""
+    year, kind = split_period(code)
+    month, day, label = PERIOD_KINDS[kind]
+    return Period(code=code, year=year, kind=kind, as_of=date(year, month, day), label=label)
+
+
+def read_period(path: Path, code: str) -> Period:
+    base = default_period(code)
+    data = _load_toml(path) if path.exists() else {}
+    if data.get("period", code) != code:
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                               detail=f"period = \"{data['period']}\" 与所在文件夹 {code} 不一致"))
+
+    def as_date(key: str) -> date | None:
+        v = data.get(key)
+        if v is None or isinstance(v, date):
+            return v
+        try:
+            return date.fromisoformat(str(v))
+        except ValueError:
+            raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                                   detail=f"{key} = {v!r} 不是日期，应写作 2025-06-30")) from None
+
+    return Period(
+        code=code,
+        year=base.year,
+        kind=base.kind,
+        as_of=as_date("as_of") or base.as_of,
+        label=str(data.get("label", base.label)),
+        issue_no=data.get("issue_no"),
+        publish_date=as_date("publish_date"),
+    )
