@@ -1,0 +1,73 @@
+"""The pipeline end to end: read → validate → merge → render → manifest.
+
+`build()` is what the CLI and scripts call. It never raises for bad input:
+problems come back in `BuildResult.report`, and the files it could make are
+made. Only a workspace that cannot be read at all raises `InputError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .merge import merge
+from .model import Dataset, Report
+from .read import read_workspace
+from .render import Job, Output
+from .render.manifest import write_manifest
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset | None
+    report: Report
+    outdir: Path
+    outputs: list[Output] = field(default_factory=list)
+    manifest: Path | None = None
+    stopped: bool = False  # strict build stopped by errors
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reconciliation(self) -> tuple[int, int, int]:
+        """(rows read, rows merged, rows set aside): the first is the sum of the others."""
+        ds = self.dataset
+        if ds is None:
+            return 0, 0, 0
+        aside = len(ds.set_aside)
+        return ds.rows_read, ds.rows_read - aside, aside
+
+
+def renderers() -> list[tuple[str, Callable[[Job], list[Output]]]]:
+    """(step label, render function) in the order documents are made."""
+    from .render import press, summary
+
+    return [
+        ("新闻通稿", press.render),
+        ("进度汇总表", summary.render),
+    ]
+
+
+def build(root: Path | str, period: str | None = None, *, strict: bool = False, group_by: str | None = None,
+          variants: tuple[str, ...] = (), progress: Progress | None = None) -> BuildResult:
+    say = progress or (lambda msg: None)
+    root = Path(root).resolve()
+    say("读取工作目录")
+    ws = read_workspace(root, period)
+    say("合并与校验")
+    ds = merge(ws, group_by)
+    outdir = root / "outputs" / ws.period.code
+    result = BuildResult(ds, ds.report, outdir)
+    if strict and not ds.report.ok:
+        result.stopped = True
+        return result
+
+    job = Job(ds, root, outdir, tuple(dict.fromkeys((*ws.config.variants, *variants))))
+    for label, render in renderers():
+        say(f"生成{label}")
+        result.outputs.extend(render(job))
+    result.notes.extend(job.notes)
+    result.manifest = write_manifest(outdir, result.outputs)
+    return result

@@ -1,0 +1,120 @@
+"""Command line: parse, call one library function, print, pick the exit code.
+
+Exit codes: 0 success; 1 the inputs had errors; 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from rich.console import Console
+
+from . import __version__
+from .errors import InputError
+from .model import Issue, Report
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else "用法：")
+
+
+class Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}：参数错误：{message}\n")
+
+
+def _workspace_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE",
+                   help="工作目录（含 report.toml 与 inputs/），默认当前目录")
+    p.add_argument("--period", metavar="PERIOD", help="报告期，如 2025H1；默认 inputs/ 下最新的一期")
+
+
+def print_issues(console: Console, report: Report, limit: int | None = None) -> None:
+    """Issues grouped by department, errors first, with file and cell."""
+    by_dept: dict[str, list[Issue]] = {}
+    for i in report.issues:
+        by_dept.setdefault(i.department or "（全局）", []).append(i)
+    shown = 0
+    for dept, items in by_dept.items():
+        errors = sum(i.is_error for i in items)
+        console.print(f"[bold]{dept}[/bold]  错误 {errors} 条，提醒 {len(items) - errors} 条")
+        for i in sorted(items, key=lambda i: not i.is_error):
+            if limit is not None and shown >= limit:
+                console.print(f"  …… 其余 {len(report.issues) - shown} 条见校验报告")
+                return
+            tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
+            console.print(f"  {tag} {i.where}  {i.message}  [dim]{i.code}[/dim]", highlight=False)
+            shown += 1
+
+
+def cmd_build(args, console: Console) -> int:
+    from .build import build
+
+    with console.status("正在生成……") as status:
+        result = build(args.workspace, args.period, strict=args.strict, group_by=args.group_by,
+                       variants=tuple(args.variant or ()), progress=lambda m: status.update(m + "……"))
+    report = result.report
+    if report.issues:
+        print_issues(console, report, limit=None if args.verbose else 40)
+    read, merged, aside = result.reconciliation
+    console.print(f"数据核对：读取 {read} 行 = 合并 {merged} 行 + 搁置 {aside} 行")
+    for s in result.dataset.set_aside if result.dataset else []:
+        console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False)
+    if result.stopped:
+        console.print(f"[red]有 {len(report.errors)} 条错误，严格模式下未生成文档。[/red]")
+        return EXIT_INPUT
+    for note in result.notes:
+        console.print(note, highlight=False)
+    console.print(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}：")
+    for o in result.outputs:
+        console.print(f"  {o.path.name}", highlight=False)
+    return EXIT_OK if report.ok else EXIT_INPUT
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="reportgen", description="民心工程/民生实事进展通报生成工具：校验各单位填报表，合并数据，生成新闻通稿、工作简报和进度汇总表。")
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", title="子命令", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("build", help="校验并生成本期全部文档", description="读取工作目录，校验、合并各单位填报表，生成新闻通稿、工作简报、进度汇总表和 manifest.json。")
+    _workspace_arg(p)
+    p.add_argument("--strict", action="store_true", help="严格模式：有错误时不生成文档")
+    p.add_argument("--group-by", choices=("project", "category"), help="分组方式：project 按工程，category 按领域（默认取 report.toml）")
+    p.add_argument("--variant", action="append", choices=("traditional", "large-print"), help="另外生成的版本：traditional 繁體版，large-print 适老版（可重复）")
+    p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
+    p.set_defaults(func=cmd_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    console = console or Console(highlight=False)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args, console)
+    except InputError as e:
+        i = e.issue
+        console.print(f"[red]错误[/red] {i.where}  {i.message}", highlight=False)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

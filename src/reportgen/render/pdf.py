@@ -1,0 +1,62 @@
+"""HTML → PDF through WeasyPrint, confined to the template folders.
+
+Nothing a submitted text says can make WeasyPrint read a file or open a URL:
+the fetcher serves `file:` URLs inside the allowed folders and `data:` URLs
+(our own charts), and refuses everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .files import atomic_path
+
+log = logging.getLogger(__name__)
+
+
+class SubsetterMissing(RuntimeError):
+    """HarfBuzz's subsetter is missing: every CJK page would cost seconds."""
+
+
+def check_harfbuzz_subset() -> None:
+    """Fail loudly and early where WeasyPrint would silently be very slow."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):
+        raise SubsetterMissing(
+            "缺少 HarfBuzz 字体子集库（Debian 软件包 libharfbuzz-subset0）。"
+            "没有它，每页中文 PDF 需要数秒。请运行 make demo 或 apt-get install libharfbuzz-subset0。")
+
+
+def confined_fetcher(roots: list[Path]):
+    from weasyprint.urls import URLFetcher
+
+    allowed = [r.resolve() for r in roots]
+
+    class ConfinedFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(r) for r in allowed) and path.is_file():
+                    return super().fetch(url, headers)
+            log.warning("已拒绝加载外部资源：%s", url[:200])
+            raise ValueError(f"blocked resource: {url[:200]}")
+
+    return ConfinedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+def html_to_pdf(html: str, target: Path, base: Path, roots: list[Path], *, lang: str = "zh-CN",
+                tagged: bool = False) -> int:
+    """Write `html` as PDF to `target`; return the page count."""
+    from weasyprint import HTML
+
+    doc = HTML(string=html, base_url=str(base) + "/", url_fetcher=confined_fetcher(roots)).render()
+    options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"} if tagged else {}
+    with atomic_path(target) as tmp:
+        doc.write_pdf(tmp, **options)
+    return len(doc.pages)
