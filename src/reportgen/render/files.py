@@ -1,10 +1,13 @@
-"""Writing outputs atomically: a temp file in the target folder, then rename."""
+"""Writing outputs atomically (a temp file in the target folder, then rename) and reproducibly."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import zipfile
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -31,3 +34,24 @@ def write_bytes(target: Path, data: bytes) -> Path:
 
 def write_text(target: Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+_PRINTED = re.compile(rb"(<cp:lastPrinted>)[^<]*(</cp:lastPrinted>)")
+
+
+def make_zip_reproducible(path: Path, when: datetime = datetime(2000, 1, 1)) -> None:
+    """Rewrite an OOXML package (xlsx/docx) in place so the same content gives the same bytes:
+    fixed entry timestamps and fixed created/modified dates in docProps/core.xml."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<3>", data)
+                data = _PRINTED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, data)

@@ -1,0 +1,168 @@
+"""进度汇总表 (internal): `Dataset` → one XLSX with every task and every field.
+
+Status colour-coded, a subtotal row after each group, a statistics sheet,
+frozen header, filters, landscape print set-up with repeated header rows.
+Submitted text is always written as a string, never as a formula.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE, Counts
+from . import Job, Output
+from .context import internal_context
+from .files import atomic_path, make_zip_reproducible
+
+# (header, context key, width)
+COLUMNS: list[tuple[str, str, int]] = [
+    ("事项编号", "task_id", 9), ("工程名称", "project", 16), ("领域", "category", 8),
+    ("任务名称", "name", 18), ("年度目标", "target", 36), ("目标值", "target_value", 8),
+    ("计量单位", "unit", 7), ("完成值", "achieved", 9), ("完成率", "rate", 8),
+    ("进展状态", "status", 9), ("超额完成", "over_target", 7), ("进展情况", "progress", 48),
+    ("预计完成时间", "expected", 11), ("存在问题", "problems", 28), ("下步打算", "next_steps", 28),
+    ("牵头单位", "department", 14), ("配合单位", "partners", 12), ("填报单位", "reported_by", 12),
+    ("联系人", "contact", 8), ("联系电话", "phone", 13), ("备注", "remarks", 16), ("数据来源", "source", 24),
+]
+
+STATUS_FILL = {
+    DONE: "C6EFCE", ON_SCHEDULE: "DDEBF7", BEHIND: "FFC7CE", NOT_STARTED: "FFEB9C", NOT_REPORTED: "D9D9D9",
+}
+FONT = "宋体"
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FIXED_TIME = datetime(2000, 1, 1)
+
+
+def safe_text(value: object) -> object:
+    """Numbers stay numbers; text stays text (the caller marks the cell as string)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    return value
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object):
+    cell = ws.cell(row=row, column=col)
+    cell.value = safe_text(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # "=HYPERLINK(...)" from a department stays inert text
+    return cell
+
+
+def _counts_text(c: dict) -> str:
+    return (f"任务{c['total']}项：已完成{c['done']}项，序时推进{c['on_schedule']}项，滞后{c['behind']}项，"
+            f"未启动{c['not_started']}项，未报送{c['not_reported']}项")
+
+
+def _task_sheet(ws: Worksheet, ctx: dict) -> None:
+    title = f"{ctx['region']}{ctx['period']['year']}年{ctx['period']['label']}{ctx['program']}进度汇总表"
+    ws.cell(row=1, column=1, value=title).font = Font(name=FONT, size=16, bold=True)
+    ws.cell(row=2, column=1, value=f"截至{ctx['period']['as_of'].isoformat()}").font = Font(name=FONT, size=10)
+    header_row = 3
+    for col, (header, _, width) in enumerate(COLUMNS, 1):
+        c = ws.cell(row=header_row, column=col, value=header)
+        c.font = Font(name=FONT, bold=True, color="FFFFFF")
+        c.fill = PatternFill("solid", fgColor="305496")
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.border = BORDER
+        ws.column_dimensions[get_column_letter(col)].width = width
+    row = header_row + 1
+    status_col = [k for _, k, _ in COLUMNS].index("status") + 1
+    rate_col = [k for _, k, _ in COLUMNS].index("rate") + 1
+    for g in ctx["groups"]:
+        for t in g["tasks"]:
+            for col, (_, key, _) in enumerate(COLUMNS, 1):
+                value = t[key]
+                if key == "rate" and value is not None:
+                    value = value / 100
+                cell = _put(ws, row, col, value)
+                cell.font = Font(name=FONT, size=10)
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                cell.border = BORDER
+            ws.cell(row=row, column=rate_col).number_format = "0.0%"
+            ws.cell(row=row, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILL[t["status"]])
+            row += 1
+        c = g["counts"]
+        label = f"小计：{g['no_cn']}、{g['title']}"
+        _put(ws, row, 1, label)
+        _put(ws, row, 5, _counts_text(c))
+        rate = _put(ws, row, rate_col, c["completion_rate"] / 100)
+        rate.number_format = "0.0%"
+        for col in range(1, len(COLUMNS) + 1):
+            cell = ws.cell(row=row, column=col)
+            cell.font = Font(name=FONT, size=10, bold=True)
+            cell.fill = PatternFill("solid", fgColor="F2F2F2")
+            cell.border = BORDER
+        row += 1
+    last = row - 1
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{max(last, header_row)}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _stats_sheet(ws: Worksheet, ctx: dict) -> None:
+    headers = ["序号", "分组", "任务数", "已完成", "序时推进", "滞后", "未启动", "未报送", "超额完成", "完成率"]
+    for col, h in enumerate(headers, 1):
+        c = ws.cell(row=1, column=col, value=h)
+        c.font = Font(name=FONT, bold=True)
+        c.border = BORDER
+        ws.column_dimensions[get_column_letter(col)].width = 28 if h == "分组" else 10
+    rows = [(g["no"], g["title"], g["counts"]) for g in ctx["groups"]] + [("", "合计", ctx["counts"])]
+    for r, (no, title, c) in enumerate(rows, 2):
+        values = [no, title, c["total"], c["done"], c["on_schedule"], c["behind"], c["not_started"],
+                  c["not_reported"], c["over_target"], c["completion_rate"] / 100]
+        for col, v in enumerate(values, 1):
+            cell = _put(ws, r, col, v)
+            cell.border = BORDER
+            cell.font = Font(name=FONT, bold=title == "合计")
+        ws.cell(row=r, column=len(values)).number_format = "0.0%"
+    ws.freeze_panes = "A2"
+
+
+def _issues_sheet(ws: Worksheet, ctx: dict) -> None:
+    headers = [("级别", 6), ("单位", 14), ("位置", 36), ("代码", 24), ("说明", 80)]
+    for col, (h, w) in enumerate(headers, 1):
+        ws.cell(row=1, column=col, value=h).font = Font(name=FONT, bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = w
+    for r, i in enumerate(ctx["issues"], 2):
+        for col, v in enumerate(("错误" if i["level"] == "error" else "提醒", i["department"], i["where"], i["code"], i["message"]), 1):
+            _put(ws, r, col, v).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    if ctx["issues"]:
+        ws.auto_filter.ref = f"A1:E{len(ctx['issues']) + 1}"
+
+
+def write_summary(ctx: dict, target) -> None:
+    wb = Workbook()
+    _task_sheet(wb.active, ctx)
+    wb.active.title = "进度汇总"
+    _stats_sheet(wb.create_sheet("分组统计"), ctx)
+    _issues_sheet(wb.create_sheet("校验问题"), ctx)
+    wb.properties.creator = ctx["region"]
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+        make_zip_reproducible(tmp, FIXED_TIME)
+
+
+def render(job: Job) -> list[Output]:
+    ctx = internal_context(job.dataset)
+    target = job.file_name("进度汇总表", "xlsx")
+    write_summary(ctx, target)
+    return [Output("summary", "xlsx", target)]
+
+
+__all__ = ["render", "write_summary", "COLUMNS", "Counts"]
