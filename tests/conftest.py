@@ -1,0 +1,61 @@
+"""Shared fixtures: workspaces built from plain dicts, written as real workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportgen.workbooks import write_department, write_plan
+
+DEFAULT_CONFIG = {
+    "region": "测试区", "program": "民心工程", "publisher": "测试区融媒体中心",
+    "compiler": "测试区民心工程推进办公室", "group_by": "project",
+    "report_to": "区委、区政府", "send_to": "区人大常委会", "issue_to": "各街镇", "copies": 30,
+}
+DEFAULT_PERIOD = {"as_of": "2025-06-30", "issue_no": 3, "publish_date": "2025-07-10"}
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    s = str(v)
+    if len(s) == 10 and s[4] == "-" and s[7] == "-":
+        return s  # a TOML date
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_toml(path: Path, data: dict) -> None:
+    path.write_text("".join(f"{k} = {toml_value(v)}\n" for k, v in data.items()), encoding="utf-8")
+
+
+def make_workspace(root: Path, tasks: list[dict], submissions: dict[str, list[dict]], *, period: str = "2025H1",
+                   config: dict | None = None, period_toml: dict | None = None, header: dict | None = None) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    write_toml(root / "report.toml", {**DEFAULT_CONFIG, **(config or {})})
+    folder = root / "inputs" / period
+    (folder / "departments").mkdir(parents=True, exist_ok=True)
+    write_toml(folder / "period.toml", {"period": period, **DEFAULT_PERIOD, **(period_toml or {})})
+    write_plan(folder / "plan.xlsx", tasks)
+    for dept, rows in submissions.items():
+        write_department(folder / "departments" / f"{dept}.xlsx", dept, rows, **(header or {}))
+    return root
+
+
+@pytest.fixture
+def workspace_factory(tmp_path):
+    counter = iter(range(1000))
+
+    def build(tasks, submissions, **kwargs):
+        return make_workspace(tmp_path / f"ws{next(counter)}", tasks, submissions, **kwargs)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

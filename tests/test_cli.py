@@ -1,0 +1,52 @@
+"""The CLI: Chinese help, exit codes, clear messages instead of tracebacks."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+from rich.console import Console
+
+from reportgen.cli import main
+
+
+def run(argv):
+    out = io.StringIO()
+    code = main(argv, console=Console(file=out, width=200, color_system=None))
+    return code, out.getvalue()
+
+
+def test_help_is_chinese(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
+    text = capsys.readouterr().out
+    assert "用法：" in text and "子命令" in text and "build" in text
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    text = capsys.readouterr().out
+    assert "严格模式" in text and "报告期" in text
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["build", "--group-by", "nonsense"])
+    assert e.value.code == 2
+    assert "参数错误" in capsys.readouterr().err
+
+
+def test_missing_workspace_is_a_message_not_a_traceback(tmp_path):
+    code, out = run(["build", str(tmp_path)])
+    assert code == 1
+    assert "report.toml" in out and "Traceback" not in out
+
+
+def test_bad_period_name(tmp_path, workspace_factory):
+    root = workspace_factory([], {})
+    code, out = run(["build", str(root), "--period", "2025X9"])
+    assert code == 1 and "报告期" in out
+
+
+def test_python_dash_m_works():
+    r = subprocess.run([sys.executable, "-m", "reportgen", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and "reportgen" in r.stdout
