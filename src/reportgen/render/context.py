@@ -76,14 +76,13 @@ def lead_paragraph(ds: Dataset) -> str:
     as_of = ds.period.as_of
     when = f"截至{as_of.year}年{as_of.month}月底" if as_of.day >= 28 else f"截至{fmt_date(as_of)}"
     scope = f"{len(ds.projects)}项{c.program}涉及的{n.total}项具体工作"
+    over = f"（其中{n.over_target}项超额完成预期目标）" if n.over_target else ""
     if n.done == n.total:
-        text = f"{when}，{c.region}{scope}已全部完成"
+        text = f"{when}，{c.region}{scope}已全部完成{over}"
     elif n.done:
-        text = f"{when}，{c.region}{scope}，已累计完成{n.done}项，其余{n.in_progress}项正在加快推进"
+        text = f"{when}，{c.region}{scope}，已累计完成{n.done}项{over}，其余{n.in_progress}项正在加快推进"
     else:
         text = f"{when}，{c.region}{scope}均在加快推进"
-    if n.over_target:
-        text += f"，其中{n.over_target}项超额完成预期目标"
     return text + "。"
 
 
