@@ -23,6 +23,9 @@ from reportgen.render.files import make_zip_reproducible  # noqa: E402
 
 LATIN = "Times New Roman"
 TITLE_FONT, HEI, FANGSONG, KAI, SONG = "方正小标宋简体", "黑体", "仿宋_GB2312", "楷体_GB2312", "宋体"
+# East-Asian fonts per role: office fonts for the mainland; Traditional faces for 繁體版.
+SIMPLIFIED = {"title": TITLE_FONT, "heading": HEI, "body": FANGSONG}
+TRADITIONAL = {"title": "新細明體", "heading": "微軟正黑體", "body": "新細明體"}
 
 
 def set_fonts(element_rpr_owner, east_asia: str, size: float | None = None, bold: bool | None = None,
@@ -78,33 +81,34 @@ def base_document(margins=(37, 35, 28, 26)):
     return doc
 
 
-def add(doc, text: str, style: str):
+def add_paragraph(doc, text: str, style: str, fonts: dict = SIMPLIFIED):
     p = doc.add_paragraph(style=style)
     run = p.add_run(text)
-    east = {"RG Title": TITLE_FONT, "RG Heading 1": HEI, "RG Heading 2": KAI}.get(style, FANGSONG)
-    set_fonts(run, east)
+    role = {"RG Title": "title", "RG Heading 1": "heading"}.get(style, "body")
+    set_fonts(run, fonts[role])
     return p
 
 
-def press_release(path: Path) -> None:
+def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
     doc = base_document(margins=(30, 28, 28, 26))
-    paragraph_style(doc, "Normal", FANGSONG, 16, indent=False)
-    paragraph_style(doc, "RG Title", TITLE_FONT, 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+    paragraph_style(doc, "Normal", fonts["body"], 16, indent=False)
+    paragraph_style(doc, "RG Title", fonts["title"], 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
                     after=6, line=34)
-    paragraph_style(doc, "RG Meta", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12, line=20,
+    paragraph_style(doc, "RG Meta", fonts["body"], 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12, line=20,
                     color=RGBColor(0x59, 0x59, 0x59))
-    paragraph_style(doc, "RG Body", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    paragraph_style(doc, "RG Heading 1", HEI, 16, indent=True, before=6)
-    add(doc, "{{ headline }}", "RG Title")
-    add(doc, "来源：{{ publisher }}　发布时间：{{ period.publish_date|cndate }}", "RG Meta")
-    add(doc, "{{ lead }}", "RG Body")
-    add(doc, "{%p for g in groups %}", "RG Body")
-    add(doc, "{{ g.no_cn }}、{{ g.title }}", "RG Heading 1")
-    add(doc, "{%p for t in g.tasks %}", "RG Body")
-    add(doc, "{{ t.target }}{% if t.done %}该项目已完成。{% endif %}{{ t.progress }}", "RG Body")
-    add(doc, "{%p endfor %}", "RG Body")
-    add(doc, "{%p endfor %}", "RG Body")
-    add(doc, "{{ closing }}", "RG Body")
+    paragraph_style(doc, "RG Body", fonts["body"], 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph_style(doc, "RG Heading 1", fonts["heading"], 16, indent=True, before=6)
+    add = lambda text, style: add_paragraph(doc, text, style, fonts)  # noqa: E731
+    add("{{ headline }}", "RG Title")
+    add("来源：{{ publisher }}　发布时间：{{ period.publish_date|cndate }}", "RG Meta")
+    add("{{ lead }}", "RG Body")
+    add("{%p for g in groups %}", "RG Body")
+    add("{{ g.no_cn }}、{{ g.title }}", "RG Heading 1")
+    add("{%p for t in g.tasks %}", "RG Body")
+    add("{{ t.target }}{% if t.done %}该项目已完成。{% endif %}{{ t.progress }}", "RG Body")
+    add("{%p endfor %}", "RG Body")
+    add("{%p endfor %}", "RG Body")
+    add("{{ closing }}", "RG Body")
     doc.core_properties.title = "新闻通稿模板"
     doc.core_properties.author = "reportgen"
     doc.save(path)
@@ -115,7 +119,8 @@ def main() -> None:
     out = ROOT / "templates"
     out.mkdir(exist_ok=True)
     press_release(out / "press-release.docx")
-    print("已生成 templates/press-release.docx")
+    press_release(out / "press-release-traditional.docx", TRADITIONAL)
+    print("已生成 templates/press-release.docx、press-release-traditional.docx")
 
 
 if __name__ == "__main__":

@@ -42,10 +42,11 @@ class BuildResult:
 
 def renderers() -> list[tuple[str, Callable[[Job], list[Output]]]]:
     """(step label, render function) in the order documents are made."""
-    from .render import press, summary
+    from .render import press, summary, variants
 
     return [
         ("新闻通稿", press.render),
+        ("新闻通稿其他版本", variants.render),
         ("进度汇总表", summary.render),
     ]
 

@@ -1,0 +1,116 @@
+"""繁體版, 适老版 and the accessible (tagged) PDF."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from collections import Counter
+
+import opencc
+import pdfplumber
+import pypdf
+import pytest
+from docx import Document
+
+from conftest import make_workspace
+from reportgen import build
+from reportgen.render.manifest import read_manifest
+
+TASKS = [
+    dict(task_id="01-01", project_no=1, project="养老服务提升工程", category="养老", name="助餐",
+         target_text="新建老年助餐点10个，开展“银龄”关爱活动", target_value=10, unit="个", lead="区民政局"),
+    dict(task_id="02-01", project_no=2, project="学校建设工程", category="教育", name="学位",
+         target_text="新增义务教育学位1800个", target_value=1800, unit="个", lead="区教育局"),
+]
+SUBS = {
+    "区民政局": [dict(task_id="01-01", status="已完成", progress_text="已建成助餐点10个，举办‘重阳’主题活动", achieved=10,
+                      problems="内部问题甲乙丙", next_steps="内部打算丁戊己", contact="联系人庚辛", phone="13900001111",
+                      remarks="备注癸子丑")],
+    "区教育局": [dict(task_id="02-01", status="推进中", progress_text="新建学校主体结构封顶，已新增学位900个", achieved=900)],
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = make_workspace(tmp_path_factory.mktemp("variants") / "ws", TASKS, SUBS,
+                          config={"variants": ["traditional", "large-print"]})
+    result = build(root)
+    return result, {(o.format, o.variant): o.path for o in result.outputs if o.kind == "press-release"}
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_variants_from_report_toml_are_in_manifest(built):
+    result, files = built
+    assert {("docx", "traditional"), ("html", "traditional"), ("pdf", "traditional"),
+            ("pdf", "large-print"), ("html", "large-print")} <= set(files)
+    listed = {(e["format"], e["variant"]) for e in read_manifest(result.outdir) if e["kind"] == "press-release"}
+    assert listed == set(files)
+
+
+def test_traditional_text_has_no_simplified_characters(built):
+    _, files = built
+    s2hk = opencc.OpenCC("s2hk")
+    texts = [
+        pdf_text(files[("pdf", "traditional")]),
+        "\n".join(p.text for p in Document(str(files[("docx", "traditional")])).paragraphs),
+        files[("html", "traditional")].read_text(encoding="utf-8").split("<body", 1)[1],
+    ]
+    for text in ("".join(t.split()) for t in texts):
+        assert s2hk.convert(text) == text  # a round trip changes nothing: nothing left to convert
+        assert "養老服務提升工程" in text and "來源" in text and "該項目已完成" in text
+        assert "「銀齡」" in text and "『重陽』" in text
+        assert "“" not in text and "‘" not in text
+
+
+def test_traditional_pdf_uses_traditional_faces(built):
+    _, files = built
+    fonts = subprocess.run(["pdffonts", str(files[("pdf", "traditional")])], capture_output=True, text=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all(("HK" in line or "TC" in line) for line in cjk), fonts
+    assert pypdf.PdfReader(files[("pdf", "traditional")]).trailer["/Root"]["/Lang"] == "zh-HK"
+
+
+def test_no_internal_field_in_variants(built):
+    _, files = built
+    for (fmt, variant), path in files.items():
+        if fmt == "pdf":
+            text = pdf_text(path)
+        elif fmt == "docx":
+            with zipfile.ZipFile(path) as z:
+                text = z.read("word/document.xml").decode()
+        else:
+            text = path.read_text(encoding="utf-8")
+        for secret in ("內部問題", "内部问题", "內部打算", "内部打算", "13900001111", "癸子丑", "庚辛"):
+            assert secret not in text, (fmt, variant, secret)
+
+
+def test_large_print_body_size_measured_from_pdf(built):
+    _, files = built
+    with pdfplumber.open(files[("pdf", "large-print")]) as pdf:
+        sizes = Counter(round(c["size"], 1) for page in pdf.pages for c in page.chars if "\u4e00" <= c["text"] <= "\u9fff")
+        standard = pdfplumber.open(files[("pdf", "standard")])
+        std_sizes = Counter(round(c["size"], 1) for p in standard.pages for c in p.chars if "\u4e00" <= c["text"] <= "\u9fff")
+        standard.close()
+    body_size = sizes.most_common(1)[0][0]
+    assert body_size >= 18
+    assert min(sizes) >= 18  # nothing smaller than 18 pt, headings included
+    assert std_sizes.most_common(1)[0][0] < body_size
+
+
+def test_large_print_html_css(built):
+    _, files = built
+    html = files[("html", "large-print")].read_text(encoding="utf-8")
+    assert "body.screen { font-size: 24px; line-height: 1.8; }" in html
+    assert "color: #000; background: #fff;" in html
+
+
+def test_standard_pdf_is_tagged_with_language_and_title(built):
+    _, files = built
+    reader = pypdf.PdfReader(files[("pdf", "standard")])
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "zh-CN"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title == "测试区2025年上半年民心工程进展情况"
