@@ -115,12 +115,212 @@ def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
     make_zip_reproducible(path)
 
 
+RED = RGBColor(0xD4, 0x00, 0x00)
+
+
+def field(paragraph, instruction: str, placeholder: str = "1") -> None:
+    """A complex field (PAGE, TOC…) that Word computes; the placeholder shows until it does."""
+    def run_with(tag, **attrs):
+        r = paragraph.add_run()
+        el = r._r.makeelement(qn(tag), {qn(k): v for k, v in attrs.items()})
+        r._r.append(el)
+        return r, el
+
+    run_with("w:fldChar", **{"w:fldCharType": "begin", "w:dirty": "true"})
+    _, instr = run_with("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = f" {instruction} "
+    run_with("w:fldChar", **{"w:fldCharType": "separate"})
+    paragraph.add_run(placeholder)
+    run_with("w:fldChar", **{"w:fldCharType": "end"})
+
+
+def page_footer(footer, align) -> None:
+    p = footer.paragraphs[0]
+    p.alignment = align
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
+    for text in ("— ", None, " —"):
+        if text is None:
+            field(p, "PAGE")
+        else:
+            set_fonts(p.add_run(text), SONG, 14)
+    for r in p.runs:
+        set_fonts(r, SONG, 14)
+
+
+def settings_flags(doc) -> None:
+    """Odd/even footers differ, and Word refreshes fields (page numbers, TOC) on open."""
+    settings = doc.settings.element
+    for tag in ("w:evenAndOddHeaders", "w:updateFields"):
+        el = settings.makeelement(qn(tag), {qn("w:val"): "true"} if tag == "w:updateFields" else {})
+        settings.insert(0, el)
+
+
+def table(doc, headers: list[tuple[str, float]], loop: str, cells: list[str], total: list[str] | None = None):
+    """A table with a header row repeated on every page and a docxtpl row loop."""
+    t = doc.add_table(rows=4, cols=len(headers))  # header, {%tr for %}, data row, {%tr endfor %}
+    t.style = doc.styles["Table Grid"]
+    t.alignment = 1
+    if total:
+        t.add_row()
+    rows = t.rows
+    t.autofit = False
+    tblpr = t._tbl.tblPr
+    tblpr.append(tblpr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"}))
+    for i, (label, width) in enumerate(headers):
+        t.columns[i].width = Mm(width)
+        for row in rows:
+            row.cells[i].width = Mm(width)
+        cell = rows[0].cells[i]
+        cell.paragraphs[0].style = doc.styles["RG Table Head"]
+        cell.paragraphs[0].add_run(label)
+    trpr = rows[0]._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+    rows[1].cells[0].paragraphs[0].add_run("{%tr " + loop + " %}")
+    rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    for row, texts in ((rows[2], cells), (rows[4] if total else None, total or [])):
+        for i, text in enumerate(texts):
+            para = row.cells[i].paragraphs[0]
+            para.style = doc.styles["RG Table"]
+            para.add_run(text)
+        if row is not None:
+            trpr = row._tr.get_or_add_trPr()
+            trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+    return t
+
+
+def briefing_pack(path: Path) -> None:
+    doc = base_document()
+    paragraph_style(doc, "Normal", FANGSONG, 16, indent=False)
+    paragraph_style(doc, "RG Body", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph_style(doc, "RG Masthead", TITLE_FONT, 40, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                    line=56, after=6, color=RED)
+    paragraph_style(doc, "RG Issue", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=6)
+    paragraph_style(doc, "RG Title", TITLE_FONT, 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                    before=12, after=12, line=34)
+    paragraph_style(doc, "RG Heading 1", HEI, 16, before=6)
+    paragraph_style(doc, "RG Heading 2", KAI, 16)
+    paragraph_style(doc, "RG Caption", HEI, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=20, after=6)
+    figure = paragraph_style(doc, "RG Figure", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6)
+    figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would clip the picture
+    heading = doc.styles["RG Heading 1"].element.get_or_add_pPr()
+    heading.append(heading.makeelement(qn("w:outlineLvl"), {qn("w:val"): "0"}))  # listed in the TOC
+    paragraph_style(doc, "RG Table", FANGSONG, 10.5, indent=False, line=16)
+    paragraph_style(doc, "RG Table Head", HEI, 10.5, indent=False, line=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "RG Colophon", FANGSONG, 14, indent=False, line=26)
+    fonts = {"title": TITLE_FONT, "heading": HEI, "body": FANGSONG}
+
+    def add(text: str, style: str = "RG Body"):
+        p = doc.add_paragraph(style=style)
+        role = {"RG Masthead": "title", "RG Title": "title", "RG Heading 1": "heading", "RG Caption": "heading",
+                "RG Table Head": "heading"}.get(style, "body")
+        east = KAI if style == "RG Heading 2" else fonts[role]
+        if text:
+            set_fonts(p.add_run(text), east)
+        return p
+
+    add("{{ briefing_title }}", "RG Masthead")
+    add("{%p if period.issue_no %}")
+    add("第{{ period.issue_no }}期", "RG Issue")
+    add("{%p endif %}")
+    line = add("{{ compiler }}\t{{ period.publish_date|cndate }}", "RG Issue")
+    line.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
+    ppr = line._p.get_or_add_pPr()
+    bdr = ppr.makeelement(qn("w:pBdr"), {})
+    bdr.append(bdr.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "4",
+                                                 qn("w:color"): "D40000"}))
+    ppr.append(bdr)
+    add("{{ region }}{{ period.year }}年{{ period.label }}{{ program }}推进情况", "RG Title")
+    add("{%p if toc %}")
+    add("目　录", "RG Caption")
+    field(add(""), 'TOC \\o "1-1" \\h \\z \\u', "（打开文档时由 Word 更新目录）")
+    add("{%p endif %}")
+    add("一、总体进展", "RG Heading 1")
+    add("{{ overview }}")
+    add("{%p if changes %}")
+    add("（一）与{{ changes.previous_label }}相比", "RG Heading 2")
+    add("{{ changes.summary }}")
+    add("{%p endif %}")
+    table(doc, [("分组", 44), ("任务数", 14), ("已完成", 14), ("序时推进", 16), ("滞后", 12), ("未启动", 14),
+                ("未报送", 14), ("完成率", 14), ("超额", 12)],
+          "for g in groups", ["{{ g.no_cn }}、{{ g.title }}", "{{ g.counts.total }}", "{{ g.counts.done }}",
+                              "{{ g.counts.on_schedule }}", "{{ g.counts.behind }}", "{{ g.counts.not_started }}",
+                              "{{ g.counts.not_reported }}", "{{ g.counts.completion_rate|pct(1) }}",
+                              "{{ g.counts.over_target }}"],
+          total=["合计", "{{ counts.total }}", "{{ counts.done }}", "{{ counts.on_schedule }}", "{{ counts.behind }}",
+                 "{{ counts.not_started }}", "{{ counts.not_reported }}", "{{ counts.completion_rate|pct(1) }}",
+                 "{{ counts.over_target }}"])
+    add("{{ images.by_group }}", "RG Figure")
+    add("图1　各分组任务进展情况", "RG Caption")
+    add("{{ images.status }}", "RG Figure")
+    add("图2　任务进展状态分布", "RG Caption")
+    add("{%p for g in groups %}")
+    add("{{ (g.no + 1)|cn }}、{{ g.title }}", "RG Heading 1")
+    add("共{{ g.counts.total }}项任务，已完成{{ g.counts.done }}项，序时推进{{ g.counts.on_schedule }}项"
+        "{% if g.counts.behind %}，滞后{{ g.counts.behind }}项{% endif %}"
+        "{% if g.counts.not_started %}，未启动{{ g.counts.not_started }}项{% endif %}"
+        "{% if g.counts.not_reported %}，未报送{{ g.counts.not_reported }}项{% endif %}。")
+    table(doc, [("编号", 14), ("任务名称", 24), ("年度目标", 32), ("进展情况", 46), ("状态", 14), ("完成率", 12),
+                ("牵头单位", 14)],
+          "for t in g.tasks", ["{{ t.task_id }}", "{{ t.name }}", "{{ t.target }}", "{{ t.progress or '（未报送）' }}",
+                               "{{ t.status }}{% if t.over_target %}（超额）{% endif %}",
+                               "{{ t.rate|pct(1) if t.rate is not none else '—' }}", "{{ t.department }}"])
+    add("{%p endfor %}")
+    for no, title, loop, headers, cells in (
+        (1, "滞后任务及存在问题", "for t in behind + not_started",
+         [("编号", 14), ("任务名称", 24), ("进展情况", 36), ("存在问题", 32), ("下步打算", 32), ("牵头单位", 18)],
+         ["{{ t.task_id }}", "{{ t.name }}（{{ t.status }}）", "{{ t.progress }}", "{{ t.problems or '（未填写）' }}",
+          "{{ t.next_steps or '（未填写）' }}", "{{ t.department }}"]),
+        (2, "未报送单位及事项", "for t in not_reported",
+         [("编号", 14), ("任务名称", 30), ("年度目标", 80), ("牵头单位", 32)],
+         ["{{ t.task_id }}", "{{ t.name }}", "{{ t.target }}", "{{ t.department }}"]),
+        (3, "数据来源", "for t in tasks",
+         [("编号", 14), ("任务名称", 30), ("填报单位", 26), ("文件", 46), ("工作表", 24), ("行", 12)],
+         ["{{ t.task_id }}", "{{ t.name }}", "{{ t.reported_by or '（未报送）' }}", "{{ t.source_file or t.plan_source }}",
+          "{{ t.source_sheet }}", "{{ t.source_row or '' }}"]),
+    ):
+        p = add(f"附件{no}", "RG Heading 1")
+        p.paragraph_format.page_break_before = True
+        p.paragraph_format.first_line_indent = Pt(0)
+        add(title, "RG Title")
+        if no == 2:
+            add("{%p if not_reported %}")
+            add("截至汇总时，{{ unreported_departments|join('、') }}未报送本期进展，涉及{{ not_reported|length }}项任务。")
+            add("{%p else %}")
+            add("各单位均已按时报送。")
+            add("{%p endif %}")
+        table(doc, headers, loop, cells)
+    rule = add("", "RG Colophon")
+    for text in ("{%p if report_to %}", "报：{{ report_to }}", "{%p endif %}", "{%p if send_to %}", "送：{{ send_to }}",
+                 "{%p endif %}", "{%p if issue_to %}", "发：{{ issue_to }}", "{%p endif %}"):
+        add(text, "RG Colophon")
+    copies = add("{% if copies %}共印{{ copies }}份{% endif %}", "RG Colophon")
+    copies.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for para, side in ((rule, "w:bottom"), (copies, "w:bottom")):
+        ppr = para._p.get_or_add_pPr()
+        bdr = ppr.makeelement(qn("w:pBdr"), {})
+        bdr.append(bdr.makeelement(qn(side), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1",
+                                              qn("w:color"): "000000"}))
+        ppr.append(bdr)
+    section = doc.sections[0]
+    section.footer_distance = Mm(35 - 7 - 7)
+    page_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    page_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    settings_flags(doc)
+    doc.core_properties.title = "工作简报模板"
+    doc.core_properties.author = "reportgen"
+    doc.save(path)
+    make_zip_reproducible(path)
+
+
 def main() -> None:
     out = ROOT / "templates"
     out.mkdir(exist_ok=True)
     press_release(out / "press-release.docx")
     press_release(out / "press-release-traditional.docx", TRADITIONAL)
-    print("已生成 templates/press-release.docx、press-release-traditional.docx")
+    briefing_pack(out / "briefing-pack.docx")
+    print("已生成 templates/press-release.docx、press-release-traditional.docx、briefing-pack.docx")
 
 
 if __name__ == "__main__":

@@ -42,11 +42,12 @@ class BuildResult:
 
 def renderers() -> list[tuple[str, Callable[[Job], list[Output]]]]:
     """(step label, render function) in the order documents are made."""
-    from .render import press, summary, variants
+    from .render import briefing, press, summary, variants
 
     return [
         ("新闻通稿", press.render),
         ("新闻通稿其他版本", variants.render),
+        ("工作简报", briefing.render),
         ("进度汇总表", summary.render),
     ]
 
