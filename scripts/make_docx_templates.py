@@ -131,7 +131,8 @@ def field(paragraph, instruction: str, placeholder: str = "1") -> None:
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     instr.text = f" {instruction} "
     run_with("w:fldChar", **{"w:fldCharType": "separate"})
-    paragraph.add_run(placeholder)
+    if placeholder:
+        paragraph.add_run(placeholder)
     run_with("w:fldChar", **{"w:fldCharType": "end"})
 
 
@@ -141,7 +142,7 @@ def page_footer(footer, align) -> None:
     p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
     for text in ("— ", None, " —"):
         if text is None:
-            field(p, "PAGE")
+            field(p, "PAGE", "")
         else:
             set_fonts(p.add_run(text), SONG, 14)
     for r in p.runs:
