@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .merge import merge
+from .validate import validate
 from .model import Dataset, Report
 from .read import read_workspace
 from .render import Job, Output
@@ -58,8 +59,10 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
     root = Path(root).resolve()
     say("读取工作目录")
     ws = read_workspace(root, period)
-    say("合并与校验")
-    ds = merge(ws, group_by)
+    say("校验")
+    validation = validate(ws)
+    say("合并")
+    ds = merge(ws, group_by, validation)
     outdir = root / "outputs" / ws.period.code
     result = BuildResult(ds, ds.report, outdir)
     if strict and not ds.report.ok:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from ..codes import issue
@@ -76,7 +77,7 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
     sub = Submission(department=dept, path=path, sheet=grid.name, reporter=title.get("reporter", ""),
                      phone=title.get("phone", ""), filled_on=title.get("filled_on", ""))
     where = dict(file=path.name, sheet=grid.name, department=dept)
-    issues: list[Issue] = []
+    issues: list[Issue] = [replace(i, department=dept) for g in grids for i in g.issues]
     for f in DEPT_REQUIRED:
         if f not in cols:
             issues.append(issue("E-COLUMN-MISSING", cell=cell_ref(hr, 0), column=COLUMN_LABELS[f], **where))
@@ -121,7 +122,7 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         rate = None
         raw_rate = get("rate")
         if text(raw_rate):
-            rate = parse_percent(raw_rate)
+            rate = parse_percent(raw_rate, (r, cols["rate"]) in grid.percent_cells)
             if rate is None:
                 row_issues.append(issue("E-PERCENT-INVALID", cell=at("rate"), value=text(raw_rate), **where))
             elif rate > 300:

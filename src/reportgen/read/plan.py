@@ -18,8 +18,9 @@ COLUMN_LABELS = {f: syns[0] for f, syns in PLAN_COLUMNS.items()}
 def read_plan(path: Path) -> tuple[list[Task], list[Issue]]:
     if not path.exists():
         raise InputError(issue("E-WORKSPACE-MISSING", what="任务清单 plan.xlsx", path=str(path), file=path.name))
-    issues: list[Issue] = []
-    for grid in read_grids(path):
+    grids = read_grids(path)
+    issues: list[Issue] = [i for g in grids for i in g.issues]
+    for grid in grids:
         header = find_header(grid.rows, PLAN_COLUMNS, PLAN_REQUIRED)
         if header:
             break
