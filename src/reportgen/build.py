@@ -16,7 +16,7 @@ from .validate import validate
 from .model import Dataset, Report
 from .read import read_workspace
 from .render import Job, Output
-from .render.manifest import write_manifest
+from .render.manifest import read_manifest, write_manifest
 
 Progress = Callable[[str], None]
 
@@ -43,13 +43,14 @@ class BuildResult:
 
 def renderers() -> list[tuple[str, Callable[[Job], list[Output]]]]:
     """(step label, render function) in the order documents are made."""
-    from .render import briefing, press, summary, variants
+    from .render import briefing, press, summary, validation, variants
 
     return [
         ("新闻通稿", press.render),
         ("新闻通稿其他版本", variants.render),
         ("工作简报", briefing.render),
         ("进度汇总表", summary.render),
+        ("校验报告", validation.render),
     ]
 
 
@@ -74,5 +75,36 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
         say(f"生成{label}")
         result.outputs.extend(render(job))
     result.notes.extend(job.notes)
+    remove_stale(outdir, result.outputs)
     result.manifest = write_manifest(outdir, result.outputs)
+    return result
+
+
+def remove_stale(outdir: Path, outputs: list[Output]) -> None:
+    """Files the previous build listed and this one did not make (e.g. a variant no longer asked for)."""
+    try:
+        previous = read_manifest(outdir)
+    except (OSError, ValueError):
+        return
+    made = {o.path.resolve() for o in outputs}
+    for entry in previous:
+        path = (outdir / entry["path"]).resolve()
+        if path.is_relative_to(outdir.resolve()) and path not in made:
+            path.unlink(missing_ok=True)
+
+
+def check(root: Path | str, period: str | None = None, *, progress: Progress | None = None) -> BuildResult:
+    """Validate only: the report, 校验报告.xlsx and the return workbooks, no documents."""
+    from .render import validation
+
+    say = progress or (lambda msg: None)
+    root = Path(root).resolve()
+    say("读取工作目录")
+    ws = read_workspace(root, period)
+    say("校验")
+    ds = merge(ws, None, validate(ws))
+    outdir = root / "outputs" / ws.period.code
+    result = BuildResult(ds, ds.report, outdir)
+    say("生成校验报告")
+    result.outputs.extend(validation.render(Job(ds, root, outdir)))
     return result

@@ -82,8 +82,28 @@ def cmd_build(args, console: Console) -> int:
         console.print(note, highlight=False)
     console.print(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}：")
     for o in result.outputs:
-        console.print(f"  {o.path.name}", highlight=False)
+        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False)
     return EXIT_OK if report.ok else EXIT_INPUT
+
+
+def cmd_validate(args, console: Console) -> int:
+    from .build import check
+
+    with console.status("正在校验……") as status:
+        result = check(args.workspace, args.period, progress=lambda m: status.update(m + "……"))
+    report = result.report
+    if report.issues:
+        print_issues(console, report)
+    else:
+        console.print("[green]未发现问题。[/green]")
+    read, merged, aside = result.reconciliation
+    console.print(f"数据核对：读取 {read} 行 = 合并 {merged} 行 + 搁置 {aside} 行")
+    console.print(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}：")
+    for o in result.outputs:
+        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False)
+    if report.errors or (args.strict and report.warnings):
+        return EXIT_INPUT
+    return EXIT_OK
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -98,6 +118,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", action="append", choices=("traditional", "large-print"), help="另外生成的版本：traditional 繁體版，large-print 适老版（可重复）")
     p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="只校验，生成校验报告和退回修改表", description="校验各单位填报表，输出校验报告.xlsx，并为有问题的单位生成退回修改表（原文件不改动）。")
+    _workspace_arg(p)
+    p.add_argument("--strict", action="store_true", help="严格模式：有提醒也按不通过处理（退出码 1）")
+    p.set_defaults(func=cmd_validate)
     return parser
 
 
