@@ -3,8 +3,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
-# LibreOffice only for the tests that open our DOCX files as Word would.
-TEST_DEBS := libreoffice-writer-nogui
+# LibreOffice only for tests: open our DOCX as Word would, and make legacy .xls files.
+TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui
 
 .PHONY: demo test bench system system-test clean
 

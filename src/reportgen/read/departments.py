@@ -78,11 +78,10 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
                      phone=title.get("phone", ""), filled_on=title.get("filled_on", ""))
     where = dict(file=path.name, sheet=grid.name, department=dept)
     issues: list[Issue] = [replace(i, department=dept) for g in grids for i in g.issues]
-    for f in DEPT_REQUIRED:
-        if f not in cols:
-            issues.append(issue("E-COLUMN-MISSING", cell=cell_ref(hr, 0), column=COLUMN_LABELS[f], **where))
-    if issues:
-        return sub, issues
+    missing = [issue("E-COLUMN-MISSING", cell=cell_ref(hr, 0), column=COLUMN_LABELS[f], **where)
+               for f in DEPT_REQUIRED if f not in cols]
+    if missing:
+        return sub, issues + missing
 
     letters = {f: column_letter(c) for f, c in cols.items()}
     for r in range(hr + 1, len(grid.rows)):
@@ -97,6 +96,9 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         source = Source(path.name, grid.name, r + 1)
         row_issues: list[Issue] = []
 
+        for c in cols.values():
+            if (r, c) in grid.formula_cells:
+                row_issues.append(issue("E-FORMULA-NO-VALUE", cell=cell_ref(r, c), formula=grid.formula_cells[(r, c)], **where))
         task_id = text(get("task_id"))
         if not task_id:
             row_issues.append(issue("E-ID-MISSING", cell=at("task_id"), **where))

@@ -48,6 +48,9 @@ def read_plan(path: Path) -> tuple[list[Task], list[Issue]]:
             if get(f) in (None, "") and f in last_project:
                 row = list(row) + [None] * (max(cols.values()) + 1 - len(row))
                 row[cols[f]] = last_project[f]
+        for c in cols.values():
+            if (r, c) in grid.formula_cells:
+                issues.append(issue("E-FORMULA-NO-VALUE", cell=cell_ref(r, c), formula=grid.formula_cells[(r, c)], **where))
         task_id = text(get("task_id"))
         if not task_id:
             issues.append(issue("E-PLAN-ID-MISSING", cell=at("task_id"), **where))

@@ -39,6 +39,7 @@ class Grid:
     name: str
     rows: list[list[object]]
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # 0-based cells formatted as percent
+    formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas with no cached value
     issues: list[Issue] = field(default_factory=list)  # problems found while reading (formulas, truncation)
 
 
@@ -87,6 +88,10 @@ def check_container(path: Path) -> None:
         raise InputError(issue("E-FILE-TOO-LARGE", file=path.name, detail=f"解压后约 {total // (1024 * 1024)} MB"))
     if not any(i.filename == "xl/workbook.xml" for i in infos):
         raise _unreadable(path, "压缩包中没有 Excel 工作簿内容")
+    with zipfile.ZipFile(path) as z:  # OOXML never declares a DTD: one here is an entity trick
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and re.search(rb"<!(DOCTYPE|ENTITY)", z.open(info).read(4096)):
+                raise _unreadable(path, f"{info.filename} 含有不允许的 XML 实体声明")
 
 
 def _read_csv(path: Path) -> list[Grid]:
@@ -185,8 +190,7 @@ def _openpyxl_details(path: Path, grids: list[Grid]) -> None:
                         f = getattr(cell, "value", None)
                         if isinstance(f, str) and f.startswith("=") and (
                                 r >= len(g.rows) or c >= len(g.rows[r]) or g.rows[r][c] is None):
-                            g.issues.append(issue("E-FORMULA-NO-VALUE", file=path.name, sheet=g.name,
-                                                  cell=cell_ref(r, c), formula=f[:60]))
+                            g.formula_cells[(r, c)] = f[:60]
     finally:
         values.close()
         if formulas:
