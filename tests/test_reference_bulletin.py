@@ -7,6 +7,7 @@ The bulletin is read at test time from ../shared/reference/ (never copied into t
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -89,3 +90,106 @@ def test_press_release_names_everything_in_order(reference_build, fmt):
             for n in NUMBER.findall(t["target"] + t["progress"]):
                 assert n in flat, (p["title"], n)
     assert "10项民心工程涉及的26项具体工作，已累计完成4项，其余22项正在加快推进" in flat
+
+
+# ---- the same figures, as messy real submissions ---------------------------
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def first_number(text: str) -> float | None:
+    m = NUMBER.search(text)
+    return float(m[0]) if m else None
+
+
+def wan(value: float) -> str:
+    return f"{value / 10000:g}万" if value >= 10000 and (value / 10000) * 10000 == value else f"{value:g}"
+
+
+def write_messy(path: Path, dept: str, rows: list[dict]) -> None:
+    """Title block, merged title, synonym headers with spaces/line breaks, full-width digits,
+    万 amounts, percent strings, blank rows and a 合计 row."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws["A1"] = "2025年上半年民心工程进展情况报送表"
+    ws.merge_cells("A1:H1")
+    ws["A2"], ws["B2"], ws["E2"] = "填报单位：", dept, "填报日期：2025年7月3日"
+    ws.append([])
+    ws.append(["序号", "编 号", "子项名称", "推进\n状态", "工作进展", "已完成量", "完成率（%）", "存在的问题"])
+    for i, r in enumerate(rows, 1):
+        achieved = r.get("achieved")
+        ws.append([i, r["task_id"].translate(FULLWIDTH), r["name"], {"已完成": "全面完成", "序时推进": "推进中"}[r["status"]],
+                   r["progress_text"], None if achieved is None else wan(achieved).translate(FULLWIDTH),
+                   f"{r['rate']}%" if r.get("rate") is not None else None, ""])
+        if i % 2:
+            ws.append([])
+    ws.append(["合计", None, None, None, None, None, None, None])
+    wb.save(path)
+
+
+def write_gbk_csv(path: Path, dept: str, rows: list[dict]) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([f"填报单位：{dept}"])
+    w.writerow(["事项编号", "任务名称", "进展状态", "完成情况", "完成值", "完成率"])
+    for r in rows:
+        w.writerow([r["task_id"], r["name"], r["status"], r["progress_text"],
+                    "" if r.get("achieved") is None else f"{r['achieved']:,.0f}",
+                    "" if r.get("rate") is None else f"{r['rate']}%"])
+    path.write_bytes(buf.getvalue().encode("gbk"))
+
+
+def press_text(root: Path) -> tuple[list[str], str]:
+    result = build(root)
+    files = {o.format: o.path for o in result.outputs if o.kind == "press-release" and o.variant == "standard"}
+    paragraphs = [p.text for p in Document(str(files["docx"])).paragraphs if p.text.strip()]
+    html = files["html"].read_text(encoding="utf-8").split("<body", 1)[1]
+    return paragraphs, html
+
+
+def test_messy_submissions_build_the_same_press_release(tmp_path):
+    if not REFERENCE.exists():
+        pytest.skip("shared/reference is not beside the repository")
+    projects = parse_bulletin(REFERENCE.read_text(encoding="utf-8"))
+    clean = workspace_from(projects, tmp_path / "clean")
+    depts = _department_rows(clean)
+    for rows in depts.values():
+        for r in rows:
+            n = first_number(r["progress_text"])
+            r["achieved"] = n if n is not None and n.is_integer() else None
+            r["rate"] = 50 if r["status"] != "已完成" else None
+    messy = tmp_path / "messy"
+    shutil.copytree(clean, messy)
+    for path in (clean / "inputs/2025H1/departments").glob("*.xlsx"):
+        path.unlink()
+    for path in (messy / "inputs/2025H1/departments").glob("*.xlsx"):
+        path.unlink()
+    from reportgen.workbooks import write_department
+
+    for k, (dept, rows) in enumerate(depts.items()):
+        write_department(clean / "inputs/2025H1/departments" / f"{dept}.xlsx", dept, rows)
+        if k == 0:
+            write_gbk_csv(messy / "inputs/2025H1/departments" / f"{dept}.csv", dept, rows)
+        else:
+            write_messy(messy / "inputs/2025H1/departments" / f"{dept}.xlsx", dept, rows)
+    clean_paragraphs, clean_html = press_text(clean)
+    messy_paragraphs, messy_html = press_text(messy)
+    assert len(clean_paragraphs) > 30
+    assert sum(r["achieved"] is not None for rows in depts.values() for r in rows) > 10
+    assert messy_paragraphs == clean_paragraphs
+    assert messy_html == clean_html
+
+
+def _department_rows(root: Path) -> dict[str, list[dict]]:
+    """The rows of every department workbook in a workspace, as dicts."""
+    from reportgen.read import read_workspace
+
+    ws = read_workspace(root)
+    return {s.department: [dict(task_id=p.task_id, name=p.name, status=p.status, progress_text=p.progress_text,
+                                achieved=p.achieved, rate=p.rate) for p in s.rows] for s in ws.submissions}

@@ -99,7 +99,7 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         for c in cols.values():
             if (r, c) in grid.formula_cells:
                 row_issues.append(issue("E-FORMULA-NO-VALUE", cell=cell_ref(r, c), formula=grid.formula_cells[(r, c)], **where))
-        task_id = text(get("task_id"))
+        task_id = unicodedata.normalize("NFKC", text(get("task_id"))).replace(" ", "")
         if not task_id:
             row_issues.append(issue("E-ID-MISSING", cell=at("task_id"), **where))
         raw_status = get("status")
