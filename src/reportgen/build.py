@@ -64,6 +64,7 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
     validation = validate(ws)
     say("合并")
     ds = merge(ws, group_by, validation)
+    ds.previous = load_previous(root, ws.period.code, ds.group_by)
     outdir = root / "outputs" / ws.period.code
     result = BuildResult(ds, ds.report, outdir)
     if strict and not ds.report.ok:
@@ -78,6 +79,20 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
     remove_stale(outdir, result.outputs)
     result.manifest = write_manifest(outdir, result.outputs)
     return result
+
+
+def load_previous(root: Path, code: str, group_by: str) -> Dataset | None:
+    """The previous period's merged data, for comparison; None when there is none or it cannot be read."""
+    from .errors import InputError
+    from .periods import previous_period
+
+    prev = previous_period(root, code)
+    if prev is None:
+        return None
+    try:
+        return merge(read_workspace(root, prev), group_by)
+    except InputError:
+        return None
 
 
 def remove_stale(outdir: Path, outputs: list[Output]) -> None:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+import jinja2
 from rich.console import Console
 
 from . import __version__
@@ -106,6 +107,67 @@ def cmd_validate(args, console: Console) -> int:
     return EXIT_OK
 
 
+def _list_written(console: Console, root: Path, paths) -> None:
+    for path in paths:
+        try:
+            shown = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            shown = path
+        console.print(f"  {shown}", highlight=False)
+
+
+def cmd_init(args, console: Console) -> int:
+    from .periods import init_workspace
+
+    written = init_workspace(args.dir, region=args.region, period=args.period)
+    console.print(f"已创建工作目录 {args.dir}：")
+    _list_written(console, args.dir, written)
+    console.print("下一步：填写 report.toml 和任务清单 plan.xlsx，然后运行 reportgen new-period 或把各单位填报表放进 departments/。")
+    return EXIT_OK
+
+
+def cmd_new_period(args, console: Console) -> int:
+    from .periods import new_period
+
+    written = new_period(args.workspace, args.next, args.from_period)
+    console.print(f"已创建报告期 {args.next}，共 {len(written) - 2} 个单位填报表：")
+    _list_written(console, args.workspace, written)
+    return EXIT_OK
+
+
+def cmd_template(args, console: Console) -> int:
+    from .periods import department_template
+
+    path = department_template(args.workspace, args.department, args.period)
+    console.print("已重新生成：")
+    _list_written(console, args.workspace, [path])
+    return EXIT_OK
+
+
+def cmd_templates_export(args, console: Console) -> int:
+    from .templating import export_templates
+
+    written = export_templates(args.workspace, overwrite=args.force)
+    if written:
+        console.print("已复制内置模板到 templates/（生成时优先使用这些模板）：")
+        _list_written(console, args.workspace, written)
+    else:
+        console.print("templates/ 中已有全部模板，未覆盖；如需恢复内置模板请加 --force。")
+    return EXIT_OK
+
+
+def cmd_templates_check(args, console: Console) -> int:
+    from .templating import check_templates
+
+    problems = check_templates(args.workspace)
+    for i in problems:
+        tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
+        console.print(f"{tag} {i.where}  {i.message}  [dim]{i.code}[/dim]", highlight=False)
+    if not problems:
+        console.print("[green]模板检查通过。[/green]")
+    return EXIT_INPUT if any(i.is_error for i in problems) else EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="reportgen", description="民心工程/民生实事进展通报生成工具：校验各单位填报表，合并数据，生成新闻通稿、工作简报和进度汇总表。")
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help="显示版本号并退出")
@@ -123,6 +185,33 @@ def make_parser() -> argparse.ArgumentParser:
     _workspace_arg(p)
     p.add_argument("--strict", action="store_true", help="严格模式：有提醒也按不通过处理（退出码 1）")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("init", help="新建工作目录", description="新建工作目录：带中文注释的 report.toml、空白任务清单 plan.xlsx（领域为下拉选择）、inputs/ 和 outputs/。")
+    p.add_argument("dir", type=Path, metavar="DIR", help="要新建的工作目录")
+    p.add_argument("--region", default="示例区", help="地区名称，写入 report.toml（默认：示例区）")
+    p.add_argument("--period", metavar="PERIOD", help="第一个报告期，如 2026Q1；默认按今天的日期")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("new-period", help="开始新的报告期，生成各单位填报表", description="创建 inputs/NEXT/：period.toml（期号加一）、沿用的任务清单，以及预填好任务和上期进展的各单位填报表。")
+    p.add_argument("next", metavar="NEXT", help="新的报告期，如 2025FY")
+    p.add_argument("--from", dest="from_period", metavar="PREV", help="上一报告期，默认取 NEXT 之前最近的一期")
+    p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
+    p.set_defaults(func=cmd_new_period)
+
+    p = sub.add_parser("template", help="重新生成某个单位的填报表", description="按任务清单和上期进展，重新生成一个单位的填报表（会覆盖该单位现有的表）。")
+    p.add_argument("department", metavar="DEPT", help="单位名称，与任务清单中的牵头单位一致，如 区民政局")
+    _workspace_arg(p)
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("templates", help="导出或检查本单位自己的模板", description="把内置模板复制到工作目录 templates/ 中修改；检查修改后的模板。")
+    tsub = p.add_subparsers(dest="templates_command", title="子命令", metavar="ACTION", parser_class=Parser, required=True)
+    t = tsub.add_parser("export", help="复制内置模板到 templates/", description="把内置模板复制到工作目录的 templates/，之后生成时优先使用。")
+    t.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
+    t.add_argument("--force", action="store_true", help="覆盖 templates/ 中已有的同名模板")
+    t.set_defaults(func=cmd_templates_export)
+    t = tsub.add_parser("check", help="检查 templates/ 中的模板", description="检查模板语法错误（文件和行号）、数据中没有的变量，以及 Word 模板中被拆开的标记。")
+    t.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
+    t.set_defaults(func=cmd_templates_check)
     return parser
 
 
@@ -139,6 +228,23 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         i = e.issue
         console.print(f"[red]错误[/red] {i.where}  {i.message}", highlight=False)
         return EXIT_INPUT
+    except jinja2.TemplateError as e:
+        console.print(f"[red]模板错误[/red] {template_error_text(e)}请运行 reportgen templates check 检查模板。",
+                      highlight=False)
+        return EXIT_INPUT
+
+
+def template_error_text(e: jinja2.TemplateError) -> str:
+    from jinja2.sandbox import SecurityError
+
+    where = f"{getattr(e, 'filename', '') or ''} 第{e.lineno}行：" if getattr(e, "lineno", None) else ""
+    if isinstance(e, SecurityError):
+        what = "模板中有不允许的写法（出于安全考虑，模板不能访问程序内部对象）"
+    elif isinstance(e, jinja2.UndefinedError):
+        what = "模板使用了数据中没有的变量"
+    else:
+        what = "模板语法错误"
+    return f"{where}{what}（{e.message or e}）。"
 
 
 if __name__ == "__main__":  # pragma: no cover

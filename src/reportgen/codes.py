@@ -53,4 +53,5 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", department: str = "", **fields) -> Issue:
     level, template = CATALOGUE[code]
-    return Issue(code, level, template.format(department=department, **fields), file, sheet, cell, department)
+    text = template.format(file=file, sheet=sheet, cell=cell, department=department, **fields)
+    return Issue(code, level, text, file, sheet, cell, department)

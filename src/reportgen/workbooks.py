@@ -52,7 +52,7 @@ def _table(ws, header_row: int, headers, rows: list[dict]) -> None:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 
 
-def _save(wb: Workbook, path: Path) -> None:
+def save_workbook(wb: Workbook, path: Path) -> None:
     wb.properties.created = wb.properties.modified = FIXED_TIME
     with atomic_path(Path(path)) as tmp:
         wb.save(tmp)
@@ -65,7 +65,7 @@ def write_plan(path: Path, tasks: list[dict], *, title: str = "任务清单") ->
     ws.title = "任务清单"
     put(ws, 1, 1, title).font = Font(bold=True, size=14)
     _table(ws, 2, PLAN_HEADERS, tasks)
-    _save(wb, path)
+    save_workbook(wb, path)
 
 
 def write_department(path: Path, department: str, rows: list[dict], *, reporter: str = "", phone: str = "",
@@ -78,4 +78,4 @@ def write_department(path: Path, department: str, rows: list[dict], *, reporter:
                                           ("联系电话", phone), ("填报日期", filled_on)), 1):
         put(ws, 2, 1 + (col - 1) * 3, f"{label}：{value}")
     _table(ws, 3, DEPT_HEADERS, rows)
-    _save(wb, path)
+    save_workbook(wb, path)

@@ -42,7 +42,6 @@ def overview(ctx: dict) -> str:
 def briefing_context(job: Job) -> dict:
     ctx = internal_context(job.dataset)
     ctx["overview"] = overview(ctx)
-    ctx.setdefault("changes", None)
     ctx["chart_png"] = {"by_group": completion_by_group(ctx["groups"]), "status": status_distribution(ctx["counts"])}
     ctx["charts"] = {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in ctx["chart_png"].items()}
     return ctx

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
+from ..compare import changes_context, compare, public_changes
 from ..model import DONE, NOT_REPORTED, Counts, Dataset, Group, MergedTask
 from ..numbers import cn_ordinal, fmt_date, fmt_num, fmt_percent
 
@@ -122,6 +123,7 @@ def public_context(ds: Dataset) -> dict:
         "project_count": len(ds.projects),
         "groups": groups,
         "lang": "zh-CN",
+        "changes": public_changes(compare(ds, ds.previous)) if ds.previous else None,
     }
 
 
@@ -174,6 +176,7 @@ def internal_context(ds: Dataset) -> dict:
         "issues": [{"code": i.code, "level": i.level, "message": i.message, "where": i.where,
                     "department": i.department} for i in ds.report.issues],
         "rows_read": ds.rows_read,
+        "changes": changes_context(compare(ds, ds.previous)) if ds.previous else None,
     })
     return ctx
 

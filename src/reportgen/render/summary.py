@@ -145,11 +145,41 @@ def _issues_sheet(ws: Worksheet, ctx: dict) -> None:
         ws.auto_filter.ref = f"A1:E{len(ctx['issues']) + 1}"
 
 
+def _changes_sheet(ws: Worksheet, changes: dict) -> None:
+    """较上期变化: every task's status and rate then and now, newly completed marked."""
+    put = _put
+    label = changes["previous_label"]
+    headers = [("事项编号", 10), ("任务名称", 20), ("分组", 18), (f"{label}状态", 11), ("本期状态", 11),
+               (f"{label}完成率", 11), ("本期完成率", 11), ("变化（百分点）", 12), ("新增完成", 9)]
+    put(ws, 1, 1, changes["summary"]).font = Font(name=FONT, bold=True)
+    for col, (h, w) in enumerate(headers, 1):
+        c = put(ws, 2, col, h)
+        c.font = Font(name=FONT, bold=True)
+        c.border = BORDER
+        ws.column_dimensions[get_column_letter(col)].width = w
+    for r, t in enumerate(changes["tasks"], 3):
+        newly = t["after"] == DONE and t["before"] != DONE
+        values = [t["task_id"], t["name"], t["group"], t["before"], t["after"],
+                  None if t["rate_before"] is None else t["rate_before"] / 100,
+                  None if t["rate_after"] is None else t["rate_after"] / 100, t["rate_delta"], "是" if newly else ""]
+        for col, v in enumerate(values, 1):
+            cell = put(ws, r, col, v)
+            cell.border = BORDER
+            if newly:
+                cell.fill = PatternFill("solid", fgColor=STATUS_FILL[DONE])
+        for col in (6, 7):
+            ws.cell(row=r, column=col).number_format = "0.0%"
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:I{len(changes['tasks']) + 2}"
+
+
 def write_summary(ctx: dict, target) -> None:
     wb = Workbook()
     _task_sheet(wb.active, ctx)
     wb.active.title = "进度汇总"
     _stats_sheet(wb.create_sheet("分组统计"), ctx)
+    if ctx["changes"]:
+        _changes_sheet(wb.create_sheet("较上期变化"), ctx["changes"])
     _issues_sheet(wb.create_sheet("校验问题"), ctx)
     wb.properties.creator = ctx["region"]
     wb.properties.created = wb.properties.modified = FIXED_TIME

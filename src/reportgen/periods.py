@@ -1,0 +1,261 @@
+"""Starting a reporting cycle: a new workspace, the next period, and department workbooks.
+
+`init_workspace(dir)` writes report.toml (commented in Chinese), an empty
+plan.xlsx and the folders. `new_period(root, next)` carries the plan forward
+and writes one pre-filled workbook per lead department: its tasks with the
+plan columns locked, last period's status and progress beside the empty
+fields, dropdowns and data validation, and sheet protection without a password.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .codes import issue
+from .errors import InputError
+from .merge import merge
+from .model import CATEGORIES, STATUSES, Dataset, Task
+from .read import list_periods, read_workspace
+from .read.config import PERIOD_KINDS, default_period, split_period
+from .workbooks import PLAN_HEADERS, put, save_workbook, write_plan
+
+REPORT_TOML = """\
+# reportgen 工作目录设置（修改等号右边引号内的文字即可）
+region = "{region}"                 # 发布主体所在地区，如 示例区
+program = "民心工程"              # 工程总称：民心工程 / 民生实事 / 民生工程
+publisher = "{region}融媒体中心"     # 新闻通稿的来源署名
+compiler = "{region}民心工程推进办公室"  # 工作简报的编印单位
+group_by = "project"              # 分组方式："project" 按工程，"category" 按领域
+briefing_title = "民心工程工作简报" # 简报报头名称
+report_to = ""                    # 简报报尾“报：”
+send_to = ""                      # 简报报尾“送：”
+issue_to = ""                     # 简报报尾“发：”
+copies = 0                        # 简报报尾“共印N份”，0 表示不印
+variants = []                     # 另外生成的版本：["traditional", "large-print"]
+traditional = "s2hk"              # 繁體版用字：s2hk 香港，s2tw 台湾
+"""
+
+LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
+EDIT_FILL = PatternFill("solid", fgColor="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+# (header, field, width, editable, comment)
+TEMPLATE_COLUMNS = [
+    ("事项编号", "task_id", 10, False, "任务清单中的编号，请勿修改。"),
+    ("任务名称", "name", 18, False, "任务清单中的名称，请勿修改。"),
+    ("进展状态", "status", 11, True, "从下拉列表中选择：已完成 / 序时推进 / 滞后 / 未启动。"),
+    ("进展情况", "progress_text", 50, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“目前，已建成助餐点7个”。"),
+    ("完成值", "achieved", 10, True, "按计量单位填写累计完成数，只填数字，例如 230 或 1.4万。"),
+    ("完成率", "rate", 9, True, "可不填，系统按完成值÷目标值计算；填写时写百分数，如 85%。"),
+    ("预计完成时间", "expected", 12, True, "日期或“9月底”“年底前”等。"),
+    ("存在问题", "problems", 28, True, "仅供内部掌握，不对外公开。"),
+    ("下步打算", "next_steps", 28, True, "仅供内部掌握，不对外公开。"),
+    ("联系人", "contact", 9, True, "仅供内部联系，不对外公开。"),
+    ("联系电话", "phone", 13, True, "仅供内部联系，不对外公开。"),
+    ("备注", "remarks", 14, True, "仅供内部掌握，不对外公开。"),
+    ("年度目标", "target_text", 36, False, "任务清单中的年度目标，供参考。"),
+    ("目标值", "target_value", 8, False, "任务清单中的目标值，供参考。"),
+    ("计量单位", "unit", 8, False, "完成值的计量单位。"),
+    ("上期状态", "prev_status", 10, False, "上期报送的进展状态，供参考。"),
+    ("上期进展", "prev_progress", 40, False, "上期报送的进展情况，供参考；本期请在“进展情况”列重新填写。"),
+]
+INSTRUCTIONS = [
+    "填报说明",
+    "1. 请在“进展填报”工作表中填写白色单元格；灰色单元格为任务清单内容和上期情况，已锁定，无需修改。",
+    "2. 进展状态从下拉列表中选择：已完成、序时推进、滞后、未启动。",
+    "3. 进展情况要写明具体工作和数字，以“目前，”开头，可直接用于新闻通稿。",
+    "4. 完成值按计量单位填写累计数，只填数字；完成率可不填，系统会自动计算。",
+    "5. 存在问题、下步打算、联系人、联系电话、备注仅供内部掌握，不会出现在对外发布的材料中。",
+    "6. 请勿增删行列、修改表头或事项编号；如有任务不属于本单位，请在备注中说明。",
+    "7. 填好后保存为 .xlsx 文件报送，文件名保持不变。",
+]
+
+
+def current_period(today: date) -> str:
+    for kind in ("Q1", "H1", "Q3", "FY"):
+        month, day, _ = PERIOD_KINDS[kind]
+        if (today.month, today.day) <= (month, day):
+            return f"{today.year}{kind}"
+    return f"{today.year}FY"
+
+
+def period_toml(code: str, issue_no: int | None) -> str:
+    p = default_period(code)
+    lines = [f'period = "{code}"', f"as_of = {p.as_of.isoformat()}           # 截至日期（{p.label}）",
+             f'label = "{p.label}"               # 报告期名称，用于标题']
+    if issue_no:
+        lines.append(f"issue_no = {issue_no}                   # 简报期号（第{issue_no}期）")
+    lines.append(f"# publish_date = {(p.as_of + timedelta(days=10)).isoformat()}  # 发布/印发日期，确定后去掉行首的 #")
+    return "\n".join(lines) + "\n"
+
+
+def init_workspace(folder: Path, *, region: str = "示例区", period: str | None = None) -> list[Path]:
+    """A new, empty workspace. Refuses to overwrite an existing report.toml."""
+    folder = Path(folder)
+    if (folder / "report.toml").exists():
+        raise InputError(issue("E-CONFIG-INVALID", file="report.toml", detail=f"{folder} 已经是工作目录，未做改动"))
+    code = period or current_period(date.today())
+    split_period(code)
+    inputs = folder / "inputs" / code
+    (inputs / "departments").mkdir(parents=True, exist_ok=True)
+    (folder / "outputs").mkdir(exist_ok=True)
+    (folder / "report.toml").write_text(REPORT_TOML.format(region=region), encoding="utf-8")
+    (inputs / "period.toml").write_text(period_toml(code, 1), encoding="utf-8")
+    write_plan(inputs / "plan.xlsx", [], title=f"{code[:4]}年民心工程任务清单")
+    _add_category_dropdown(inputs / "plan.xlsx")
+    return [folder / "report.toml", inputs / "period.toml", inputs / "plan.xlsx"]
+
+
+def _add_category_dropdown(path: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    col = next(i for i, (label, *_) in enumerate(PLAN_HEADERS, 1) if label == "领域")
+    letter = ws.cell(row=2, column=col).column_letter
+    dv = DataValidation(type="list", formula1='"' + ",".join(CATEGORIES) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="领域", error="请从下拉列表中选择领域。")
+    dv.add(f"{letter}3:{letter}1000")
+    ws.add_data_validation(dv)
+    save_workbook(wb, path)
+
+
+def department_workbook(path: Path, department: str, tasks: list[Task], period_label: str,
+                        previous: dict[str, dict] | None = None) -> None:
+    """The pre-filled progress workbook a department receives."""
+    previous = previous or {}
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "填报说明"
+    for r, line in enumerate(INSTRUCTIONS, 1):
+        put(guide, r, 1, line).font = Font(bold=r == 1, size=14 if r == 1 else 11)
+    guide.column_dimensions["A"].width = 100
+
+    ws = wb.create_sheet("进展填报")
+    put(ws, 1, 1, f"{period_label}民心工程进展情况填报表").font = Font(bold=True, size=14)
+    header_row = 3
+    block = (("填报单位：", department, False), ("填报人：", "", True), ("联系电话：", "", True), ("填报日期：", "", True))
+    for i, (label, value, editable) in enumerate(block):
+        put(ws, 2, 1 + i * 3, label).font = Font(bold=True)
+        cell = put(ws, 2, 2 + i * 3, value)
+        cell.protection = Protection(locked=not editable)
+        cell.fill = EDIT_FILL if editable else LOCKED_FILL
+    for col, (label, _, width, editable, comment) in enumerate(TEMPLATE_COLUMNS, 1):
+        c = put(ws, header_row, col, label)
+        c.font = Font(bold=True)
+        c.fill = HEADER_FILL
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.comment = Comment(comment, "填报说明")
+        ws.column_dimensions[c.column_letter].width = width
+    for r, task in enumerate(tasks, header_row + 1):
+        prev = previous.get(task.task_id, {})
+        values = {"task_id": task.task_id, "name": task.name, "target_text": task.target_text,
+                  "target_value": task.target_value, "unit": task.unit,
+                  "prev_status": prev.get("status", ""), "prev_progress": prev.get("progress", "")}
+        for col, (_, key, _, editable, _) in enumerate(TEMPLATE_COLUMNS, 1):
+            cell = put(ws, r, col, values.get(key, "") if not editable else None)
+            cell.protection = Protection(locked=not editable)
+            cell.fill = EDIT_FILL if editable else LOCKED_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    last = header_row + max(len(tasks), 1)
+    letters = {key: ws.cell(row=header_row, column=i).column_letter for i, (_, key, *_) in enumerate(TEMPLATE_COLUMNS, 1)}
+    first = header_row + 1
+    status = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="进展状态", error="请从下拉列表中选择：已完成、序时推进、滞后、未启动。")
+    status.add(f"{letters['status']}{first}:{letters['status']}{last}")
+    achieved = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                              showErrorMessage=True, errorTitle="完成值", error="完成值只能填写不小于0的数字。")
+    achieved.add(f"{letters['achieved']}{first}:{letters['achieved']}{last}")
+    rate = DataValidation(type="decimal", operator="between", formula1="0", formula2="1000", allow_blank=True,
+                          showErrorMessage=True, errorTitle="完成率", error="完成率填写0～1000之间的数字（百分数）。")
+    rate.add(f"{letters['rate']}{first}:{letters['rate']}{last}")
+    for dv in (status, achieved, rate):
+        ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    ws.protection.sheet = True  # no password: protection guards against slips, not people
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.active = 1
+    save_workbook(wb, path)
+
+
+def previous_period(root: Path, code: str) -> str | None:
+    """The latest period in inputs/ before `code`."""
+    order = {"Q1": 1, "H1": 2, "Q3": 3, "FY": 4}
+    key = (code[:4], order[code[4:]])
+    earlier = [p for p in list_periods(root) if (p[:4], order[p[4:]]) < key]
+    return earlier[-1] if earlier else None
+
+
+def load_dataset(root: Path, code: str) -> Dataset:
+    return merge(read_workspace(root, code))
+
+
+def _previous_progress(ds: Dataset | None) -> dict[str, dict]:
+    if ds is None:
+        return {}
+    return {m.task.task_id: {"status": m.status, "progress": m.progress.progress_text if m.progress else ""}
+            for m in ds.tasks}
+
+
+def write_department_templates(root: Path, code: str, plan: list[Task], previous: Dataset | None,
+                               only: str | None = None) -> list[Path]:
+    folder = root / "inputs" / code / "departments"
+    folder.mkdir(parents=True, exist_ok=True)
+    label = f"{code[:4]}年{default_period(code).label}"
+    by_dept: dict[str, list[Task]] = {}
+    for t in plan:
+        lead = t.lead_departments[0] if t.lead_departments else "未指定单位"
+        by_dept.setdefault(lead, []).append(t)
+    if only is not None and only not in by_dept:
+        raise InputError(issue("E-CONFIG-INVALID", file="plan.xlsx", detail=f"任务清单中没有以“{only}”为牵头单位的任务"))
+    prev = _previous_progress(previous)
+    written = []
+    for dept, tasks in by_dept.items():
+        if only is None or dept == only:
+            path = folder / f"{dept}.xlsx"
+            department_workbook(path, dept, tasks, label, prev)
+            written.append(path)
+    return written
+
+
+def new_period(root: Path, next_code: str, from_code: str | None = None) -> list[Path]:
+    """inputs/NEXT/ with period.toml, the plan carried forward, and department workbooks."""
+    root = Path(root)
+    split_period(next_code)
+    prev_code = from_code or previous_period(root, next_code)
+    if prev_code is None:
+        raise InputError(issue("E-WORKSPACE-MISSING", what=f"{next_code} 之前的报告期", path=str(root / "inputs")))
+    target = root / "inputs" / next_code
+    if (target / "departments").is_dir() and any((target / "departments").iterdir()):
+        raise InputError(issue("E-CONFIG-INVALID", file=f"inputs/{next_code}",
+                               detail="该报告期已有单位填报表，为免覆盖未做改动；如需重新生成某单位的表，请用 reportgen template"))
+    previous = load_dataset(root, prev_code)
+    target.mkdir(parents=True, exist_ok=True)
+    issue_no = (previous.period.issue_no or 0) + 1
+    (target / "period.toml").write_text(period_toml(next_code, issue_no), encoding="utf-8")
+    shutil.copy2(root / "inputs" / prev_code / "plan.xlsx", target / "plan.xlsx")
+    ws = read_workspace(root, next_code)
+    return [target / "period.toml", target / "plan.xlsx", *write_department_templates(root, next_code, ws.plan, previous)]
+
+
+def department_template(root: Path, department: str, code: str | None = None) -> Path:
+    """Re-create one department's workbook for a period (default: the latest)."""
+    root = Path(root)
+    ws = read_workspace(root, code)
+    prev_code = previous_period(root, ws.period.code)
+    previous = load_dataset(root, prev_code) if prev_code else None
+    return write_department_templates(root, ws.period.code, ws.plan, previous, only=department)[0]
