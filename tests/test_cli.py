@@ -50,3 +50,13 @@ def test_bad_period_name(tmp_path, workspace_factory):
 def test_python_dash_m_works():
     r = subprocess.run([sys.executable, "-m", "reportgen", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and "reportgen" in r.stdout
+
+
+def test_missing_harfbuzz_subsetter_is_said_clearly(monkeypatch, workspace_factory):
+    import weasyprint.text.ffi as ffi
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    root = workspace_factory([dict(task_id="01-01", project_no=1, project="甲工程", category="养老", name="甲",
+                                   target_text="目标", lead="区民政局")], {})
+    code, out = run(["build", str(root)])
+    assert code == 1 and "libharfbuzz-subset0" in out and "Traceback" not in out

@@ -16,6 +16,7 @@ from rich.console import Console
 from . import __version__
 from .errors import InputError
 from .model import Issue, Report
+from .render.pdf import SubsetterMissing
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -227,6 +228,9 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
     except InputError as e:
         i = e.issue
         console.print(f"[red]错误[/red] {i.where}  {i.message}", highlight=False)
+        return EXIT_INPUT
+    except SubsetterMissing as e:
+        console.print(f"[red]错误[/red] {e}", highlight=False)
         return EXIT_INPUT
     except jinja2.TemplateError as e:
         console.print(f"[red]模板错误[/red] {template_error_text(e)}请运行 reportgen templates check 检查模板。",

@@ -7,17 +7,15 @@ Submitted text is always written as a string, never as a formula.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE, Counts
+from ..model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE
+from ..workbooks import put, save_workbook
 from . import Job, Output
 from .context import internal_context
-from .files import atomic_path, make_zip_reproducible
 
 # (header, context key, width)
 COLUMNS: list[tuple[str, str, int]] = [
@@ -36,24 +34,15 @@ STATUS_FILL = {
 FONT = "宋体"
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FIXED_TIME = datetime(2000, 1, 1)
-
-
-def safe_text(value: object) -> object:
-    """Numbers stay numbers; text stays text (the caller marks the cell as string)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else ""
-    return value
 
 
 def _put(ws: Worksheet, row: int, col: int, value: object):
-    cell = ws.cell(row=row, column=col)
-    cell.value = safe_text(value)
-    if isinstance(cell.value, str):
-        cell.data_type = "s"  # "=HYPERLINK(...)" from a department stays inert text
-    return cell
+    """`workbooks.put` for context values: None → empty, booleans → 是/empty."""
+    if value is None:
+        value = ""
+    elif isinstance(value, bool):
+        value = "是" if value else ""
+    return put(ws, row, col, value)
 
 
 def _counts_text(c: dict) -> str:
@@ -147,13 +136,12 @@ def _issues_sheet(ws: Worksheet, ctx: dict) -> None:
 
 def _changes_sheet(ws: Worksheet, changes: dict) -> None:
     """较上期变化: every task's status and rate then and now, newly completed marked."""
-    put = _put
     label = changes["previous_label"]
     headers = [("事项编号", 10), ("任务名称", 20), ("分组", 18), (f"{label}状态", 11), ("本期状态", 11),
                (f"{label}完成率", 11), ("本期完成率", 11), ("变化（百分点）", 12), ("新增完成", 9)]
-    put(ws, 1, 1, changes["summary"]).font = Font(name=FONT, bold=True)
+    _put(ws, 1, 1, changes["summary"]).font = Font(name=FONT, bold=True)
     for col, (h, w) in enumerate(headers, 1):
-        c = put(ws, 2, col, h)
+        c = _put(ws, 2, col, h)
         c.font = Font(name=FONT, bold=True)
         c.border = BORDER
         ws.column_dimensions[get_column_letter(col)].width = w
@@ -163,7 +151,7 @@ def _changes_sheet(ws: Worksheet, changes: dict) -> None:
                   None if t["rate_before"] is None else t["rate_before"] / 100,
                   None if t["rate_after"] is None else t["rate_after"] / 100, t["rate_delta"], "是" if newly else ""]
         for col, v in enumerate(values, 1):
-            cell = put(ws, r, col, v)
+            cell = _put(ws, r, col, v)
             cell.border = BORDER
             if newly:
                 cell.fill = PatternFill("solid", fgColor=STATUS_FILL[DONE])
@@ -182,10 +170,7 @@ def write_summary(ctx: dict, target) -> None:
         _changes_sheet(wb.create_sheet("较上期变化"), ctx["changes"])
     _issues_sheet(wb.create_sheet("校验问题"), ctx)
     wb.properties.creator = ctx["region"]
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
-        make_zip_reproducible(tmp, FIXED_TIME)
+    save_workbook(wb, target)
 
 
 def render(job: Job) -> list[Output]:
@@ -195,4 +180,4 @@ def render(job: Job) -> list[Output]:
     return [Output("summary", "xlsx", target)]
 
 
-__all__ = ["render", "write_summary", "COLUMNS", "Counts"]
+__all__ = ["render", "write_summary", "COLUMNS"]

@@ -16,9 +16,8 @@ from openpyxl.utils import get_column_letter
 
 from ..model import Issue, Report, Submission
 from ..read.sheets import read_grids
-from ..workbooks import put
+from ..workbooks import put, save_workbook
 from . import Job, Output
-from .files import atomic_path, make_zip_reproducible
 
 REPORT_NAME = "校验报告.xlsx"
 RETURNS_DIR = "退回修改"
@@ -26,12 +25,6 @@ ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 LEVEL = {"error": "错误", "warning": "提醒"}
 COLUMNS = [("级别", 6), ("单位", 14), ("文件", 24), ("工作表", 10), ("单元格", 8), ("代码", 24), ("说明", 80)]
-
-
-def _save(wb: Workbook, target: Path) -> None:
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
-        make_zip_reproducible(tmp)
 
 
 def _issue_rows(ws, issues: list[Issue], start: int = 1) -> None:
@@ -63,7 +56,7 @@ def write_report(report: Report, target: Path) -> None:
         for col, v in enumerate((dept, errors, len(items) - errors), 1):
             put(summary, r, col, v)
     _issue_rows(wb.create_sheet("问题明细"), report.issues)
-    _save(wb, target)
+    save_workbook(wb, target)
 
 
 def _copy_of(path: Path) -> Workbook:
@@ -97,7 +90,7 @@ def write_return(path: Path, issues: list[Issue], target: Path) -> None:
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == "问题清单"
-    _save(wb, target)
+    save_workbook(wb, target)
 
 
 def write_returns(submissions: list[Submission], report: Report, folder: Path) -> list[Path]:
