@@ -24,7 +24,7 @@ from .merge import merge
 from .model import CATEGORIES, STATUSES, Dataset, Task
 from .read import list_periods, read_workspace
 from .read.config import PERIOD_KINDS, default_period, split_period
-from .workbooks import PLAN_HEADERS, put, save_workbook, write_plan
+from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, write_plan
 
 REPORT_TOML = """\
 # reportgen 工作目录设置（修改等号右边引号内的文字即可）
@@ -182,12 +182,7 @@ def department_workbook(path: Path, department: str, tasks: list[Task], period_l
     ws.protection.sheet = True  # no password: protection guards against slips, not people
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws, header_row, ws.PAPERSIZE_A4)
     wb.active = 1
     save_workbook(wb, path)
 

@@ -38,6 +38,16 @@ def put(ws, row: int, col: int, value: object):
     return cell
 
 
+def print_landscape(ws, header_row: int, paper: int = 9) -> None:
+    """Landscape, fit to one page wide, header row repeated on every page (paper 9 = A4, 8 = A3)."""
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = paper
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _table(ws, header_row: int, headers, rows: list[dict]) -> None:
     for col, (label, _, width) in enumerate(headers, 1):
         c = put(ws, header_row, col, label)

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE
-from ..workbooks import put, save_workbook
+from ..workbooks import print_landscape, put, save_workbook
 from . import Job, Output
 from .context import internal_context
 
@@ -93,12 +93,7 @@ def _task_sheet(ws: Worksheet, ctx: dict) -> None:
     last = row - 1
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{max(last, header_row)}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws, header_row, ws.PAPERSIZE_A3)
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
