@@ -60,3 +60,19 @@ def test_missing_harfbuzz_subsetter_is_said_clearly(monkeypatch, workspace_facto
                                    target_text="目标", lead="区民政局")], {})
     code, out = run(["build", str(root)])
     assert code == 1 and "libharfbuzz-subset0" in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize("line, word", [
+    ('copies = "很多"', "copies"), ('group_by = "按心情"', "group_by"), ("variants = 3", "variants"),
+    ('region = "未闭合', "report.toml"),
+])
+def test_bad_report_toml_names_the_key(workspace_factory, line, word):
+    root = workspace_factory([], {})
+    (root / "report.toml").write_text(line + "\n", encoding="utf-8")
+    code, out = run(["build", str(root)])
+    assert code == 1 and word in out and "Traceback" not in out
+
+
+def test_empty_plan_stops_with_a_message(workspace_factory):
+    code, out = run(["build", str(workspace_factory([], {}))])
+    assert code == 1 and "E-PLAN-EMPTY" in out and "未生成文档" in out

@@ -202,3 +202,21 @@ def test_press_release_template_can_state_newly_done(filled):
     ctx = public_context(ds)
     assert ctx["changes"] == {"previous_label": "上半年", "newly_done_count": 3}
     assert "problems" not in str(ctx)
+
+
+def test_split_docx_tag_is_reported_with_its_paragraph(tmp_path, repo_root):
+    from docx import Document as NewDocument
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(repo_root / "report.toml", root)
+    shutil.copytree(repo_root / "inputs" / "2025H1", root / "inputs" / "2025H1")
+    run(["templates", "export", str(root)])
+    doc = NewDocument()
+    doc.add_paragraph("第一段没有标记")
+    p = doc.add_paragraph()
+    p.add_run("{{ head")
+    p.add_run("line }}")  # what Word does when the user bolds half a tag
+    doc.save(root / "templates/press-release.docx")
+    code, out = run(["templates", "check", str(root)])
+    assert code == 1 and "E-TEMPLATE-SPLIT-TAG" in out and "第2段" in out and "press-release.docx" in out

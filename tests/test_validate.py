@@ -138,3 +138,16 @@ def test_strict_build_stops_on_errors_and_lax_build_carries_them(tmp_path):
     summary = next((root / "outputs/2025H1").glob("*进度汇总表.xlsx"))
     issues = [[c.value for c in r] for r in load_workbook(summary)["校验问题"].iter_rows(min_row=2)]
     assert any(r[3] == "E-STATUS-UNKNOWN" for r in issues)
+
+
+def test_every_code_in_the_catalogue_is_used_and_documented(repo_root):
+    import re
+
+    from reportgen.codes import CATALOGUE
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (repo_root / "src/reportgen").rglob("*.py")
+                       if p.name != "codes.py")
+    used = set(re.findall(r'"([EW]-[A-Z-]+)"', source))
+    catalogue = set(CATALOGUE)
+    assert catalogue - used == set(), "codes nobody emits"
+    assert used - catalogue == set(), "codes missing from the catalogue"

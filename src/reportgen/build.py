@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .codes import issue
 from .merge import merge
 from .validate import validate
 from .model import Dataset, Report
@@ -67,7 +68,10 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
     ds.previous = load_previous(root, ws.period.code, ds.group_by)
     outdir = root / "outputs" / ws.period.code
     result = BuildResult(ds, ds.report, outdir)
-    if strict and not ds.report.ok:
+    if not ws.plan:
+        src = root / "inputs" / ws.period.code / "plan.xlsx"
+        ds.report.add(issue("E-PLAN-EMPTY", file=src.name))
+    if (strict and not ds.report.ok) or not ws.plan:
         result.stopped = True
         return result
 

@@ -78,7 +78,8 @@ def cmd_build(args, console: Console) -> int:
     for s in result.dataset.set_aside if result.dataset else []:
         console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False)
     if result.stopped:
-        console.print(f"[red]有 {len(report.errors)} 条错误，严格模式下未生成文档。[/red]")
+        why = "严格模式下" if args.strict else ""
+        console.print(f"[red]有 {len(report.errors)} 条错误，{why}未生成文档。[/red]")
         return EXIT_INPUT
     for note in result.notes:
         console.print(note, highlight=False)

@@ -21,6 +21,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-COLUMN-MISSING": (ERROR, "缺少必填列“{column}”。请在表头行补上该列。"),
     "E-ROWS-TOO-MANY": (ERROR, "数据行超过{limit}行，超出部分未读取。请检查是否误粘贴了大量空行或无关数据。"),
     # plan
+    "E-PLAN-EMPTY": (ERROR, "任务清单中没有可用的任务。请在 plan.xlsx 中填写任务（每行一项，事项编号等必填列不能为空）。"),
     "E-PLAN-ID-MISSING": (ERROR, "事项编号为空。每一行任务都要有唯一的事项编号，例如 01-02。"),
     "E-PLAN-ID-DUPLICATE": (ERROR, "事项编号“{task_id}”在任务清单中重复（另见第{other_row}行）。请改为唯一编号。"),
     "E-PLAN-FIELD-MISSING": (ERROR, "“{column}”为空。任务清单中该列为必填项。"),
@@ -37,7 +38,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-FORMULA-NO-VALUE": (ERROR, "该单元格是公式（{formula}）但没有计算结果。请在 Excel/WPS 中打开后保存，或直接填写数值。"),
     "W-NUMBER-APPROX": (WARNING, "“{column}”为约数“{value}”，已按 {number} 计入。如有准确数字请填写准确数字。"),
     "W-RATE-HIGH": (WARNING, "完成率 {value} 超过300%，请核实目标值与完成值。"),
-    "W-ROW-TOTAL": (WARNING, "合计行已忽略，不计入任务。"),
     # cross-file
     "E-TASK-NOT-IN-PLAN": (ERROR, "事项编号“{task_id}”不在本期任务清单中，该行未计入。请核对编号。"),
     "E-TASK-DUPLICATE": (ERROR, "事项“{task_id}”已由{first}报送（{first_where}），本行未计入。牵头单位为{lead}。"),
@@ -47,6 +47,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W-DONE-RATE-LOW": (WARNING, "进展状态为“已完成”，但完成率只有 {rate}。请核实状态或完成值。"),
     "W-RATE-FULL-NOT-DONE": (WARNING, "完成率已达 {rate}，但进展状态为“{status}”。如已完成请改为“已完成”。"),
     "W-ACHIEVED-NOT-IN-TEXT": (WARNING, "完成值 {value} 在进展情况文字中没有出现。请在文字中写明该数字，便于公开发布。"),
+    # office templates
+    "E-TEMPLATE-SYNTAX": (ERROR, "模板语法错误（{place}）：{detail}"),
+    "E-TEMPLATE-UNKNOWN-VARIABLE": (ERROR, "模板使用了数据中没有的变量“{name}”，生成时会报错。请检查拼写。"),
+    "E-TEMPLATE-SPLIT-TAG": (ERROR, "{place}的标记被 Word 拆开了（“{text}”）。请在 Word 中删除该标记后一次性重新输入，不要中途改格式。"),
+    "W-TEMPLATE-NONE": (WARNING, "工作目录中没有 templates/ 文件夹，生成时使用内置模板。如需修改模板，请先运行 reportgen templates export。"),
     "W-TASK-WRONG-DEPT": (WARNING, "事项“{task_id}”的牵头单位为{lead}，却由{department}报送。"),
 }
 

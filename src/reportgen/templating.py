@@ -16,7 +16,8 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from .model import ERROR, WARNING, Issue
+from .codes import issue
+from .model import Issue
 from .render.env import builtin_templates, environment
 
 TEMPLATE_SUFFIXES = (".j2", ".css", ".docx")
@@ -36,8 +37,8 @@ def export_templates(root: Path, *, overwrite: bool = False) -> list[Path]:
     return written
 
 
-def _problem(level: str, code: str, path: Path, where: str, message: str) -> Issue:
-    return Issue(code, level, message, file=f"templates/{path.name}", cell=where)
+def _problem(code: str, path: Path, place: str = "", **fields) -> Issue:
+    return issue(code, file=f"templates/{path.name}", cell=place, place=place, **fields)
 
 
 def known_variables(root: Path) -> set[str]:
@@ -66,10 +67,9 @@ def _check_source(path: Path, source: str, env: jinja2.Environment, known: set[s
         ast = env.parse(source)
     except jinja2.TemplateSyntaxError as e:
         where = line_of(e.lineno) if line_of else f"第{e.lineno}行"
-        return [_problem(ERROR, "E-TEMPLATE-SYNTAX", path, where, f"模板语法错误（{where}）：{e.message}")]
+        return [_problem("E-TEMPLATE-SYNTAX", path, where, detail=e.message)]
     unknown = sorted(meta.find_undeclared_variables(ast) - known)
-    return [_problem(ERROR, "E-TEMPLATE-UNKNOWN-VARIABLE", path, "",
-                     f"模板使用了数据中没有的变量“{name}”，生成时会报错。请检查拼写。") for name in unknown]
+    return [_problem("E-TEMPLATE-UNKNOWN-VARIABLE", path, name=name) for name in unknown]
 
 
 _PARAGRAPH = re.compile(rb"<w:p[ >].*?</w:p>", re.S)
@@ -84,9 +84,7 @@ def _split_tags(path: Path, xml: bytes) -> list[Issue]:
             opened = a.count("{{") + a.count("{%") - a.count("}}") - a.count("%}")
             if opened > 0 or (a.endswith(("{", "%")) and b.startswith(("{", "%", "}"))):
                 text = "".join(runs)
-                found.append(_problem(ERROR, "E-TEMPLATE-SPLIT-TAG", path, f"第{n}段",
-                                      f"第{n}段的标记被 Word 拆开了（“{text[:40]}”）。请在 Word 中删除该标记后一次性重新输入，"
-                                      "不要中途改格式。"))
+                found.append(_problem("E-TEMPLATE-SPLIT-TAG", path, f"第{n}段", text=text[:40]))
                 break
     return found
 
@@ -105,8 +103,7 @@ def _docx_source(path: Path) -> tuple[str, bytes]:
 def check_templates(root: Path) -> list[Issue]:
     folder = Path(root) / "templates"
     if not folder.is_dir():
-        return [Issue("E-TEMPLATE-NONE", WARNING, "工作目录中没有 templates/ 文件夹，生成时使用内置模板。"
-                      "如需修改模板，请先运行 reportgen templates export。", file="templates/")]
+        return [issue("W-TEMPLATE-NONE", file="templates/")]
     env = environment(Path(root))
     known = known_variables(Path(root))
     issues: list[Issue] = []
@@ -117,7 +114,7 @@ def check_templates(root: Path) -> list[Issue]:
             try:
                 source, xml = _docx_source(path)
             except (zipfile.BadZipFile, KeyError, OSError) as e:
-                issues.append(_problem(ERROR, "E-TEMPLATE-SYNTAX", path, "", f"无法打开 Word 模板：{e}"))
+                issues.append(_problem("E-TEMPLATE-SYNTAX", path, "文件", detail=f"无法打开 Word 模板：{e}"))
                 continue
             split = _split_tags(path, xml)
             issues += split

@@ -33,12 +33,24 @@ def _load_toml(path: Path) -> dict:
 
 def read_config(path: Path) -> Config:
     data = _load_toml(path)
-    known = {f for f in Config.__dataclass_fields__}
-    kwargs = {k: v for k, v in data.items() if k in known}
-    if "variants" in kwargs:
-        kwargs["variants"] = tuple(kwargs["variants"])
-    if "copies" in kwargs:
-        kwargs["copies"] = int(kwargs["copies"])
+    kwargs = {}
+    for name, f in Config.__dataclass_fields__.items():
+        if name not in data:
+            continue
+        value, default = data[name], f.default
+        if isinstance(default, tuple):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            value = tuple(value) if ok else value
+            want = "一组带引号的文字，例如 [\"traditional\"]"
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            want = "不带引号的整数，例如 60"
+        else:
+            ok = isinstance(value, str)
+            want = "带引号的文字"
+        if not ok:
+            raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} = {value!r} 应为{want}"))
+        kwargs[name] = value
     config = Config(**kwargs)
     if config.group_by not in ("project", "category"):
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
