@@ -109,6 +109,7 @@ def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
     add("{%p endfor %}", "RG Body")
     add("{%p endfor %}", "RG Body")
     add("{{ closing }}", "RG Body")
+    page_footer(doc.sections[0].footer, WD_ALIGN_PARAGRAPH.CENTER)
     doc.core_properties.title = "新闻通稿模板"
     doc.core_properties.author = "reportgen"
     doc.save(path)
