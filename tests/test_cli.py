@@ -76,3 +76,20 @@ def test_bad_report_toml_names_the_key(workspace_factory, line, word):
 def test_empty_plan_stops_with_a_message(workspace_factory):
     code, out = run(["build", str(workspace_factory([], {}))])
     assert code == 1 and "E-PLAN-EMPTY" in out and "未生成文档" in out
+
+
+def test_docs_are_current(repo_root):
+    """The README names every command, and docs/issue-codes.md matches the catalogue."""
+    import importlib.util
+
+    from reportgen.cli import make_parser
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    sub = next(a for a in make_parser()._actions if a.dest == "command")
+    for name in sub.choices:
+        assert f"reportgen {name}" in readme, name
+    spec = importlib.util.spec_from_file_location("make_docs", repo_root / "scripts/make_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (repo_root / "docs/issue-codes.md").read_text(encoding="utf-8") == module.render(), \
+        "run scripts/make_docs.py"

@@ -185,3 +185,22 @@ def test_docx_opens_in_libreoffice(built, tmp_path):
     pdfs = list(tmp_path.glob("*.pdf"))
     assert r.returncode == 0 and pdfs, r.stderr
     assert "幸福养老工程" in pdf_text(pdfs[0])
+
+
+def test_pdf_renderer_fetches_nothing_outside_the_template_folder(tmp_path, caplog):
+    import logging
+
+    from reportgen.render.env import builtin_templates
+    from reportgen.render.pdf import html_to_pdf
+
+    secret = tmp_path / "secret.css"
+    secret.write_text("body { color: red }", encoding="utf-8")
+    html = (f'<html><head><link rel="stylesheet" href="file://{secret}">'
+            '<link rel="stylesheet" href="http://127.0.0.1:9/x.css"></head>'
+            '<body><img src="file:///etc/passwd"><p>正文</p></body></html>')
+    with caplog.at_level(logging.WARNING):
+        pages = html_to_pdf(html, tmp_path / "out.pdf", base=builtin_templates(), roots=[builtin_templates()])
+    assert pages == 1
+    refused = [r.getMessage() for r in caplog.records if "已拒绝加载外部资源" in r.getMessage()]
+    assert any(str(secret) in m for m in refused)
+    assert any("127.0.0.1" in m for m in refused) and any("/etc/passwd" in m for m in refused)
