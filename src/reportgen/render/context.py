@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from ..compare import changes_context, compare, public_changes
 from ..model import DONE, NOT_REPORTED, Counts, Dataset, Group, MergedTask
-from ..numbers import cn_ordinal, fmt_date, fmt_num, fmt_percent
+from ..numbers import cn_ordinal, fmt_date
 
 # Words that already say "as of now" at the start of a progress text.
 _TIME_LEADS = ("目前", "截至", "截止", "当前", "现已", "今年以来", "年初以来")
@@ -62,7 +62,7 @@ def _public_task(m: MergedTask) -> dict:
     }
 
 
-def _group_titles(g: Group, i: int, group_by: str) -> dict:
+def _group_titles(g: Group, i: int) -> dict:
     return {"no": i, "no_cn": cn_ordinal(i), "no_web": f"{i:02d}", "title": g.title}
 
 
@@ -108,7 +108,7 @@ def public_context(ds: Dataset) -> dict:
     c = ds.config
     groups = []
     for i, g in enumerate(ds.groups, 1):
-        groups.append({**_group_titles(g, i, ds.group_by), "tasks": [_public_task(m) for m in g.tasks],
+        groups.append({**_group_titles(g, i), "tasks": [_public_task(m) for m in g.tasks],
                        "counts": counts_dict(g.counts)})
     return {
         "region": c.region,
@@ -158,7 +158,7 @@ def internal_context(ds: Dataset) -> dict:
     ctx = public_context(ds)
     groups = []
     for i, g in enumerate(ds.groups, 1):
-        groups.append({**_group_titles(g, i, ds.group_by), "tasks": [_internal_task(m) for m in g.tasks],
+        groups.append({**_group_titles(g, i), "tasks": [_internal_task(m) for m in g.tasks],
                        "counts": counts_dict(g.counts)})
     tasks = [t for g in groups for t in g["tasks"]]
     ctx.update({
@@ -180,5 +180,3 @@ def internal_context(ds: Dataset) -> dict:
     })
     return ctx
 
-
-__all__ = ["public_context", "internal_context", "fmt_num", "fmt_percent"]

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from . import Job, Output
 from .context import public_context
+from .env import builtin_templates
 from .files import atomic_path
-from .press import TITLE, render_formats
+from .pdf import html_to_pdf
+from .press import TITLE, render_formats, render_html, template_roots
 
 QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 LANGS = {"s2hk": "zh-HK", "s2tw": "zh-TW", "s2twp": "zh-TW"}
@@ -73,21 +75,16 @@ def render_traditional(job: Job, ctx: dict) -> list[Output]:
                              docx_template="press-release-traditional.docx")
     for o in outputs:  # the templates' own words (来源, 发布时间…) are Simplified too
         _convert_file(o.path, config)
-    # PDF from the converted HTML template words as well: render it from converted HTML
-    outputs += _traditional_pdf(job, tctx, config, css)
-    return outputs
+    return outputs + [_traditional_pdf(job, tctx, config, css)]
 
 
-def _traditional_pdf(job: Job, tctx: dict, config: str, css: str) -> list[Output]:
-    from .env import builtin_templates
-    from .pdf import html_to_pdf
-    from .press import render_html, template_roots
-
+def _traditional_pdf(job: Job, tctx: dict, config: str, css: str) -> Output:
+    """The PDF is made from HTML converted as a whole, template words included."""
     target = job.file_name(TITLE, "pdf", "traditional")
     html = to_traditional(render_html(job, tctx, medium="print", variant="traditional", extra_css=(css,)), config)
     pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace),
                         lang=tctx["lang"], tagged=True)
-    return [Output("press-release", "pdf", target, "traditional", pages)]
+    return Output("press-release", "pdf", target, "traditional", pages)
 
 
 def render_large_print(job: Job, ctx: dict) -> list[Output]:
