@@ -249,3 +249,14 @@ def test_random_mess_reads_back_as_clean(tmp_path, rows, seed):
     got = [(p.task_id, p.status, p.progress_text, p.achieved, p.rate) for p in sub.rows]
     want = [(f"01-{i + 1:02d}", row["status"], row["text"].strip(), row["achieved"], row["rate"]) for i, row in enumerate(rows)]
     assert got == want
+
+
+@pytest.mark.parametrize("name, dept", [
+    ("区民政局.xlsx", "区民政局"), ("区民政局2025年上半年进展填报表.xlsx", "区民政局"),
+    ("2025H1_区教育局_民心工程进展情况.xlsx", "区教育局"), ("区卫生健康委（修改版）.xls", "区卫生健康委"),
+    ("区人社局-2025年第三季度报送表.csv", "区人社局"),
+])
+def test_department_name_from_file_name(name, dept):
+    from reportgen.read.departments import department_from_filename
+
+    assert department_from_filename(Path(name)) == dept

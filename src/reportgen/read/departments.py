@@ -59,10 +59,15 @@ def _pick_sheet(grids: list[Grid]) -> tuple[Grid, int, dict[str, int]] | None:
     return None
 
 
+_FILENAME_NOISE = re.compile(
+    r"[（(].*?[)）]|\d{4}\s*年?|Q[1-4]|H[12]|FY|上半年|下半年|前三季度|全年|第?[一二三四1-4]季度|年度|"
+    r"民心工程|民生实事|民生工程|进展情况|进展|填报表|填报|报送表|报表|汇总表|表$|[-_ —]+")
+
+
 def department_from_filename(path: Path) -> str:
-    stem = re.sub(r"[（(].*?[)）]", "", path.stem)
-    stem = re.sub(r"(进展情况)?填报表?|进展|民心工程|\d{4}(Q1|H1|Q3|FY)?|[-_ ]", "", stem)
-    return stem or path.stem
+    """区民政局2025年上半年进展填报表.xlsx → 区民政局 (when the sheet has no 填报单位)."""
+    name = _FILENAME_NOISE.sub("", unicodedata.normalize("NFKC", path.stem))
+    return name or path.stem
 
 
 def read_department(path: Path) -> tuple[Submission, list[Issue]]:
