@@ -243,6 +243,12 @@ def briefing_pack(path: Path) -> None:
     add("{%p if changes %}")
     add("（一）与{{ changes.previous_label }}相比", "RG Heading 2")
     add("{{ changes.summary }}")
+    table(doc, [("编号", 16), ("任务名称", 50), ("上期状态", 26), ("本期状态", 26), ("完成率变化", 38)],
+          "for t in changes.status_changes",
+          ["{{ t.task_id }}", "{{ t.name }}", "{{ t.before }}", "{{ t.after }}",
+           "{% if t.rate_delta is not none %}{{ '+' if t.rate_delta > 0 else '' }}{{ t.rate_delta }}个百分点"
+           "{% else %}—{% endif %}"])
+    add("（二）各分组进展", "RG Heading 2")
     add("{%p endif %}")
     table(doc, [("分组", 44), ("任务数", 14), ("已完成", 14), ("序时推进", 16), ("滞后", 12), ("未启动", 14),
                 ("未报送", 14), ("完成率", 14), ("超额", 12)],

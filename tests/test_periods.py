@@ -220,3 +220,13 @@ def test_split_docx_tag_is_reported_with_its_paragraph(tmp_path, repo_root):
     doc.save(root / "templates/press-release.docx")
     code, out = run(["templates", "check", str(root)])
     assert code == 1 and "E-TEMPLATE-SPLIT-TAG" in out and "第2段" in out and "press-release.docx" in out
+
+
+def test_second_period_docx_pack_lists_status_changes(filled):
+    rolled = filled[0]
+    pack = next((rolled / "outputs/2025FY").glob("*工作简报*.docx"))
+    doc = Document(str(pack))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "与上半年相比" in text and "新增完成3项" in text
+    rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    assert ["01-01", "社区养老服务综合体", "序时推进", "已完成"] in [r[:4] for r in rows]
