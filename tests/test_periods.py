@@ -230,3 +230,21 @@ def test_second_period_docx_pack_lists_status_changes(filled):
     assert "与上半年相比" in text and "新增完成3项" in text
     rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
     assert ["01-01", "社区养老服务综合体", "序时推进", "已完成"] in [r[:4] for r in rows]
+
+
+def test_exported_word_template_is_the_one_used(tmp_path, repo_root):
+    from docx import Document as Doc
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(repo_root / "report.toml", root)
+    shutil.copytree(repo_root / "inputs" / "2025H1", root / "inputs" / "2025H1")
+    run(["templates", "export", str(root)])
+    path = root / "templates/press-release.docx"
+    doc = Doc(str(path))
+    doc.add_paragraph("本稿由区融媒体中心统一发布。", style="RG Body")
+    doc.save(path)
+    assert run(["templates", "check", str(root)])[0] == 0
+    assert run(["build", str(root)])[0] == 0
+    press = next((root / "outputs/2025H1").glob("*新闻通稿）.docx"))
+    assert Doc(str(press)).paragraphs[-1].text == "本稿由区融媒体中心统一发布。"

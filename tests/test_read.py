@@ -260,3 +260,17 @@ def test_department_name_from_file_name(name, dept):
     from reportgen.read.departments import department_from_filename
 
     assert department_from_filename(Path(name)) == dept
+
+
+@pytest.mark.skipif(not Path("/usr/bin/libreoffice").exists(), reason="LibreOffice not installed")
+def test_formulas_are_read_from_their_cached_values(tmp_path):
+    import subprocess
+
+    src = messy_workbook(tmp_path / "区民政局.xlsx", [[1, "01-01", "任务1", "推进中", "已建成5个", "=2+3", "=5/100", ""]],
+                         total=False, merge_title=False)
+    out = tmp_path / "saved"
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(src)],
+                   capture_output=True, timeout=180, check=True)  # saved by an office suite: values cached
+    sub, issues = read_department(out / "区民政局.xlsx")
+    assert not [i for i in issues if i.is_error]
+    assert [(p.achieved, p.rate) for p in sub.rows] == [(5, 0.05)]
