@@ -52,3 +52,18 @@ def test_fmt_percent_and_dates():
     assert fmt_percent(None) == ""
     assert fmt_date(date(2025, 7, 1)) == "2025年7月1日"
     assert [cn_ordinal(n) for n in (1, 9, 10, 12, 20, 21)] == ["一", "九", "十", "十二", "二十", "二十一"]
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("对区管的 48 座泵站进行管理", "对区管的48座泵站进行管理"),
+    ("发放低保金3,822万元,惠及１２３户", "发放低保金3822万元，惠及123户"),
+    ("完成改造(一期);二期正在施工.", "完成改造（一期）；二期正在施工。"),
+    ("已于2025-06-15完工", "已于2025年6月15日完工"),
+    ("完成率达 85 %", "完成率达85%"),
+    ("道路长4.7公里", "道路长4.7公里"),
+    ("编号01-02的任务", "编号01-02的任务"),
+])
+def test_tidy(raw, clean):
+    from reportgen.numbers import tidy
+
+    assert tidy(raw) == clean

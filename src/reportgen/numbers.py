@@ -139,3 +139,29 @@ FILTERS = {
     "isodate": fmt_iso,
     "cn": cn_ordinal,
 }
+
+
+# ---- tidying submitted prose for publication (GB/T 15834, 15835) -----------
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_WIDE = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+_TIDY_RULES = [
+    (re.compile(r"(?<=\d),(?=\d{3}(?!\d))"), ""),  # 3,822 → 3822
+    (re.compile(rf"(?<=[{_CJK}])\s+(?=[\d\w%])|(?<=[\d%])\s+(?=[{_CJK}])|(?<=\d)\s+(?=%)"), ""),  # 48 座 → 48座
+    (re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)"), r"（\1）"),
+    (re.compile(rf"(?<=[{_CJK}\d%）])\s*,\s*"), "，"),
+    (re.compile(rf"(?<=[{_CJK}\d%）])\s*;\s*"), "；"),
+    (re.compile(rf"(?<=[{_CJK}])\s*:\s*"), "："),
+    (re.compile(rf"(?<=[{_CJK}\d%）])\.$"), "。"),
+    (re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])"),
+     lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日"),
+]
+
+
+def tidy(text: str) -> str:
+    """Submitted prose as a bulletin prints it: half-width digits, full-width punctuation,
+    no spaces around numbers in Chinese, no thousands separators, dates in words."""
+    text = text.translate(_WIDE).strip()
+    for pattern, repl in _TIDY_RULES:
+        text = pattern.sub(repl, text)
+    return text

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from ..compare import changes_context, compare, public_changes
 from ..model import DONE, NOT_REPORTED, Counts, Dataset, Group, MergedTask
-from ..numbers import cn_ordinal, fmt_date
+from ..numbers import cn_ordinal, fmt_date, tidy
 
 # Words that already say "as of now" at the start of a progress text.
 _TIME_LEADS = ("目前", "截至", "截止", "当前", "现已", "今年以来", "年初以来")
@@ -49,8 +49,8 @@ def _public_task(m: MergedTask) -> dict:
     return {
         "task_id": m.task.task_id,
         "name": m.task.name,
-        "target": sentence(m.task.target_text),
-        "progress": progress_sentence(text) if text else "",
+        "target": sentence(tidy(m.task.target_text)),
+        "progress": progress_sentence(tidy(text)) if text else "",
         "done": done,
         "reported": m.status != NOT_REPORTED,
         "over_target": m.over_target,
