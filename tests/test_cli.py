@@ -93,3 +93,20 @@ def test_docs_are_current(repo_root):
     spec.loader.exec_module(module)
     assert (repo_root / "docs/issue-codes.md").read_text(encoding="utf-8") == module.render(), \
         "run scripts/make_docs.py"
+
+
+def test_templates_are_found_inside_an_installed_wheel(tmp_path, repo_root):
+    """Installed from a wheel, templates/ sits inside the package (hatch force-include)."""
+    import shutil
+    import tomllib
+
+    config = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"] == {"templates": "reportgen/templates"}
+    site = tmp_path / "site"
+    shutil.copytree(repo_root / "src/reportgen", site / "reportgen")
+    shutil.copytree(repo_root / "templates", site / "reportgen/templates")
+    code = "from reportgen.render.env import builtin_templates; print(builtin_templates())"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                       env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(site / "reportgen/templates")
