@@ -103,7 +103,7 @@ def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
     add("来源：{{ publisher }}　发布时间：{{ period.publish_date|cndate }}", "RG Meta")
     add("{{ lead }}", "RG Body")
     add("{%p for g in groups %}", "RG Body")
-    add("{{ g.no_cn }}、{{ g.title }}", "RG Heading 1")
+    add("{{ g.heading }}", "RG Heading 1")
     add("{%p for t in g.tasks %}", "RG Body")
     add("{{ t.target }}{% if t.done %}该项目已完成。{% endif %}{{ t.progress }}", "RG Body")
     add("{%p endfor %}", "RG Body")

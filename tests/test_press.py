@@ -204,3 +204,12 @@ def test_pdf_renderer_fetches_nothing_outside_the_template_folder(tmp_path, capl
     refused = [r.getMessage() for r in caplog.records if "已拒绝加载外部资源" in r.getMessage()]
     assert any(str(secret) in m for m in refused)
     assert any("127.0.0.1" in m for m in refused) and any("/etc/passwd" in m for m in refused)
+
+
+def test_web_numbering(tmp_path):
+    from conftest import make_workspace
+
+    root = make_workspace(tmp_path / "ws", TASKS[:3], {}, config={"numbering": "web"})
+    docx = next(o.path for o in build(root).outputs if o.kind == "press-release" and o.format == "docx")
+    headings = [p for p in docx_paragraphs(docx) if re.match(r"^\d{2}　", p)]
+    assert headings == ["01　幸福养老工程", "02　优质教育工程"]

@@ -111,6 +111,7 @@ class Config:
     issue_to: str = ""  # 发：
     copies: int = 0  # 共印N份
     headline: str = ""  # overrides the press release's default headline
+    numbering: str = "cn"  # press-release headings: "cn" 一、二、 or "web" 01 02
 
 
 @dataclass(frozen=True)

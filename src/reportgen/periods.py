@@ -33,6 +33,7 @@ program = "民心工程"              # 工程总称：民心工程 / 民生实�
 publisher = "{region}融媒体中心"     # 新闻通稿的来源署名
 compiler = "{region}民心工程推进办公室"  # 工作简报的编印单位
 group_by = "project"              # 分组方式："project" 按工程，"category" 按领域
+numbering = "cn"                  # 新闻通稿标题编号："cn" 一、二、，"web" 01 02
 briefing_title = "民心工程工作简报" # 简报报头名称
 report_to = ""                    # 简报报尾“报：”
 send_to = ""                      # 简报报尾“送：”

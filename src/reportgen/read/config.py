@@ -52,6 +52,9 @@ def read_config(path: Path) -> Config:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} = {value!r} 应为{want}"))
         kwargs[name] = value
     config = Config(**kwargs)
+    if config.numbering not in ("cn", "web"):
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                               detail=f"numbering 只能是 \"cn\"（一、二、）或 \"web\"（01 02），而不是“{config.numbering}”"))
     if config.group_by not in ("project", "category"):
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                detail=f"group_by 只能是 \"project\" 或 \"category\"，而不是“{config.group_by}”"))

@@ -62,8 +62,9 @@ def _public_task(m: MergedTask) -> dict:
     }
 
 
-def _group_titles(g: Group, i: int) -> dict:
-    return {"no": i, "no_cn": cn_ordinal(i), "no_web": f"{i:02d}", "title": g.title}
+def _group_titles(g: Group, i: int, numbering: str) -> dict:
+    heading = f"{i:02d}　{g.title}" if numbering == "web" else f"{cn_ordinal(i)}、{g.title}"
+    return {"no": i, "no_cn": cn_ordinal(i), "no_web": f"{i:02d}", "title": g.title, "heading": heading}
 
 
 def headline(ds: Dataset) -> str:
@@ -108,7 +109,7 @@ def public_context(ds: Dataset) -> dict:
     c = ds.config
     groups = []
     for i, g in enumerate(ds.groups, 1):
-        groups.append({**_group_titles(g, i), "tasks": [_public_task(m) for m in g.tasks],
+        groups.append({**_group_titles(g, i, ds.config.numbering), "tasks": [_public_task(m) for m in g.tasks],
                        "counts": counts_dict(g.counts)})
     return {
         "region": c.region,
@@ -158,7 +159,7 @@ def internal_context(ds: Dataset) -> dict:
     ctx = public_context(ds)
     groups = []
     for i, g in enumerate(ds.groups, 1):
-        groups.append({**_group_titles(g, i), "tasks": [_internal_task(m) for m in g.tasks],
+        groups.append({**_group_titles(g, i, ds.config.numbering), "tasks": [_internal_task(m) for m in g.tasks],
                        "counts": counts_dict(g.counts)})
     tasks = [t for g in groups for t in g["tasks"]]
     ctx.update({
