@@ -52,20 +52,20 @@ TEMPLATE_COLUMNS = [
     ("事项编号", "task_id", 10, False, "任务清单中的编号，请勿修改。"),
     ("任务名称", "name", 18, False, "任务清单中的名称，请勿修改。"),
     ("进展状态", "status", 11, True, "从下拉列表中选择：已完成 / 序时推进 / 滞后 / 未启动。"),
-    ("进展情况", "progress_text", 50, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“目前，已建成助餐点7个”。"),
+    ("进展情况", "progress_text", 40, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“目前，已建成助餐点7个”。"),
     ("完成值", "achieved", 10, True, "按计量单位填写累计完成数，只填数字，例如 230 或 1.4万。"),
     ("完成率", "rate", 9, True, "可不填，系统按完成值÷目标值计算；填写时写百分数，如 85%。"),
     ("预计完成时间", "expected", 12, True, "日期或“9月底”“年底前”等。"),
-    ("存在问题", "problems", 28, True, "仅供内部掌握，不对外公开。"),
-    ("下步打算", "next_steps", 28, True, "仅供内部掌握，不对外公开。"),
+    ("存在问题", "problems", 20, True, "仅供内部掌握，不对外公开。"),
+    ("下步打算", "next_steps", 20, True, "仅供内部掌握，不对外公开。"),
     ("联系人", "contact", 9, True, "仅供内部联系，不对外公开。"),
     ("联系电话", "phone", 13, True, "仅供内部联系，不对外公开。"),
     ("备注", "remarks", 14, True, "仅供内部掌握，不对外公开。"),
-    ("年度目标", "target_text", 36, False, "任务清单中的年度目标，供参考。"),
+    ("年度目标", "target_text", 26, False, "任务清单中的年度目标，供参考。"),
     ("目标值", "target_value", 8, False, "任务清单中的目标值，供参考。"),
     ("计量单位", "unit", 8, False, "完成值的计量单位。"),
     ("上期状态", "prev_status", 10, False, "上期报送的进展状态，供参考。"),
-    ("上期进展", "prev_progress", 40, False, "上期报送的进展情况，供参考；本期请在“进展情况”列重新填写。"),
+    ("上期进展", "prev_progress", 32, False, "上期报送的进展情况，供参考；本期请在“进展情况”列重新填写。"),
 ]
 INSTRUCTIONS = [
     "填报说明",
@@ -183,7 +183,7 @@ def department_workbook(path: Path, department: str, tasks: list[Task], period_l
     ws.protection.sheet = True  # no password: protection guards against slips, not people
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    print_landscape(ws, header_row, ws.PAPERSIZE_A4)
+    print_landscape(ws, header_row, ws.PAPERSIZE_A3)
     wb.active = 1
     save_workbook(wb, path)
 

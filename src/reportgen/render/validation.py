@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from ..model import Issue, Report, Submission
 from ..read.sheets import read_grids
-from ..workbooks import put, save_workbook
+from ..workbooks import print_landscape, put, save_workbook
 from . import Job, Output
 
 REPORT_NAME = "校验报告.xlsx"
@@ -37,6 +37,7 @@ def _issue_rows(ws, issues: list[Issue], start: int = 1) -> None:
             put(ws, r, col, v).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).fill = ERROR_FILL if i.is_error else WARNING_FILL
     ws.freeze_panes = ws.cell(row=start + 1, column=1)
+    print_landscape(ws, start)
     if issues:
         ws.auto_filter.ref = f"A{start}:{get_column_letter(len(COLUMNS))}{start + len(issues)}"
 
