@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import resource
-import shutil
 import sys
 import tempfile
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import write_toml  # noqa: E402
+from conftest import copy_sample, write_toml  # noqa: E402
 from reportgen import build  # noqa: E402
 from reportgen.merge import merge  # noqa: E402
 from reportgen.read import read_workspace  # noqa: E402
@@ -58,9 +57,7 @@ def bench_validate(tmp: Path) -> str:
 
 
 def bench_build(tmp: Path) -> str:
-    root = tmp / "sample"
-    shutil.copytree(ROOT / "inputs", root / "inputs")
-    shutil.copy(ROOT / "report.toml", root / "report.toml")
+    root = copy_sample(tmp / "sample")
     build(root)  # warm-up: font caches
     start = time.perf_counter()
     result = build(root)

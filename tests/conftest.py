@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,22 @@ def workspace_factory(tmp_path):
     return build
 
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_sample(target: Path) -> Path:
+    """A copy of the repository's sample workspace (report.toml and inputs/) at `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO_ROOT / "report.toml", target)
+    shutil.copytree(REPO_ROOT / "inputs", target / "inputs")
+    return target
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent
+    return REPO_ROOT
+
+
+@pytest.fixture
+def sample_workspace(tmp_path) -> Path:
+    return copy_sample(tmp_path / "sample")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import tomllib
 
@@ -13,6 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from rich.console import Console
 
+from conftest import copy_sample
 from reportgen.cli import main
 from reportgen.read import read_workspace
 
@@ -23,12 +23,9 @@ def run(argv):
 
 
 @pytest.fixture(scope="module")
-def rolled(tmp_path_factory, repo_root):
+def rolled(tmp_path_factory):
     """The sample workspace rolled forward to 2025FY, with every workbook filled as a department would."""
-    root = tmp_path_factory.mktemp("cycle") / "ws"
-    root.mkdir()
-    shutil.copy(repo_root / "report.toml", root)
-    shutil.copytree(repo_root / "inputs" / "2025H1", root / "inputs" / "2025H1")
+    root = copy_sample(tmp_path_factory.mktemp("cycle") / "ws")
     code, out = run(["new-period", "2025FY", str(root)])
     assert code == 0, out
     return root
@@ -144,11 +141,8 @@ def test_init_creates_a_workspace(tmp_path):
     assert run(["init", str(tmp_path / "new")])[0] == 1  # never overwrites
 
 
-def test_office_templates_export_edit_and_check(tmp_path, repo_root):
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(repo_root / "report.toml", root)
-    shutil.copytree(repo_root / "inputs" / "2025H1", root / "inputs" / "2025H1")
+def test_office_templates_export_edit_and_check(sample_workspace):
+    root = sample_workspace
     assert run(["templates", "export", str(root)])[0] == 0
     html_template = root / "templates/press-release.html.j2"
     source = html_template.read_text(encoding="utf-8")
@@ -177,11 +171,8 @@ def test_office_templates_export_edit_and_check(tmp_path, repo_root):
     assert code == 1 and "模板" in out and "Traceback" not in out
 
 
-def test_workspace_templates_are_sandboxed(tmp_path, repo_root):
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(repo_root / "report.toml", root)
-    shutil.copytree(repo_root / "inputs" / "2025H1", root / "inputs" / "2025H1")
+def test_workspace_templates_are_sandboxed(sample_workspace):
+    root = sample_workspace
     run(["templates", "export", str(root)])
     t = root / "templates/press-release.html.j2"
     t.write_text(t.read_text(encoding="utf-8").replace("{{ closing }}", "{{ closing.__class__.__mro__[1].__subclasses__() }}"),
@@ -204,13 +195,10 @@ def test_press_release_template_can_state_newly_done(filled):
     assert "problems" not in str(ctx)
 
 
-def test_split_docx_tag_is_reported_with_its_paragraph(tmp_path, repo_root):
+def test_split_docx_tag_is_reported_with_its_paragraph(sample_workspace):
     from docx import Document as NewDocument
 
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(repo_root / "report.toml", root)
-    shutil.copytree(repo_root / "inputs" / "2025H1", root / "inputs" / "2025H1")
+    root = sample_workspace
     run(["templates", "export", str(root)])
     doc = NewDocument()
     doc.add_paragraph("第一段没有标记")
@@ -232,13 +220,10 @@ def test_second_period_docx_pack_lists_status_changes(filled):
     assert ["01-01", "社区养老服务综合体", "序时推进", "已完成"] in [r[:4] for r in rows]
 
 
-def test_exported_word_template_is_the_one_used(tmp_path, repo_root):
+def test_exported_word_template_is_the_one_used(sample_workspace):
     from docx import Document as Doc
 
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(repo_root / "report.toml", root)
-    shutil.copytree(repo_root / "inputs" / "2025H1", root / "inputs" / "2025H1")
+    root = sample_workspace
     run(["templates", "export", str(root)])
     path = root / "templates/press-release.docx"
     doc = Doc(str(path))

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
+from conftest import copy_sample
 from reportgen import build
 from reportgen.model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED
 from reportgen.render.manifest import read_manifest
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory, repo_root):
-    root = tmp_path_factory.mktemp("sample") / "ws"
-    root.mkdir()
-    shutil.copy(repo_root / "report.toml", root)
-    shutil.copytree(repo_root / "inputs", root / "inputs")
-    return build(root)
+def sample(tmp_path_factory):
+    return build(copy_sample(tmp_path_factory.mktemp("sample") / "ws"))
 
 
 def flat(text: str) -> str:
