@@ -151,3 +151,35 @@ def test_every_code_in_the_catalogue_is_used_and_documented(repo_root):
     catalogue = set(CATALOGUE)
     assert catalogue - used == set(), "codes nobody emits"
     assert used - catalogue == set(), "codes missing from the catalogue"
+
+
+def test_plan_id_and_project_number(tmp_path):
+    plan = PLAN + [dict(PLAN[0], task_id=""), dict(PLAN[0], task_id="05-01", project_no="第五")]
+    _, found = issues_for(tmp_path, [OK_ROW], plan=plan)
+    assert ("E-PLAN-ID-MISSING", "plan.xlsx", "任务清单", "A7") in found
+    assert ("E-PLAN-PROJECT-NO", "plan.xlsx", "任务清单", "B8") in found
+
+
+def test_missing_column_and_missing_header(tmp_path):
+    from openpyxl import Workbook
+
+    root = make_workspace(tmp_path / "ws", PLAN, {"区民政局": [OK_ROW]})
+    folder = root / "inputs/2025H1/departments"
+    wb = Workbook()
+    wb.active.append(["事项编号", "进展状态", "备注"])  # no 进展情况
+    wb.active.append(["02-01", "推进中", ""])
+    wb.save(folder / "区教育局.xlsx")
+    wb = Workbook()
+    wb.active.append(["随便写的表", None])
+    wb.save(folder / "区人社局.xlsx")
+    ws = read_workspace(root)
+    found = [(i.code, i.file, i.cell) for i in ws.report.issues]
+    assert ("E-COLUMN-MISSING", "区教育局.xlsx", "A1") in found
+    assert ("E-SHEET-NOT-FOUND", "区人社局.xlsx", "") in found
+    assert [s.department for s in ws.submissions] == ["区教育局", "区民政局"]
+
+
+def test_bad_period_name_for_a_new_period(tmp_path):
+    root = make_workspace(tmp_path / "ws", PLAN, {})
+    code, out = run_cli(["new-period", "2025H3", str(root)])
+    assert code == 1 and "2025H3" in out and "2025H1" in out  # names the wrong value and the right form
