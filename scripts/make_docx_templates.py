@@ -50,7 +50,7 @@ def set_fonts(element_rpr_owner, east_asia: str, size: float | None = None, bold
 
 
 def paragraph_style(doc, name: str, east_asia: str, size: float, *, bold=False, align=None, indent=True,
-                    before=0, after=0, line=28, color=None, base="Normal"):
+                    before=0, after=0, line=28, color=None, base="Normal", keep=False):
     styles = doc.styles
     style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, 1)
     if name != "Normal":
@@ -63,6 +63,7 @@ def paragraph_style(doc, name: str, east_asia: str, size: float, *, bold=False, 
     pf.first_line_indent = Pt(size * 2) if indent else Pt(0)
     if align is not None:
         pf.alignment = align
+    pf.keep_with_next = keep or None  # headings and lead-ins stay on the page of what follows them
     return style
 
 
@@ -97,7 +98,7 @@ def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
     paragraph_style(doc, "RG Meta", fonts["body"], 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12, line=20,
                     color=RGBColor(0x59, 0x59, 0x59))
     paragraph_style(doc, "RG Body", fonts["body"], 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    paragraph_style(doc, "RG Heading 1", fonts["heading"], 16, indent=True, before=6)
+    paragraph_style(doc, "RG Heading 1", fonts["heading"], 16, indent=True, before=6, keep=True)
     add = lambda text, style: add_paragraph(doc, text, style, fonts)  # noqa: E731
     add("{{ headline }}", "RG Title")
     add("来源：{{ publisher }}　发布时间：{{ period.publish_date|cndate }}", "RG Meta")
@@ -158,7 +159,8 @@ def settings_flags(doc) -> None:
         settings.insert(0, el)
 
 
-def table(doc, headers: list[tuple[str, float]], loop: str, cells: list[str], total: list[str] | None = None):
+def table(doc, headers: list[tuple[str, float]], loop: str, cells: list[str], total: list[str] | None = None,
+          style: str = "RG Table"):
     """A table with a header row repeated on every page and a docxtpl row loop."""
     t = doc.add_table(rows=4, cols=len(headers))  # header, {%tr for %}, data row, {%tr endfor %}
     t.style = doc.styles["Table Grid"]
@@ -169,6 +171,10 @@ def table(doc, headers: list[tuple[str, float]], loop: str, cells: list[str], to
     t.autofit = False
     tblpr = t._tbl.tblPr
     tblpr.append(tblpr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"}))
+    margins = tblpr.makeelement(qn("w:tblCellMar"), {})  # 1 mm sides: narrow columns keep 01-01 on one line
+    for side in ("w:left", "w:right"):
+        margins.append(margins.makeelement(qn(side), {qn("w:w"): "57", qn("w:type"): "dxa"}))
+    tblpr.append(margins)
     for i, (label, width) in enumerate(headers):
         t.columns[i].width = Mm(width)
         for row in rows:
@@ -183,7 +189,7 @@ def table(doc, headers: list[tuple[str, float]], loop: str, cells: list[str], to
     for row, texts in ((rows[2], cells), (rows[4] if total else None, total or [])):
         for i, text in enumerate(texts):
             para = row.cells[i].paragraphs[0]
-            para.style = doc.styles["RG Table"]
+            para.style = doc.styles[style]
             para.add_run(text)
         if row is not None:
             trpr = row._tr.get_or_add_trPr()
@@ -199,16 +205,20 @@ def briefing_pack(path: Path) -> None:
                     line=56, after=6, color=RED)
     paragraph_style(doc, "RG Issue", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=6)
     paragraph_style(doc, "RG Title", TITLE_FONT, 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-                    before=12, after=12, line=34)
-    paragraph_style(doc, "RG Heading 1", HEI, 16, before=6)
-    paragraph_style(doc, "RG Heading 2", KAI, 16)
+                    before=12, after=12, line=34, keep=True)
+    paragraph_style(doc, "RG Heading 1", HEI, 16, before=6, keep=True)
+    paragraph_style(doc, "RG Heading 2", KAI, 16, keep=True)
+    paragraph_style(doc, "RG Lead-in", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY, keep=True)
     paragraph_style(doc, "RG Caption", HEI, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=20, after=6)
-    figure = paragraph_style(doc, "RG Figure", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6)
+    figure = paragraph_style(doc, "RG Figure", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6,
+                             keep=True)
     figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would clip the picture
     heading = doc.styles["RG Heading 1"].element.get_or_add_pPr()
     heading.append(heading.makeelement(qn("w:outlineLvl"), {qn("w:val"): "0"}))  # listed in the TOC
     paragraph_style(doc, "RG Table", FANGSONG, 10.5, indent=False, line=16)
-    paragraph_style(doc, "RG Table Head", HEI, 10.5, indent=False, line=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "RG Table Head", HEI, 10.5, indent=False, line=16, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    keep=True)
+    paragraph_style(doc, "RG Table Together", FANGSONG, 10.5, indent=False, line=16, keep=True)  # a short table on one page
     paragraph_style(doc, "RG Colophon", FANGSONG, 14, indent=False, line=26)
     fonts = {"title": TITLE_FONT, "heading": HEI, "body": FANGSONG}
 
@@ -240,6 +250,8 @@ def briefing_pack(path: Path) -> None:
     add("{%p endif %}")
     add("一、总体进展", "RG Heading 1")
     add("{{ overview }}")
+    add("{{ images.status }}", "RG Figure")
+    add("图1　任务进展状态分布", "RG Caption")
     add("{%p if changes %}")
     add("（一）与{{ changes.previous_label }}相比", "RG Heading 2")
     add("{{ changes.summary }}")
@@ -248,29 +260,27 @@ def briefing_pack(path: Path) -> None:
           ["{{ t.task_id }}", "{{ t.name }}", "{{ t.before }}", "{{ t.after }}",
            "{% if t.rate_delta is not none %}{{ '+' if t.rate_delta > 0 else '' }}{{ t.rate_delta }}个百分点"
            "{% else %}—{% endif %}"])
-    add("（二）各分组进展", "RG Heading 2")
+    add("（二）各{{ group_word }}进展", "RG Heading 2")
     add("{%p endif %}")
-    table(doc, [("分组", 44), ("任务数", 14), ("已完成", 14), ("序时推进", 16), ("滞后", 12), ("未启动", 14),
-                ("未报送", 14), ("完成率", 14), ("超额", 12)],
+    table(doc, [("{{ group_word }}", 49), ("任务数", 14), ("已完成", 14), ("序时推进", 17), ("滞后", 10), ("未启动", 14),
+                ("未报送", 14), ("完成率", 14), ("超额", 10)],
           "for g in groups", ["{{ g.no_cn }}、{{ g.title }}", "{{ g.counts.total }}", "{{ g.counts.done }}",
                               "{{ g.counts.on_schedule }}", "{{ g.counts.behind }}", "{{ g.counts.not_started }}",
                               "{{ g.counts.not_reported }}", "{{ g.counts.completion_rate|pct(1) }}",
                               "{{ g.counts.over_target }}"],
           total=["合计", "{{ counts.total }}", "{{ counts.done }}", "{{ counts.on_schedule }}", "{{ counts.behind }}",
                  "{{ counts.not_started }}", "{{ counts.not_reported }}", "{{ counts.completion_rate|pct(1) }}",
-                 "{{ counts.over_target }}"])
+                 "{{ counts.over_target }}"], style="RG Table Together")
     add("{{ images.by_group }}", "RG Figure")
-    add("图1　各分组任务进展情况", "RG Caption")
-    add("{{ images.status }}", "RG Figure")
-    add("图2　任务进展状态分布", "RG Caption")
+    add("图2　各{{ group_word }}任务进展情况", "RG Caption")
     add("{%p for g in groups %}")
     add("{{ (g.no + 1)|cn }}、{{ g.title }}", "RG Heading 1")
     add("共{{ g.counts.total }}项任务，已完成{{ g.counts.done }}项，序时推进{{ g.counts.on_schedule }}项"
         "{% if g.counts.behind %}，滞后{{ g.counts.behind }}项{% endif %}"
         "{% if g.counts.not_started %}，未启动{{ g.counts.not_started }}项{% endif %}"
-        "{% if g.counts.not_reported %}，未报送{{ g.counts.not_reported }}项{% endif %}。")
-    table(doc, [("编号", 14), ("任务名称", 24), ("年度目标", 32), ("进展情况", 46), ("状态", 14), ("完成率", 12),
-                ("牵头单位", 14)],
+        "{% if g.counts.not_reported %}，未报送{{ g.counts.not_reported }}项{% endif %}。", "RG Lead-in")
+    table(doc, [("编号", 14), ("任务名称", 22), ("年度目标", 30), ("进展情况", 42), ("状态", 17), ("完成率", 14),
+                ("牵头单位", 17)],
           "for t in g.tasks", ["{{ t.task_id }}", "{{ t.name }}", "{{ t.target }}", "{{ t.progress or '（未报送）' }}",
                                "{{ t.status }}{% if t.over_target %}（超额）{% endif %}",
                                "{{ t.rate|pct(1) if t.rate is not none else '—' }}", "{{ t.department }}"])

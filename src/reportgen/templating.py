@@ -56,7 +56,7 @@ def known_variables(root: Path) -> set[str]:
 
 
 CONTEXT_NAMES = {
-    "region", "program", "publisher", "group_by", "period", "headline", "lead", "closing", "counts", "project_count",
+    "region", "program", "publisher", "group_by", "group_word", "period", "headline", "lead", "closing", "counts", "project_count",
     "groups", "lang", "changes", "compiler", "briefing_title", "report_to", "send_to", "issue_to", "copies", "tasks",
     "behind", "not_started", "not_reported", "unreported_departments", "set_aside", "issues", "rows_read",
 }

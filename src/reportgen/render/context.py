@@ -116,6 +116,7 @@ def public_context(ds: Dataset) -> dict:
         "program": c.program,
         "publisher": c.publisher or c.region,
         "group_by": ds.group_by,
+        "group_word": "工程" if ds.group_by == "project" else "领域",
         "period": _period(ds),
         "headline": headline(ds),
         "lead": lead_paragraph(ds),
