@@ -51,7 +51,7 @@ def completion_by_group(groups: list[dict]) -> bytes:
     """Stacked horizontal bars: tasks per group by status, with the completion rate."""
     font = cjk_font()
     labels = [f"{g['no_cn']}、{g['title']}" for g in groups][::-1]
-    fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(groups) + 1.3))
+    fig, ax = plt.subplots(figsize=(6.4, 0.26 * len(groups) + 1.2))
     left = [0] * len(groups)
     for status, colour in STATUS_COLOURS.items():
         values = [g["counts"][STATUS_KEYS[status]] for g in groups][::-1]
