@@ -106,7 +106,10 @@ def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
     add("{%p for g in groups %}", "RG Body")
     add("{{ g.heading }}", "RG Heading 1")
     add("{%p for t in g.tasks %}", "RG Body")
-    add("{{ t.target }}{% if t.done %}该项目已完成。{% endif %}{{ t.progress }}", "RG Body")
+    task = add("{{ t.target }}", "RG Body")
+    done = task.add_run("{% if t.done %}该项目已完成。{% endif %}")  # bold, as in the PDF and HTML
+    set_fonts(done, fonts["body"], bold=True)
+    set_fonts(task.add_run("{{ t.progress }}"), fonts["body"])
     add("{%p endfor %}", "RG Body")
     add("{%p endfor %}", "RG Body")
     add("{{ closing }}", "RG Body")

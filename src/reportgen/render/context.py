@@ -50,7 +50,8 @@ def _public_task(m: MergedTask) -> dict:
         "task_id": m.task.task_id,
         "name": m.task.name,
         "target": sentence(tidy(m.task.target_text)),
-        "progress": progress_sentence(tidy(text)) if text else "",
+        # after 该项目已完成。 the text follows directly, as published bulletins write it
+        "progress": (sentence if done else progress_sentence)(tidy(text)) if text else "",
         "done": done,
         "reported": m.status != NOT_REPORTED,
         "over_target": m.over_target,
