@@ -64,7 +64,8 @@ def test_missing_harfbuzz_subsetter_is_said_clearly(monkeypatch, workspace_facto
 
 @pytest.mark.parametrize("line, word", [
     ('copies = "很多"', "copies"), ('group_by = "按心情"', "group_by"), ("variants = 3", "variants"),
-    ('region = "未闭合', "report.toml"),
+    ('region = "未闭合', "report.toml"), ('traditional = "hk"', "traditional"), ('traditional = "t2s"', "traditional"),
+    ('variants = ["traditonal"]', "traditonal"),
 ])
 def test_bad_report_toml_names_the_key(workspace_factory, line, word):
     root = workspace_factory([], {})

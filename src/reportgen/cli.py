@@ -15,7 +15,7 @@ from rich.console import Console
 
 from . import __version__
 from .errors import InputError
-from .model import Issue, Report
+from .model import VARIANTS, Issue, Report
 from .render.pdf import SubsetterMissing
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -179,7 +179,7 @@ def make_parser() -> argparse.ArgumentParser:
     _workspace_arg(p)
     p.add_argument("--strict", action="store_true", help="严格模式：有错误时不生成文档")
     p.add_argument("--group-by", choices=("project", "category"), help="分组方式：project 按工程，category 按领域（默认取 report.toml）")
-    p.add_argument("--variant", action="append", choices=("traditional", "large-print"), help="另外生成的版本：traditional 繁體版，large-print 适老版（可重复）")
+    p.add_argument("--variant", action="append", choices=VARIANTS, help="另外生成的版本：traditional 繁體版，large-print 适老版（可重复）")
     p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
     p.set_defaults(func=cmd_build)
 

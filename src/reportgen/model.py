@@ -24,6 +24,10 @@ CATEGORIES = (
 
 ERROR, WARNING = "error", "warning"
 
+# Publishing variants of the press release, and the OpenCC configurations of 繁體版 with their language tags.
+VARIANTS = ("traditional", "large-print")
+TRADITIONAL_LANGS = {"s2hk": "zh-HK", "s2tw": "zh-TW", "s2twp": "zh-TW"}
+
 
 @dataclass(frozen=True)
 class Source:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..codes import issue
 from ..errors import InputError
-from ..model import Config, Period
+from ..model import TRADITIONAL_LANGS, VARIANTS, Config, Period
 
 PERIOD_RE = re.compile(r"^(\d{4})(Q1|H1|Q3|FY)$")
 PERIOD_KINDS = {
@@ -51,14 +51,24 @@ def read_config(path: Path) -> Config:
         if not ok:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} = {value!r} 应为{want}"))
         kwargs[name] = value
+    if "variants" in kwargs:  # large_print, Large-Print → large-print
+        kwargs["variants"] = tuple(v.strip().lower().replace("_", "-") for v in kwargs["variants"])
     config = Config(**kwargs)
-    if config.numbering not in ("cn", "web"):
+    for name, value, allowed in (
+        ("numbering", config.numbering, '"cn"（一、二、）或 "web"（01 02）'),
+        ("group_by", config.group_by, '"project"（按工程）或 "category"（按领域）'),
+        ("traditional", config.traditional, '"s2hk"（香港用字）、"s2tw"（台湾用字）或 "s2twp"（台湾用字及用词）'),
+    ):
+        if value not in CHOICES[name]:
+            raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} 只能是 {allowed}，而不是“{value}”"))
+    unknown = [v for v in config.variants if v not in VARIANTS]
+    if unknown:
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
-                               detail=f"numbering 只能是 \"cn\"（一、二、）或 \"web\"（01 02），而不是“{config.numbering}”"))
-    if config.group_by not in ("project", "category"):
-        raise InputError(issue("E-CONFIG-INVALID", file=path.name,
-                               detail=f"group_by 只能是 \"project\" 或 \"category\"，而不是“{config.group_by}”"))
+                               detail=f"variants 中的“{'、'.join(unknown)}”无法识别，可选 \"traditional\"（繁體版）、\"large-print\"（适老版）"))
     return config
+
+
+CHOICES = {"numbering": ("cn", "web"), "group_by": ("project", "category"), "traditional": tuple(TRADITIONAL_LANGS)}
 
 
 def split_period(code: str) -> tuple[int, str]:
