@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from collections import Counter
@@ -15,6 +16,7 @@ from docx import Document
 from conftest import make_workspace
 from reportgen import build
 from reportgen.render.manifest import read_manifest
+from reportgen.render.variants import to_traditional
 
 TASKS = [
     dict(task_id="01-01", project_no=1, project="养老服务提升工程", category="养老", name="助餐",
@@ -94,9 +96,10 @@ def test_large_print_body_size_measured_from_pdf(built):
         standard = pdfplumber.open(files[("pdf", "standard")])
         std_sizes = Counter(round(c["size"], 1) for p in standard.pages for c in p.chars if "\u4e00" <= c["text"] <= "\u9fff")
         standard.close()
+        every_size = {round(c["size"], 1) for page in pdf.pages for c in page.chars if c["text"].strip()}
     body_size = sizes.most_common(1)[0][0]
     assert body_size >= 18
-    assert min(sizes) >= 18  # nothing smaller than 18 pt, headings included
+    assert min(every_size) >= 18  # nothing smaller than 18 pt: headings, date line and page numbers included
     assert std_sizes.most_common(1)[0][0] < body_size
 
 
@@ -114,3 +117,36 @@ def test_standard_pdf_is_tagged_with_language_and_title(built):
     assert root["/Lang"] == "zh-CN"
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert reader.metadata.title == "测试区2025年上半年民心工程进展情况"
+
+
+def test_conversion_fixes_what_opencc_reads_as_hair():
+    assert to_traditional("按时足额发放低保金") == "按時足額發放低保金"
+    assert to_traditional("把头发放下") == "把頭髮放下"
+
+
+SIMPLIFIED_FONTS = {"宋体", "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"}
+
+
+def test_traditional_docx_names_traditional_fonts_and_language(built):
+    _, files = built
+    with zipfile.ZipFile(files[("docx", "traditional")]) as z:
+        parts = {n: z.read(n).decode() for n in z.namelist() if re.fullmatch(r"word/(styles|document|footer\d*)\.xml", n)}
+    fonts = {f for xml in parts.values() for f in re.findall(r'w:eastAsia="([^"]+)"', xml) if not f.startswith("zh-")}
+    assert fonts and not fonts & SIMPLIFIED_FONTS, fonts
+    assert not any("Theme=" in xml for xml in parts.values())  # a theme font would win over the named one
+    assert '<w:lang w:val="zh-HK" w:eastAsia="zh-HK"' in parts["word/styles.xml"]
+
+
+def test_taiwan_variant_is_tagged_and_set_in_taiwan_faces(tmp_path):
+    root = make_workspace(tmp_path / "tw", TASKS, SUBS, config={"traditional": "s2tw"})
+    result = build(root, variants=("traditional",))
+    files = {o.format: o.path for o in result.outputs if o.kind == "press-release" and o.variant == "traditional"}
+    fonts = subprocess.run(["pdffonts", str(files["pdf"])], capture_output=True, text=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all("TC" in line for line in cjk), fonts
+    assert pypdf.PdfReader(files["pdf"]).trailer["/Root"]["/Lang"] == "zh-TW"
+    assert '<html lang="zh-TW">' in files["html"].read_text(encoding="utf-8")
+    with zipfile.ZipFile(files["docx"]) as z:
+        assert '<w:lang w:val="zh-TW" w:eastAsia="zh-TW"' in z.read("word/styles.xml").decode()
+    text = "".join(pdf_text(files["pdf"]).split())
+    assert opencc.OpenCC("s2tw").convert(text) == text and "「銀齡」" in text

@@ -9,10 +9,12 @@ fields stay out of them exactly as they stay out of the standard one.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+from ..model import TRADITIONAL_LANGS
 from . import Job, Output
 from .context import public_context
 from .env import builtin_templates
@@ -21,7 +23,6 @@ from .pdf import html_to_pdf
 from .press import TITLE, render_formats, render_html, template_roots
 
 QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
-LANGS = {"s2hk": "zh-HK", "s2tw": "zh-TW", "s2twp": "zh-TW"}
 
 
 @lru_cache(maxsize=4)
@@ -31,12 +32,20 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+# OpenCC's dictionary reads 额发 as 額髮 (a fringe of hair), so 足额发放 came out 足額髮放;
+# bulletins mean 發放 (hand out), unless the text is about hair (頭髮放…).
+PHRASE_FIXES = [(re.compile(r"(?<![頭理剪燙染假白黑秀毛])髮放"), "發放")]
+
+
 def to_traditional(text: str, config: str = "s2hk") -> str:
-    return _converter(config).convert(text).translate(QUOTES)
+    text = _converter(config).convert(text).translate(QUOTES)
+    for pattern, repl in PHRASE_FIXES:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def _convert_file(path: Path, config: str) -> None:
-    """Convert a rendered HTML file, or the XML parts of a DOCX, in place (atomically)."""
+    """Convert a rendered HTML file, or the XML parts of a DOCX, in place (atomically); retag the DOCX's language."""
     if path.suffix == ".html":
         text = path.read_text(encoding="utf-8")
         with atomic_path(path) as tmp:
@@ -49,6 +58,8 @@ def _convert_file(path: Path, config: str) -> None:
             for info, data in entries:
                 if info.filename in ("word/document.xml", "docProps/core.xml"):
                     data = to_traditional(data.decode("utf-8"), config).encode("utf-8")
+                elif info.filename in ("word/styles.xml", "word/settings.xml"):  # the template is tagged zh-HK
+                    data = data.replace(b'"zh-HK"', f'"{TRADITIONAL_LANGS[config]}"'.encode())
                 dst.writestr(info, data)
 
 
@@ -63,7 +74,7 @@ def _traditional_context(ctx: dict, config: str) -> dict:
         return value
 
     out = convert(ctx)
-    out["lang"] = LANGS.get(config, "zh-HK")
+    out["lang"] = TRADITIONAL_LANGS[config]
     return out
 
 
@@ -91,16 +102,16 @@ def render_large_print(job: Job, ctx: dict) -> list[Output]:
     return render_formats(job, ctx, "large-print", ("pdf", "html"), ("press-release-large-print.css",))
 
 
-VARIANTS = {"traditional": render_traditional, "large-print": render_large_print}
+RENDERERS = {"traditional": render_traditional, "large-print": render_large_print}
 
 
 def render(job: Job) -> list[Output]:
-    unknown = [v for v in job.variants if v not in VARIANTS]
+    unknown = [v for v in job.variants if v not in RENDERERS]
     if unknown:
         job.notes.append(f"提醒：report.toml 中的 variants 有无法识别的版本：{'、'.join(unknown)}（可选 traditional、large-print）。")
     ctx = public_context(job.dataset)
     outputs: list[Output] = []
     for name in job.variants:
-        if name in VARIANTS:
-            outputs += VARIANTS[name](job, ctx)
+        if name in RENDERERS:
+            outputs += RENDERERS[name](job, ctx)
     return outputs
