@@ -24,8 +24,10 @@ from reportgen.render.files import make_zip_reproducible  # noqa: E402
 LATIN = "Times New Roman"
 TITLE_FONT, HEI, FANGSONG, KAI, SONG = "方正小标宋简体", "黑体", "仿宋_GB2312", "楷体_GB2312", "宋体"
 # East-Asian fonts per role: office fonts for the mainland; Traditional faces for 繁體版.
-SIMPLIFIED = {"title": TITLE_FONT, "heading": HEI, "body": FANGSONG}
-TRADITIONAL = {"title": "新細明體", "heading": "微軟正黑體", "body": "新細明體"}
+SIMPLIFIED = {"title": TITLE_FONT, "heading": HEI, "body": FANGSONG, "plain": SONG, "lang": "zh-CN"}
+# zh-HK is retagged zh-TW at render time when report.toml asks for s2tw (render/variants.py).
+TRADITIONAL = {"title": "新細明體", "heading": "微軟正黑體", "body": "新細明體", "plain": "新細明體", "lang": "zh-HK"}
+THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
 def set_fonts(element_rpr_owner, east_asia: str, size: float | None = None, bold: bool | None = None,
@@ -44,6 +46,13 @@ def set_fonts(element_rpr_owner, east_asia: str, size: float | None = None, bold
     if rfonts is None:
         rfonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.insert(0, rfonts)
+    name_fonts(rfonts, east_asia)
+
+
+def name_fonts(rfonts, east_asia: str) -> None:
+    """Explicit fonts in every slot; theme slots removed, since Word lets a theme font win over a named one."""
+    for slot in THEME_SLOTS:
+        rfonts.attrib.pop(qn(slot), None)
     for slot in ("w:ascii", "w:hAnsi", "w:cs"):
         rfonts.set(qn(slot), LATIN)
     rfonts.set(qn("w:eastAsia"), east_asia)
@@ -67,18 +76,29 @@ def paragraph_style(doc, name: str, east_asia: str, size: float, *, bold=False, 
     return style
 
 
-def base_document(margins=(37, 35, 28, 26)):
+def base_document(margins=(37, 35, 28, 26), fonts: dict = SIMPLIFIED):
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (Mm(m) for m in margins)
-    # every built-in style that names fonts gets the East-Asian slot too
+    # document defaults: named fonts instead of theme fonts, and Chinese as the East-Asian language
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    name_fonts(defaults.find(qn("w:rFonts")), fonts["plain"])
+    lang = defaults.find(qn("w:lang"))
+    lang.set(qn("w:val"), fonts["lang"])
+    lang.set(qn("w:eastAsia"), fonts["lang"])
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))  # python-docx's default says ja-JP
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), fonts["lang"])
+    # every built-in style gets the East-Asian slot too, table styles' conditional parts included
     for style in doc.styles:
         if style.type == 1 or style.type == 2:
             try:
-                set_fonts(style, SONG)
+                set_fonts(style, fonts["plain"])
             except AttributeError:
                 pass
+    for rfonts in doc.styles.element.iter(qn("w:rFonts")):
+        name_fonts(rfonts, fonts["plain"])
     return doc
 
 
@@ -91,7 +111,7 @@ def add_paragraph(doc, text: str, style: str, fonts: dict = SIMPLIFIED):
 
 
 def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
-    doc = base_document(margins=(30, 28, 28, 26))
+    doc = base_document(margins=(30, 28, 28, 26), fonts=fonts)
     paragraph_style(doc, "Normal", fonts["body"], 16, indent=False)
     paragraph_style(doc, "RG Title", fonts["title"], 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
                     after=6, line=34)
@@ -113,7 +133,7 @@ def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
     add("{%p endfor %}", "RG Body")
     add("{%p endfor %}", "RG Body")
     add("{{ closing }}", "RG Body")
-    page_footer(doc.sections[0].footer, WD_ALIGN_PARAGRAPH.CENTER)
+    page_footer(doc.sections[0].footer, WD_ALIGN_PARAGRAPH.CENTER, fonts["plain"])
     doc.core_properties.title = "新闻通稿模板"
     doc.core_properties.author = "reportgen"
     doc.save(path)
@@ -141,7 +161,7 @@ def field(paragraph, instruction: str, placeholder: str = "1") -> None:
     run_with("w:fldChar", **{"w:fldCharType": "end"})
 
 
-def page_footer(footer, align) -> None:
+def page_footer(footer, align, east_asia: str = SONG) -> None:
     p = footer.paragraphs[0]
     p.alignment = align
     p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
@@ -149,9 +169,9 @@ def page_footer(footer, align) -> None:
         if text is None:
             field(p, "PAGE", "")
         else:
-            set_fonts(p.add_run(text), SONG, 14)
+            p.add_run(text)
     for r in p.runs:
-        set_fonts(r, SONG, 14)
+        set_fonts(r, east_asia, 14)
 
 
 def settings_flags(doc) -> None:
