@@ -2,7 +2,7 @@
 
 calamine reads .xlsx/.xlsm/.xls fast; CSV exports (UTF-8 or GBK) go through
 the csv module. openpyxl is opened only when calamine cannot answer: percent
-number formats on small fractions, and formulas that have no cached value.
+number formats, and formulas that have no cached value.
 Hostile files (not a workbook, encrypted, zip bombs, endless sheets) become
 an `InputError` with a clear message, never a crash or a hang.
 Everything downstream sees `Grid`s and never a library object.
@@ -163,12 +163,15 @@ def _read_calamine(path: Path) -> list[Grid]:
 
 
 def _openpyxl_details(path: Path, grids: list[Grid]) -> None:
-    """Percent formats on fractional numbers, and formulas without a cached value (openpyxl only when needed)."""
-    fractions = any(isinstance(v, float) and 0 < v <= 1.5 for g in grids for r in g.rows for v in r)
+    """Cells formatted as percent, and formulas without a cached value (openpyxl only when the file has either)."""
     with zipfile.ZipFile(path) as z:
-        has_formulas = any(re.search(rb"<f[ >]", z.read(n)) for n in z.namelist()
+        names = z.namelist()
+        has_formulas = any(re.search(rb"<f[ >]", z.read(n)) for n in names
                            if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-    if not (fractions or has_formulas):
+        styles = z.read("xl/styles.xml") if "xl/styles.xml" in names else b""
+    # built-in formats 9 and 10 are 0% and 0.00%; custom ones are declared with their code
+    has_percent = re.search(rb'numFmtId="(9|10)"', styles) or re.search(rb'formatCode="[^"]*%', styles)
+    if not (has_percent or has_formulas):
         return
     from openpyxl import load_workbook
 
