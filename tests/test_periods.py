@@ -53,8 +53,9 @@ def fill(path, done_ids=()):
 
 def test_new_period_files(rolled):
     period = tomllib.loads((rolled / "inputs/2025FY/period.toml").read_text(encoding="utf-8"))
-    assert period == {"period": "2025FY", "as_of": period["as_of"], "label": "全年", "issue_no": 7}
-    assert str(period["as_of"]) == "2025-12-31"
+    assert period == {"period": "2025FY", "as_of": period["as_of"], "label": "全年", "issue_no": 7,
+                      "publish_date": period["publish_date"]}
+    assert str(period["as_of"]) == "2025-12-31" and str(period["publish_date"]) == "2026-01-10"
     assert (rolled / "inputs/2025FY/plan.xlsx").read_bytes() == (rolled / "inputs/2025H1/plan.xlsx").read_bytes()
     depts = sorted(p.stem for p in (rolled / "inputs/2025FY/departments").glob("*.xlsx"))
     assert "区市场监管局" in depts and len(depts) == 13  # the department that did not report gets one too

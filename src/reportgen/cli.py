@@ -124,23 +124,32 @@ def cmd_init(args, console: Console) -> int:
     written = init_workspace(args.dir, region=args.region, period=args.period)
     console.print(f"已创建工作目录 {args.dir}：")
     _list_written(console, args.dir, written)
-    console.print("下一步：填写 report.toml 和任务清单 plan.xlsx，然后运行 reportgen new-period 或把各单位填报表放进 departments/。")
+    code = written[1].parent.name
+    console.print(f"下一步：填写 report.toml 和任务清单 inputs/{code}/plan.xlsx，然后运行 reportgen new-period {code} {args.dir} "
+                  "生成各单位填报表。", highlight=False)
     return EXIT_OK
 
 
 def cmd_new_period(args, console: Console) -> int:
     from .periods import new_period
 
-    written = new_period(args.workspace, args.next, args.from_period)
-    console.print(f"已创建报告期 {args.next}，共 {len(written) - 2} 个单位填报表：")
-    _list_written(console, args.workspace, written)
+    r = new_period(args.workspace, args.next, args.from_period)
+    since = f"（上期：{r.previous}）" if r.previous else "（没有上期，上期状态和进展两列留空）"
+    console.print(f"已创建报告期 {r.period}{since}，共 {len(r.workbooks)} 个单位填报表：")
+    _list_written(console, args.workspace, [*r.written, *r.workbooks])
+    if r.kept:
+        console.print("已有的文件保留未改：")
+        _list_written(console, args.workspace, r.kept)
+    for note in r.notes:
+        console.print(note, highlight=False)
+    console.print("请把 departments/ 中的表发给各单位填写，收回后放回原处，再运行 reportgen validate 和 reportgen build。")
     return EXIT_OK
 
 
 def cmd_template(args, console: Console) -> int:
     from .periods import department_template
 
-    path = department_template(args.workspace, args.department, args.period)
+    path = department_template(args.workspace, args.department, args.period, overwrite=args.force)
     console.print("已重新生成：")
     _list_written(console, args.workspace, [path])
     return EXIT_OK
@@ -200,9 +209,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     p.set_defaults(func=cmd_new_period)
 
-    p = sub.add_parser("template", help="重新生成某个单位的填报表", description="按任务清单和上期进展，重新生成一个单位的填报表（会覆盖该单位现有的表）。")
+    p = sub.add_parser("template", help="重新生成某个单位的填报表", description="按任务清单和上期进展，重新生成一个单位的填报表；该单位已有的表只在加 --force 时覆盖。")
     p.add_argument("department", metavar="DEPT", help="单位名称，与任务清单中的牵头单位一致，如 区民政局")
     _workspace_arg(p)
+    p.add_argument("--force", action="store_true", help="该单位的表已存在（可能已填写）时仍然覆盖")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("templates", help="导出或检查本单位自己的模板", description="把内置模板复制到工作目录 templates/ 中修改；检查修改后的模板。")
@@ -217,9 +227,20 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, except that WORKSPACE may also come after the options (new-period 2025FY --from 2025H1 WS):
+    argparse fills an optional positional at its first chance and then rejects it."""
+    args, extra = parser.parse_known_args(argv)
+    if len(extra) == 1 and not extra[0].startswith("-") and getattr(args, "workspace", None) == Path("."):
+        args.workspace = Path(extra[0])
+    elif extra:
+        parser.error("无法识别的参数：" + " ".join(extra))
+    return args
+
+
 def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
     parser = make_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, argv)
     console = console or Console(highlight=False)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -13,6 +13,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-WORKSPACE-MISSING": (ERROR, "找不到{what}：{path}。请确认工作目录是否正确。"),
     "E-CONFIG-INVALID": (ERROR, "{file} 格式有误：{detail}。请按 TOML 格式填写（键 = \"值\"）。"),
     "E-PERIOD-INVALID": (ERROR, "报告期“{value}”无法识别，应写作 年份+Q1/H1/Q3/FY，例如 2025H1。"),
+    "E-PERIOD-ORDER": (ERROR, "上一报告期 {previous} 不在新报告期 {next} 之前。请检查 --from 后面的报告期。"),
+    "E-WORKSPACE-EXISTS": (ERROR, "{path} 中已有 {existing}，为免覆盖未做改动。请换一个新文件夹，或先移走这些文件。"),
+    "E-PERIOD-HAS-WORKBOOKS": (ERROR, "报告期 {period} 的 departments/ 中已有单位填报表，为免覆盖未做改动。"
+                                      "如需重新生成某个单位的表，请用 reportgen template 单位名 --force。"),
+    "E-DEPT-UNKNOWN": (ERROR, "任务清单中没有以“{department}”为牵头单位的任务。牵头单位有：{choices}。"),
+    "E-DEPT-WORKBOOK-EXISTS": (ERROR, "{path} 已存在（可能已经填写），为免覆盖未做改动。确需重新生成请加 --force。"),
     # files
     "E-FILE-UNREADABLE": (ERROR, "文件无法读取（{detail}）。请用 Excel 或 WPS 另存为 .xlsx 后重新报送。"),
     "E-FILE-ENCRYPTED": (ERROR, "文件设置了打开密码，无法读取。请取消密码后重新报送。"),

@@ -9,7 +9,10 @@ fields, dropdowns and data validation, and sheet protection without a password.
 
 from __future__ import annotations
 
+import math
 import shutil
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,9 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .codes import issue
 from .errors import InputError
 from .merge import merge
-from .model import CATEGORIES, STATUSES, Dataset, Task
-from .read import list_periods, read_workspace
-from .read.config import PERIOD_KINDS, default_period, split_period
+from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
+from .read import department_files, list_periods, read_workspace
+from .read.config import PERIOD_KINDS, default_period, period_key, split_period
 from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, write_plan
 
 REPORT_TOML = """\
@@ -53,8 +56,8 @@ TEMPLATE_COLUMNS = [
     ("任务名称", "name", 18, False, "任务清单中的名称，请勿修改。"),
     ("进展状态", "status", 11, True, "从下拉列表中选择：已完成 / 序时推进 / 滞后 / 未启动。"),
     ("进展情况", "progress_text", 40, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“目前，已建成助餐点7个”。"),
-    ("完成值", "achieved", 10, True, "按计量单位填写累计完成数，只填数字，例如 230 或 1.4万。"),
-    ("完成率", "rate", 9, True, "可不填，系统按完成值÷目标值计算；填写时写百分数，如 85%。"),
+    ("完成值", "achieved", 10, True, "按计量单位填写累计完成数，只填数字，例如 230 或 14000。"),
+    ("完成率", "rate", 9, True, "可不填，系统按完成值÷目标值计算；填写时输入数字即可，如 85 表示 85%。"),
     ("预计完成时间", "expected", 12, True, "日期或“9月底”“年底前”等。"),
     ("存在问题", "problems", 20, True, "仅供内部掌握，不对外公开。"),
     ("下步打算", "next_steps", 20, True, "仅供内部掌握，不对外公开。"),
@@ -93,23 +96,25 @@ def period_toml(code: str, issue_no: int | None) -> str:
              f'label = "{p.label}"               # 报告期名称，用于标题']
     if issue_no:
         lines.append(f"issue_no = {issue_no}                   # 简报期号（第{issue_no}期）")
-    lines.append(f"# publish_date = {(p.as_of + timedelta(days=10)).isoformat()}  # 发布/印发日期，确定后去掉行首的 #")
+    lines.append(f"publish_date = {(p.as_of + timedelta(days=10)).isoformat()}    # 发布/印发日期，请按实际日期修改")
     return "\n".join(lines) + "\n"
 
 
 def init_workspace(folder: Path, *, region: str = "示例区", period: str | None = None) -> list[Path]:
     """A new, empty workspace. Refuses to overwrite an existing report.toml."""
     folder = Path(folder)
-    if (folder / "report.toml").exists():
-        raise InputError(issue("E-CONFIG-INVALID", file="report.toml", detail=f"{folder} 已经是工作目录，未做改动"))
     code = period or current_period(date.today())
     split_period(code)
     inputs = folder / "inputs" / code
+    existing = [p for p in (folder / "report.toml", inputs / "period.toml", inputs / "plan.xlsx") if p.exists()]
+    if existing:
+        raise InputError(issue("E-WORKSPACE-EXISTS", path=str(folder),
+                               existing="、".join(p.relative_to(folder).as_posix() for p in existing)))
     (inputs / "departments").mkdir(parents=True, exist_ok=True)
     (folder / "outputs").mkdir(exist_ok=True)
     (folder / "report.toml").write_text(REPORT_TOML.format(region=region), encoding="utf-8")
     (inputs / "period.toml").write_text(period_toml(code, 1), encoding="utf-8")
-    write_plan(inputs / "plan.xlsx", [], title=f"{code[:4]}年民心工程任务清单")
+    write_plan(inputs / "plan.xlsx", [], title=f"{code[:4]}年任务清单")
     _add_category_dropdown(inputs / "plan.xlsx")
     return [folder / "report.toml", inputs / "period.toml", inputs / "plan.xlsx"]
 
@@ -128,7 +133,7 @@ def _add_category_dropdown(path: Path) -> None:
     save_workbook(wb, path)
 
 
-def department_workbook(path: Path, department: str, tasks: list[Task], period_label: str,
+def department_workbook(path: Path, department: str, tasks: list[Task], title: str,
                         previous: dict[str, dict] | None = None) -> None:
     """The pre-filled progress workbook a department receives."""
     previous = previous or {}
@@ -140,7 +145,7 @@ def department_workbook(path: Path, department: str, tasks: list[Task], period_l
     guide.column_dimensions["A"].width = 100
 
     ws = wb.create_sheet("进展填报")
-    put(ws, 1, 1, f"{period_label}民心工程进展情况填报表").font = Font(bold=True, size=14)
+    put(ws, 1, 1, title).font = Font(bold=True, size=14)
     header_row = 3
     block = (("填报单位：", department, False), ("填报人：", "", True), ("联系电话：", "", True), ("填报日期：", "", True))
     for i, (label, value, editable) in enumerate(block):
@@ -165,6 +170,9 @@ def department_workbook(path: Path, department: str, tasks: list[Task], period_l
             cell.protection = Protection(locked=not editable)
             cell.fill = EDIT_FILL if editable else LOCKED_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if key == "rate":
+                cell.number_format = "0.0%"  # a clerk types 85 and sees 85.0%
+        ws.row_dimensions[r].height = row_height(values, TEMPLATE_COLUMNS)
     last = header_row + max(len(tasks), 1)
     letters = {key: ws.cell(row=header_row, column=i).column_letter for i, (_, key, *_) in enumerate(TEMPLATE_COLUMNS, 1)}
     first = header_row + 1
@@ -174,8 +182,8 @@ def department_workbook(path: Path, department: str, tasks: list[Task], period_l
     achieved = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                               showErrorMessage=True, errorTitle="完成值", error="完成值只能填写不小于0的数字。")
     achieved.add(f"{letters['achieved']}{first}:{letters['achieved']}{last}")
-    rate = DataValidation(type="decimal", operator="between", formula1="0", formula2="1000", allow_blank=True,
-                          showErrorMessage=True, errorTitle="完成率", error="完成率填写0～1000之间的数字（百分数）。")
+    rate = DataValidation(type="decimal", operator="between", formula1="0", formula2="10", allow_blank=True,
+                          showErrorMessage=True, errorTitle="完成率", error="完成率填写0%～1000%之间的百分数，如 85 表示 85%。")
     rate.add(f"{letters['rate']}{first}:{letters['rate']}{last}")
     for dv in (status, achieved, rate):
         ws.add_data_validation(dv)
@@ -188,11 +196,19 @@ def department_workbook(path: Path, department: str, tasks: list[Task], period_l
     save_workbook(wb, path)
 
 
+def row_height(values: dict, columns) -> float:
+    """Points for a row whose locked texts wrap within their columns (Excel does not grow rows written by a program)."""
+    lines = 1
+    for _, key, width, _, _ in columns:
+        text = str(values.get(key) or "")
+        units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+        lines = max(lines, math.ceil(units / max(width - 1, 1)))
+    return 15.0 * min(lines, 12) + 3
+
+
 def previous_period(root: Path, code: str) -> str | None:
     """The latest period in inputs/ before `code`."""
-    order = {"Q1": 1, "H1": 2, "Q3": 3, "FY": 4}
-    key = (code[:4], order[code[4:]])
-    earlier = [p for p in list_periods(root) if (p[:4], order[p[4:]]) < key]
+    earlier = [p for p in list_periods(root) if period_key(p) < period_key(code)]
     return earlier[-1] if earlier else None
 
 
@@ -207,51 +223,92 @@ def _previous_progress(ds: Dataset | None) -> dict[str, dict]:
             for m in ds.tasks}
 
 
-def write_department_templates(root: Path, code: str, plan: list[Task], previous: Dataset | None,
-                               only: str | None = None) -> list[Path]:
-    folder = root / "inputs" / code / "departments"
+def write_department_templates(ws: Workspace, previous: Dataset | None, only: str | None = None,
+                               overwrite: bool = True) -> list[Path]:
+    """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/."""
+    folder = ws.root / "inputs" / ws.period.code / "departments"
     folder.mkdir(parents=True, exist_ok=True)
-    label = f"{code[:4]}年{default_period(code).label}"
+    title = f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
     by_dept: dict[str, list[Task]] = {}
-    for t in plan:
+    for t in ws.plan:
         lead = t.lead_departments[0] if t.lead_departments else "未指定单位"
         by_dept.setdefault(lead, []).append(t)
     if only is not None and only not in by_dept:
-        raise InputError(issue("E-CONFIG-INVALID", file="plan.xlsx", detail=f"任务清单中没有以“{only}”为牵头单位的任务"))
+        raise InputError(issue("E-DEPT-UNKNOWN", file="plan.xlsx", department=only, choices="、".join(by_dept) or "（无）"))
     prev = _previous_progress(previous)
     written = []
     for dept, tasks in by_dept.items():
         if only is None or dept == only:
             path = folder / f"{dept}.xlsx"
-            department_workbook(path, dept, tasks, label, prev)
+            if path.exists() and not overwrite:
+                raise InputError(issue("E-DEPT-WORKBOOK-EXISTS", path=f"inputs/{ws.period.code}/departments/{path.name}"))
+            department_workbook(path, dept, tasks, title, prev)
             written.append(path)
     return written
 
 
-def new_period(root: Path, next_code: str, from_code: str | None = None) -> list[Path]:
-    """inputs/NEXT/ with period.toml, the plan carried forward, and department workbooks."""
+@dataclass
+class Rollover:
+    """What new-period did: files written, files it found and kept, and what the office should know."""
+
+    period: str
+    previous: str | None
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    workbooks: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def new_period(root: Path, next_code: str, from_code: str | None = None) -> Rollover:
+    """inputs/NEXT/ with period.toml, the plan carried forward, and department workbooks.
+
+    A period.toml or plan.xlsx already in inputs/NEXT/ is kept (an office may prepare them first);
+    with no earlier period the plan must already be there (after `init`) and the 上期 columns stay empty.
+    """
     root = Path(root)
     split_period(next_code)
+    if from_code is not None and period_key(from_code) >= period_key(next_code):
+        raise InputError(issue("E-PERIOD-ORDER", previous=from_code, next=next_code))
     prev_code = from_code or previous_period(root, next_code)
-    if prev_code is None:
-        raise InputError(issue("E-WORKSPACE-MISSING", what=f"{next_code} 之前的报告期", path=str(root / "inputs")))
     target = root / "inputs" / next_code
-    if (target / "departments").is_dir() and any((target / "departments").iterdir()):
-        raise InputError(issue("E-CONFIG-INVALID", file=f"inputs/{next_code}",
-                               detail="该报告期已有单位填报表，为免覆盖未做改动；如需重新生成某单位的表，请用 reportgen template"))
-    previous = load_dataset(root, prev_code)
+    if department_files(target / "departments"):
+        raise InputError(issue("E-PERIOD-HAS-WORKBOOKS", period=next_code))
+    previous = load_dataset(root, prev_code) if prev_code else None
+    result = Rollover(next_code, prev_code)
     target.mkdir(parents=True, exist_ok=True)
-    issue_no = (previous.period.issue_no or 0) + 1
-    (target / "period.toml").write_text(period_toml(next_code, issue_no), encoding="utf-8")
-    shutil.copy2(root / "inputs" / prev_code / "plan.xlsx", target / "plan.xlsx")
+    new_year = previous is not None and previous.period.year != split_period(next_code)[0]
+
+    period_file = target / "period.toml"
+    if period_file.exists():
+        result.kept.append(period_file)
+    else:
+        issue_no = 1 if previous is None or new_year else (previous.period.issue_no or 0) + 1
+        period_file.write_text(period_toml(next_code, issue_no), encoding="utf-8")
+        result.written.append(period_file)
+
+    plan_file = target / "plan.xlsx"
+    if plan_file.exists():
+        result.kept.append(plan_file)
+    elif prev_code is None:
+        raise InputError(issue("E-WORKSPACE-MISSING", what=f"任务清单（{next_code} 之前没有报告期可沿用）",
+                               path=str(plan_file)))
+    else:
+        shutil.copy2(root / "inputs" / prev_code / "plan.xlsx", plan_file)
+        result.written.append(plan_file)
+        if new_year:
+            result.notes.append(f"提醒：已沿用 {prev_code} 的任务清单。新的一年如任务有变化，请先替换 inputs/{next_code}/plan.xlsx，"
+                                f"删除 departments/ 中的表后重新运行 reportgen new-period {next_code}。")
     ws = read_workspace(root, next_code)
-    return [target / "period.toml", target / "plan.xlsx", *write_department_templates(root, next_code, ws.plan, previous)]
+    if not ws.plan:
+        raise InputError(issue("E-PLAN-EMPTY", file="plan.xlsx"))
+    result.workbooks = write_department_templates(ws, previous)
+    return result
 
 
-def department_template(root: Path, department: str, code: str | None = None) -> Path:
-    """Re-create one department's workbook for a period (default: the latest)."""
+def department_template(root: Path, department: str, code: str | None = None, *, overwrite: bool = False) -> Path:
+    """Re-create one department's workbook for a period (default: the latest); a filled one only with overwrite."""
     root = Path(root)
     ws = read_workspace(root, code)
     prev_code = previous_period(root, ws.period.code)
     previous = load_dataset(root, prev_code) if prev_code else None
-    return write_department_templates(root, ws.period.code, ws.plan, previous, only=department)[0]
+    return write_department_templates(ws, previous, only=department, overwrite=overwrite)[0]

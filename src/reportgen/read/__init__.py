@@ -12,7 +12,7 @@ from pathlib import Path
 from ..codes import issue
 from ..errors import InputError
 from ..model import Report, Workspace
-from .config import PERIOD_RE, read_config, read_period
+from .config import PERIOD_RE, period_key, read_config, read_period
 from .departments import read_department
 from .plan import read_plan
 from .sheets import SUFFIXES
@@ -24,9 +24,8 @@ def list_periods(root: Path) -> list[str]:
     inputs = root / "inputs"
     if not inputs.is_dir():
         return []
-    order = {"Q1": 1, "H1": 2, "Q3": 3, "FY": 4}
     codes = [p.name for p in inputs.iterdir() if p.is_dir() and PERIOD_RE.match(p.name)]
-    return sorted(codes, key=lambda c: (c[:4], order[c[4:]]))
+    return sorted(codes, key=period_key)
 
 
 def latest_period(root: Path) -> str:

@@ -71,6 +71,12 @@ def read_config(path: Path) -> Config:
 CHOICES = {"numbering": ("cn", "web"), "group_by": ("project", "category"), "traditional": tuple(TRADITIONAL_LANGS)}
 
 
+def period_key(code: str) -> tuple[int, int]:
+    """Sort key: 2025Q1 < 2025H1 < 2025Q3 < 2025FY < 2026Q1."""
+    year, kind = split_period(code)
+    return year, list(PERIOD_KINDS).index(kind)
+
+
 def split_period(code: str) -> tuple[int, str]:
     m = PERIOD_RE.match(code)
     if not m:
