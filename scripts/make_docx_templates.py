@@ -283,6 +283,23 @@ def briefing_pack(path: Path) -> None:
           ["{{ t.task_id }}", "{{ t.name }}", "{{ t.before }}", "{{ t.after }}",
            "{% if t.rate_delta is not none %}{{ '+' if t.rate_delta > 0 else '' }}{{ t.rate_delta }}个百分点"
            "{% else %}—{% endif %}"])
+    # per group: done and completion rate then and now (changes.groups, changes.total)
+    add("{%p if changes.groups %}")
+    add("分{{ group_word }}看，完成情况变化如下：", "RG Lead-in")
+    rate = "{{ %s.rate_before|pct(1) if %s.rate_before is not none else '—' }}"
+    by_group = table(
+        doc, [("{{ group_word }}", 40), ("上期已完成", 22), ("本期已完成", 22), ("上期完成率", 22), ("本期完成率", 22),
+              ("变化", 28)],
+        "for g in changes.groups",
+        ["{{ loop.index|cn }}、{{ g.title }}", "{{ g.done_before }}", "{{ g.done_after }}", rate % ("g", "g"),
+         "{{ g.rate_after|pct(1) }}", "{{ g.rate_change }}"],
+        total=["合计", "{{ changes.total.done_before }}", "{{ changes.total.done_after }}",
+               rate % ("changes.total", "changes.total"), "{{ changes.total.rate_after|pct(1) }}",
+               "{{ changes.total.rate_change }}"], style="RG Table Together")
+    for row in (by_group.rows[2], by_group.rows[4]):  # figures centred, as in the PDF
+        for cell in row.cells[1:]:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add("{%p endif %}")
     add("（二）各{{ group_word }}进展", "RG Heading 2")
     add("{%p endif %}")
     table(doc, [("{{ group_word }}", 49), ("任务数", 14), ("已完成", 14), ("序时推进", 17), ("滞后", 10), ("未启动", 14),

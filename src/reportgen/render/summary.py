@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE
+from ..numbers import cn_ordinal
 from ..workbooks import print_landscape, put, save_workbook
 from . import Job, Output
 from .context import internal_context
@@ -129,8 +130,17 @@ def _issues_sheet(ws: Worksheet, ctx: dict) -> None:
         ws.auto_filter.ref = f"A1:E{len(ctx['issues']) + 1}"
 
 
-def _changes_sheet(ws: Worksheet, changes: dict) -> None:
-    """较上期变化: every task's status and rate then and now, newly completed marked."""
+def _width(text: str, least: int) -> int:
+    """Column width for a header: CJK characters count double."""
+    return max(least, sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 2)
+
+
+def _changes_sheet(ws: Worksheet, changes: dict, group_word: str = "分组") -> None:
+    """较上期变化: every task's status and rate then and now, newly completed marked; below, the same per group.
+
+    The per-group table's columns sit under the task table's where they mean the same thing
+    (上期/本期, 完成率 then and now, 变化（百分点）, 新增完成), so the frozen header still reads right.
+    """
     label = changes["previous_label"]
     headers = [("事项编号", 10), ("任务名称", 20), ("分组", 18), (f"{label}状态", 11), ("本期状态", 11),
                (f"{label}完成率", 11), ("本期完成率", 11), ("变化（百分点）", 12), ("新增完成", 9)]
@@ -139,7 +149,7 @@ def _changes_sheet(ws: Worksheet, changes: dict) -> None:
         c = _put(ws, 2, col, h)
         c.font = Font(name=FONT, bold=True)
         c.border = BORDER
-        ws.column_dimensions[get_column_letter(col)].width = w
+        ws.column_dimensions[get_column_letter(col)].width = _width(h, w)
     for r, t in enumerate(changes["tasks"], 3):
         newly = t["after"] == DONE and t["before"] != DONE
         values = [t["task_id"], t["name"], t["group"], t["before"], t["after"],
@@ -154,6 +164,40 @@ def _changes_sheet(ws: Worksheet, changes: dict) -> None:
             ws.cell(row=r, column=col).number_format = "0.0%"
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:I{len(changes['tasks']) + 2}"
+    _group_changes(ws, len(changes["tasks"]) + 4, changes, group_word)
+
+
+def _group_changes(ws: Worksheet, row: int, changes: dict, group_word: str) -> None:
+    """各工程完成情况变化: one row per group and 合计, starting at `row` (one empty row above)."""
+    if not changes.get("groups"):
+        return
+    label = changes["previous_label"]
+    title = _put(ws, row, 1, f"各{group_word}完成情况变化（与{label}相比）")
+    title.font = Font(name=FONT, bold=True)
+    headers = ["序号", group_word, "任务数", f"{label}已完成", "本期已完成", f"{label}完成率", "本期完成率",
+               "变化（百分点）", "新增完成"]
+    for col, h in enumerate(headers, 1):
+        c = _put(ws, row + 1, col, h)
+        c.font = Font(name=FONT, bold=True)
+        c.fill = PatternFill("solid", fgColor="F2F2F2")
+        c.border = BORDER
+        c.alignment = Alignment(horizontal="center", wrap_text=True)
+        letter = get_column_letter(col)
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, _width(h, 0))
+    rows = [(cn_ordinal(i), g) for i, g in enumerate(changes["groups"], 1)]
+    if changes.get("total"):
+        rows.append(("", {**changes["total"], "title": "合计"}))
+    for r, (no, g) in enumerate(rows, row + 2):
+        values = [no, g["title"], g["total"], g["done_before"], g["done_after"],
+                  None if g["rate_before"] is None else g["rate_before"] / 100, g["rate_after"] / 100,
+                  g["rate_delta"], g["newly_done"]]
+        for col, v in enumerate(values, 1):
+            cell = _put(ws, r, col, v)
+            cell.border = BORDER
+            cell.font = Font(name=FONT, bold=not no)
+        for col in (6, 7):
+            ws.cell(row=r, column=col).number_format = "0.0%"
+        ws.cell(row=r, column=8).number_format = "+0.0;-0.0;0.0"
 
 
 def write_summary(ctx: dict, target) -> None:
@@ -162,7 +206,7 @@ def write_summary(ctx: dict, target) -> None:
     wb.active.title = "进度汇总"
     _stats_sheet(wb.create_sheet("分组统计"), ctx)
     if ctx["changes"]:
-        _changes_sheet(wb.create_sheet("较上期变化"), ctx["changes"])
+        _changes_sheet(wb.create_sheet("较上期变化"), ctx["changes"], ctx["group_word"])
     _issues_sheet(wb.create_sheet("校验问题"), ctx)
     wb.properties.creator = ctx["region"]
     save_workbook(wb, target)
