@@ -211,6 +211,106 @@ def test_split_docx_tag_is_reported_with_its_paragraph(sample_workspace):
     assert code == 1 and "E-TEMPLATE-SPLIT-TAG" in out and "第2段" in out and "press-release.docx" in out
 
 
+def _body_paragraphs(doc):
+    """Every paragraph of the body in document order, table cells included: how templates check numbers them."""
+    from docx.oxml.ns import qn
+
+    return list(doc.element.body.iter(qn("w:p")))
+
+
+def test_docx_syntax_error_names_its_paragraph(sample_workspace):
+    from docx import Document as Doc
+    from docx.text.paragraph import Paragraph
+
+    root = sample_workspace
+    run(["templates", "export", str(root)])
+    path = root / "templates/press-release.docx"
+    doc = Doc(str(path))
+    para = next(p for p in doc.paragraphs if p.text == "{{ closing }}")  # after the {%p for %} paragraphs
+    para.runs[0].text = "{{ closing }}{% if %}"
+    k = _body_paragraphs(doc).index(para._p) + 1
+    doc.save(path)
+    code, out = run(["templates", "check", str(root)])
+    assert code == 1 and "E-TEMPLATE-SYNTAX" in out and "templates/press-release.docx" in out and f"第{k}段" in out
+    run(["templates", "export", str(root), "--force"])
+    # the briefing pack: after its {%tr %} tables, whose rows docxtpl replaces by their tags
+    path = root / "templates/briefing-pack.docx"
+    doc = Doc(str(path))
+    paragraphs = _body_paragraphs(doc)
+    texts = [Paragraph(p, None).text for p in paragraphs]
+    k = max(i for i, text in enumerate(texts, 1) if "{{" in text and "{%" not in text)
+    target = paragraphs[k - 1]
+    Paragraph(target, None).add_run("{{ lead + }}")
+    doc.save(path)
+    code, out = run(["templates", "check", str(root)])
+    assert code == 1 and "templates/briefing-pack.docx" in out and f"第{k}段" in out, (k, out)
+
+
+def test_unknown_filter_is_reported_and_the_check_goes_on(sample_workspace):
+    root = sample_workspace
+    run(["templates", "export", str(root)])
+    press = root / "templates/press-release.html.j2"
+    lines = press.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines, 1) if "{{ lead }}" in line)
+    lines[n - 1] = lines[n - 1].replace("{{ lead }}", "{{ lead|nosuchfilter }}")
+    press.write_text("\n".join(lines), encoding="utf-8")
+    pack = root / "templates/briefing-pack.html.j2"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("{{ compiler }}", "{{ compilr }}", 1), encoding="utf-8")
+    code, out = run(["templates", "check", str(root)])
+    assert code == 1 and "Traceback" not in out and "模板错误" not in out
+    assert "E-TEMPLATE-SYNTAX" in out and "templates/press-release.html.j2" in out and f"第{n}行" in out
+    assert "nosuchfilter" in out and "compilr" in out  # the other templates were still checked
+
+
+def test_press_release_templates_are_checked_against_the_public_context(sample_workspace, tmp_path):
+    from docx import Document as Doc
+
+    from reportgen.templating import known_variables
+
+    root = sample_workspace
+    run(["templates", "export", str(root)])
+    pack = root / "templates/briefing-pack.html.j2"
+    pack.write_text(pack.read_text(encoding="utf-8") + "{{ behind|length }}{{ issues|length }}", encoding="utf-8")
+    assert run(["templates", "check", str(root)])[0] == 0  # the briefing pack may use internal fields
+    press = root / "templates/press-release.html.j2"
+    press.write_text(press.read_text(encoding="utf-8").replace("{{ closing }}", "{{ behind|length }}"),
+                     encoding="utf-8")
+    code, out = run(["templates", "check", str(root)])
+    assert code == 1 and "E-TEMPLATE-UNKNOWN-VARIABLE" in out and "templates/press-release.html.j2" in out
+    assert "behind" in out and "briefing-pack" not in out
+    run(["templates", "export", str(root), "--force"])
+    path = root / "templates/press-release.docx"
+    doc = Doc(str(path))
+    doc.paragraphs[0].runs[0].text = "{{ headline }}{{ compiler }}"
+    doc.save(path)
+    code, out = run(["templates", "check", str(root)])
+    assert code == 1 and "templates/press-release.docx" in out and "compiler" in out
+    # without usable data the fallback names are split the same way
+    public, internal = known_variables(tmp_path, public=True), known_variables(tmp_path)
+    leaks = {"behind", "issues", "tasks", "not_started", "not_reported", "set_aside", "compiler", "rows_read"}
+    assert not leaks & public and leaks <= internal and public - {"medium", "variant", "extra_css"} <= internal
+
+
+def test_build_names_the_template_file_and_line_once(sample_workspace):
+    root = sample_workspace
+    run(["templates", "export", str(root)])
+    press = root / "templates/press-release.html.j2"
+    source = press.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    n = next(i for i, line in enumerate(lines, 1) if "{{ closing }}" in line)
+    # no previous period: changes is None, so an unguarded changes.newly_done_count fails while rendering
+    press.write_text(source.replace("{{ closing }}", "{{ changes.newly_done_count }}"), encoding="utf-8")
+    code, out = run(["build", str(root)])
+    assert code == 1 and "Traceback" not in out
+    assert "press-release.html.j2" in out and f"第{n}行" in out, out
+    # a syntax error: file and line said once
+    lines[n - 1] += "{% if %}"
+    press.write_text("\n".join(lines), encoding="utf-8")
+    code, out = run(["build", str(root)])
+    assert code == 1 and "Traceback" not in out and "templates/press-release.html.j2" in out
+    assert out.count(f"第{n}行") == 1 and "line" not in out, out
+
+
 def test_second_period_docx_pack_lists_status_changes(filled):
     rolled = filled[0]
     pack = next((rolled / "outputs/2025FY").glob("*工作简报*.docx"))

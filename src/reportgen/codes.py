@@ -54,9 +54,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W-RATE-FULL-NOT-DONE": (WARNING, "完成率已达 {rate}，但进展状态为“{status}”。如已完成请改为“已完成”。"),
     "W-ACHIEVED-NOT-IN-TEXT": (WARNING, "完成值 {value} 在进展情况文字中没有出现。请在文字中写明该数字，便于公开发布。"),
     # office templates
-    "E-TEMPLATE-SYNTAX": (ERROR, "模板语法错误（{place}）：{detail}"),
+    "E-TEMPLATE-SYNTAX": (ERROR, "模板语法错误：{detail}"),
     "E-TEMPLATE-UNKNOWN-VARIABLE": (ERROR, "模板使用了数据中没有的变量“{name}”，生成时会报错。请检查拼写。"),
-    "E-TEMPLATE-SPLIT-TAG": (ERROR, "{place}的标记被 Word 拆开了（“{text}”）。请在 Word 中删除该标记后一次性重新输入，不要中途改格式。"),
+    "E-TEMPLATE-SPLIT-TAG": (ERROR, "这一段的标记被 Word 拆开了（“{text}”）。请在 Word 中删除该标记后一次性重新输入，不要中途改格式。"),
     "W-TEMPLATE-NONE": (WARNING, "工作目录中没有 templates/ 文件夹，生成时使用内置模板。如需修改模板，请先运行 reportgen templates export。"),
     "W-TASK-WRONG-DEPT": (WARNING, "事项“{task_id}”的牵头单位为{lead}，却由{department}报送。"),
 }
