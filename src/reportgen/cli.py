@@ -96,7 +96,7 @@ def cmd_validate(args, console: Console) -> int:
         result = check(args.workspace, args.period, progress=lambda m: status.update(m + "……"))
     report = result.report
     if report.issues:
-        print_issues(console, report)
+        print_issues(console, report, limit=None if args.verbose else 200)
     else:
         console.print("[green]未发现问题。[/green]")
     read, merged, aside = result.reconciliation
@@ -195,6 +195,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="只校验，生成校验报告和退回修改表", description="校验各单位填报表，输出校验报告.xlsx，并为有问题的单位生成退回修改表（原文件不改动）。")
     _workspace_arg(p)
     p.add_argument("--strict", action="store_true", help="严格模式：有提醒也按不通过处理（退出码 1）")
+    p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断（默认最多列出200条，其余见校验报告）")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("init", help="新建工作目录", description="新建工作目录：带中文注释的 report.toml、空白任务清单 plan.xlsx（领域为下拉选择）、inputs/ 和 outputs/。")
@@ -261,16 +262,32 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
 
 
 def template_error_text(e: jinja2.TemplateError) -> str:
+    """What went wrong, and where (file and line, or the Word paragraph), said once."""
+    import re
+
     from jinja2.sandbox import SecurityError
 
-    where = f"{getattr(e, 'filename', '') or ''} 第{e.lineno}行：" if getattr(e, "lineno", None) else ""
+    from .templating import template_error_location
+
+    file, line, text = template_error_location(e)
+    if file and text:
+        where = f"{file} 中含“{text}”的段落："
+    elif file:
+        where = f"{file} 第{line}行：" if line else f"{file}："
+    else:
+        where = f"第{line}行：" if line else ""
+    detail = (getattr(e, "message", None) or str(e) or type(e).__name__).strip().splitlines()[0]
+    # the location is in `where`; drop any the message carries itself
+    detail = re.sub(r"\s*[（(]\s*(?:第\s*\d+\s*[行段]|line \d+)\s*[)）]\s*$", "", detail)
     if isinstance(e, SecurityError):
         what = "模板中有不允许的写法（出于安全考虑，模板不能访问程序内部对象）"
     elif isinstance(e, jinja2.UndefinedError):
         what = "模板使用了数据中没有的变量"
+        if detail.startswith("'None' has no attribute"):
+            detail += "；该值本期为空（如没有上期时 changes 为空），请先用 {% if … %} 判断"
     else:
         what = "模板语法错误"
-    return f"{where}{what}（{e.message or e}）。"
+    return f"{where}{what}（{detail}）。"
 
 
 if __name__ == "__main__":  # pragma: no cover
