@@ -3,43 +3,102 @@
 A return workbook is a copy of the department's own workbook (the original is
 never touched) with every problem cell highlighted and commented, and a first
 sheet 问题清单 listing the problems, ready to send back.
+
+Only a small, well-formed .xlsx is copied with openpyxl (which loads every
+cell and every merged range); .xls, .csv and workbooks that were cut or are
+large are rebuilt from the values the reader kept, streamed in write-only
+mode so time and memory stay bounded. If even that fails, the return workbook
+holds the 问题清单 sheet alone: a department always gets its list.
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import re
+import sys
+import unicodedata
+from copy import copy
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..model import Issue, Report, Submission
-from ..read.sheets import read_grids
+from ..read.sheets import MAX_COLS, ROW_CAP, can_edit, read_grids
 from ..workbooks import print_landscape, put, save_workbook
 from . import Job, Output
 
 REPORT_NAME = "校验报告.xlsx"
 RETURNS_DIR = "退回修改"
+LISTING = "问题清单"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 LEVEL = {"error": "错误", "warning": "提醒"}
 COLUMNS = [("级别", 6), ("单位", 14), ("文件", 24), ("工作表", 10), ("单元格", 8), ("代码", 24), ("说明", 80)]
+PARALLEL_MIN = 24  # from this many return workbooks on, worker processes share the work
+_CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
 
-def _issue_rows(ws, issues: list[Issue], start: int = 1) -> None:
-    for col, (label, width) in enumerate(COLUMNS, 1):
-        put(ws, start, col, label).font = Font(bold=True)
+def _clean(value: object) -> object:
+    """Text without the control characters an .xlsx cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _listing_values(i: Issue) -> tuple:
+    return tuple(_clean(v) for v in (LEVEL[i.level], i.department, i.file, i.sheet, i.cell, i.code, i.message))
+
+
+def _listing_title(issues: list[Issue]) -> str:
+    return f"请按以下问题修改后重新报送（共{len(issues)}条；标红为错误，标黄为提醒）"
+
+
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_LOOKS = {
+    "title": dict(font=Font(bold=True, size=13)),
+    "header": dict(font=Font(bold=True)),
+    "text": dict(alignment=_WRAP),
+    "error": dict(alignment=_WRAP, fill=ERROR_FILL),
+    "warning": dict(alignment=_WRAP, fill=WARNING_FILL),
+}
+
+
+def _write_listing(ws, issues: list[Issue], title: str = "") -> None:
+    """[a title row,] a header row and one row per issue, appended to an empty sheet; the same on a normal
+    and a write-only sheet. Each look is set once and its style copied (setting styles cell by cell
+    costs seconds for ten thousand problems)."""
+    start = 2 if title else 1
+    for col, (_, width) in enumerate(COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    for r, i in enumerate(issues, start + 1):
-        values = (LEVEL[i.level], i.department, i.file, i.sheet, i.cell, i.code, i.message)
-        for col, v in enumerate(values, 1):
-            put(ws, r, col, v).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=r, column=1).fill = ERROR_FILL if i.is_error else WARNING_FILL
-    ws.freeze_panes = ws.cell(row=start + 1, column=1)
+    ws.freeze_panes = f"A{start + 1}"
     print_landscape(ws, start)
     if issues:
         ws.auto_filter.ref = f"A{start}:{get_column_letter(len(COLUMNS))}{start + len(issues)}"
+    styles: dict[str, object] = {}
+
+    def cell(value, look: str):
+        c = WriteOnlyCell(ws, _clean(value))
+        if isinstance(value, str):
+            c.data_type = "s"  # text stays text: =… never becomes a formula
+        if look in styles:
+            c._style = copy(styles[look])
+        else:
+            for attr, v in _LOOKS[look].items():
+                setattr(c, attr, v)
+            styles[look] = c._style
+        return c
+
+    if title:
+        ws.append([cell(title, "title")])
+    ws.append([cell(label, "header") for label, _ in COLUMNS])
+    for i in issues:
+        level, *rest = _listing_values(i)
+        ws.append([cell(level, "error" if i.is_error else "warning"), *(cell(v, "text") for v in rest)])
 
 
 def write_report(report: Report, target: Path) -> None:
@@ -54,65 +113,268 @@ def write_report(report: Report, target: Path) -> None:
         summary.column_dimensions[get_column_letter(col)].width = width
     for r, (dept, items) in enumerate(by_dept.items(), 2):
         errors = sum(i.is_error for i in items)
-        for col, v in enumerate((dept, errors, len(items) - errors), 1):
+        for col, v in enumerate((_clean(dept), errors, len(items) - errors), 1):
             put(summary, r, col, v)
-    _issue_rows(wb.create_sheet("问题明细"), report.issues)
+    _write_listing(wb.create_sheet("问题明细"), report.issues)
     save_workbook(wb, target)
 
 
-def _copy_of(path: Path) -> Workbook:
-    """The department's workbook as openpyxl can edit it; .xls/.csv are rebuilt from their values."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return load_workbook(path, keep_vba=False)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for grid in read_grids(path):
-        ws = wb.create_sheet(grid.name[:31])
-        for r, row in enumerate(grid.rows, 1):
-            for c, v in enumerate(row, 1):
-                if v is not None:
-                    put(ws, r, c, v if isinstance(v, (int, float, str)) else str(v))
+# ---- marks: which cell gets which comment ------------------------------------------
+
+class _Mark:
+    __slots__ = ("texts", "error")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.error = False
+
+    def add(self, i: Issue, shown_at: str) -> None:
+        where = "" if shown_at == i.cell else f"{i.cell}："
+        self.texts.append(_clean(f"【{LEVEL[i.level]}】{where}{i.message}"))
+        self.error = self.error or i.is_error
+
+    def apply(self, cell) -> None:
+        cell.fill = ERROR_FILL if self.error else WARNING_FILL
+        cell.comment = Comment("\n".join(self.texts), "reportgen", width=320, height=120)
+
+
+def _position(ref: str) -> tuple[int, int] | None:
+    """"C4" → (3, 2), 0-based; None for what is not one cell inside the grids the reader keeps."""
+    m = _CELL.fullmatch(ref or "")
+    if not m:
+        return None
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    row = int(m[2])
+    if row > ROW_CAP or col > MAX_COLS:
+        return None
+    return row - 1, col - 1
+
+
+# ---- the three ways to make a return workbook ---------------------------------------
+
+def _edited_copy(path: Path, issues: list[Issue]) -> Workbook:
+    """The department's own workbook, formatting kept; a problem inside a merged range is shown on its top-left cell."""
+    with path.open("rb") as f:  # a file object: openpyxl would refuse an .xlsx renamed to .xls by its name
+        wb = load_workbook(f)
+    _forget_earlier_round(wb)
+    marks: dict[tuple[str, str], _Mark] = {}
+    merged: dict[str, list] = {}
+    for i in issues:
+        if i.sheet not in wb.sheetnames or _position(i.cell) is None:
+            continue
+        ws = wb[i.sheet]
+        if i.sheet not in merged:
+            merged[i.sheet] = list(ws.merged_cells.ranges)
+        at = next((rng.start_cell.coordinate for rng in merged[i.sheet] if i.cell in rng), i.cell)
+        marks.setdefault((i.sheet, at), _Mark()).add(i, at)
+    for (sheet, at), mark in marks.items():
+        mark.apply(wb[sheet][at])
+    _write_listing(wb.create_sheet(LISTING, 0), issues, _listing_title(issues))
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == LISTING
     return wb
 
 
-def write_return(path: Path, issues: list[Issue], target: Path) -> None:
-    wb = _copy_of(path)
-    for i in issues:
-        if i.sheet in wb.sheetnames and i.cell and i.cell[0].isalpha():
-            cell = wb[i.sheet][i.cell]
-            cell.fill = ERROR_FILL if i.is_error else WARNING_FILL
-            text = f"【{LEVEL[i.level]}】{i.message}"
-            if cell.comment:
-                text = cell.comment.text + "\n" + text
-            cell.comment = Comment(text, "reportgen", width=320, height=120)
-    listing = wb.create_sheet("问题清单", 0)
-    put(listing, 1, 1, f"请按以下问题修改后重新报送（共{len(issues)}条；标红为错误，标黄为提醒）").font = Font(bold=True, size=13)
-    _issue_rows(listing, issues, start=2)
-    wb.active = 0
+def _forget_earlier_round(wb: Workbook) -> None:
+    """A return workbook sent back in again: its old 问题清单, comments and highlights go, the new ones come."""
+    if LISTING in wb.sheetnames:
+        wb.remove(wb[LISTING])
     for ws in wb.worksheets:
-        ws.sheet_view.tabSelected = ws.title == "问题清单"
-    save_workbook(wb, target)
+        for cell in list(ws._cells.values()):
+            if cell.comment is not None and cell.comment.author == "reportgen":
+                cell.comment = None
+                if cell.fill == ERROR_FILL or cell.fill == WARNING_FILL:  # (a style proxy: `in` would not match)
+                    cell.fill = PatternFill()
+
+
+def _sheet_titles(names: list[str]) -> dict[str, str]:
+    """Sheet names (a CSV's file name, say) → valid, distinct titles: ≤ 31 characters, none of []:*?/\\."""
+    titles: dict[str, str] = {}
+    taken = {LISTING.casefold()}
+    for name in names:
+        base = re.sub(r"[\[\]:*?/\\]", "_", ILLEGAL_CHARACTERS_RE.sub("", name)).strip("' ")[:31] or "Sheet"
+        title, n = base, 2
+        while title.casefold() in taken:
+            title = f"{base[:31 - len(str(n)) - 2]}({n})"
+            n += 1
+        taken.add(title.casefold())
+        titles[name] = title
+    return titles
+
+
+def _plain(value: object) -> object:
+    if value is None or isinstance(value, (bool, int, float, datetime, date, time, timedelta)):
+        return value
+    return _clean(str(value))
+
+
+def _rebuilt_copy(path: Path, issues: list[Issue]) -> Workbook:
+    """The values the reader kept (bounded rows and columns), streamed; problem cells marked."""
+    grids = [g for g in read_grids(path) if g.name != LISTING]  # a 问题清单 is ours, from an earlier round
+    titles = _sheet_titles([g.name for g in grids])
+    marks: dict[str, dict[int, dict[int, _Mark]]] = {}
+    for i in issues:
+        pos = _position(i.cell)
+        if i.sheet in titles and pos is not None:
+            marks.setdefault(i.sheet, {}).setdefault(pos[0], {}).setdefault(pos[1], _Mark()).add(i, i.cell)
+    wb = Workbook(write_only=True)
+    listing = wb.create_sheet(LISTING)
+    listing.sheet_view.tabSelected = True
+    _write_listing(listing, issues, _listing_title(issues))
+    for g in grids:
+        ws = wb.create_sheet(titles[g.name])
+        sheet_marks = marks.get(g.name, {})
+        for r in range(max(len(g.rows), max(sheet_marks, default=-1) + 1)):
+            values = g.rows[r] if r < len(g.rows) else []
+            row_marks = sheet_marks.get(r, {})
+            out: list[object] = []
+            for c in range(max(len(values), max(row_marks, default=-1) + 1)):
+                v = _plain(values[c]) if c < len(values) else None
+                if c in row_marks or (isinstance(v, str) and v.startswith("=")):
+                    cell = WriteOnlyCell(ws, v)
+                    if isinstance(v, str):
+                        cell.data_type = "s"  # text stays text: =… never becomes a formula
+                    if c in row_marks:
+                        row_marks[c].apply(cell)
+                    v = cell
+                out.append(v)
+            ws.append(out)
+    return wb
+
+
+def _listing_only(issues: list[Issue]) -> Workbook:
+    wb = Workbook()
+    listing = wb.active
+    listing.title = LISTING
+    _write_listing(listing, issues, _listing_title(issues))
+    return wb
+
+
+def write_return(path: Path, issues: list[Issue], target: Path, editable: bool | None = None) -> None:
+    """The return workbook for one department file; never raises for what the file holds."""
+    if editable is None:
+        editable = can_edit(path)
+    makers = ([lambda: _edited_copy(path, issues)] if editable else []) + [lambda: _rebuilt_copy(path, issues)]
+    for make in makers:
+        try:
+            save_workbook(make(), target)
+            return
+        except Exception:  # noqa: BLE001 - a file the reader accepted can still trip openpyxl: try the next way
+            continue
+    save_workbook(_listing_only(issues), target)
+
+
+# ---- file names and the folder ---------------------------------------------------------
+
+_WINDOWS_FORBIDDEN = str.maketrans({"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
+                                    ">": "＞", "|": "｜"})
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+
+
+def safe_file_name(name: str, limit: int = 40) -> str:
+    """A department name as a file name on any system: no path separators or characters Windows forbids
+    (their full-width forms instead), no control characters, no leading or trailing dots and spaces."""
+    s = unicodedata.normalize("NFC", name or "").translate(_WINDOWS_FORBIDDEN)
+    s = "".join(ch for ch in s if unicodedata.category(ch)[0] != "C")
+    s = s.strip(" .")[:limit].strip(" .")
+    if s.split(".")[0].upper() in _RESERVED:
+        s = f"_{s}"
+    return s
+
+
+def _clear_folder(folder: Path) -> None:
+    """Remove return workbooks from earlier runs, in subfolders too (older versions made some), and emptied folders."""
+    for dirpath, _, filenames in os.walk(folder, topdown=False):
+        for name in filenames:
+            if name.lower().endswith(".xlsx"):
+                Path(dirpath, name).unlink(missing_ok=True)
+        if Path(dirpath) != folder:
+            try:
+                Path(dirpath).rmdir()
+            except OSError:
+                pass  # holds something else: leave it
+
+
+def _return_path(folder: Path, sub: Submission, taken: set[str]) -> Path:
+    base = safe_file_name(sub.department) or safe_file_name(sub.path.stem) or "单位"
+    name, n = base, 2
+    if name.casefold() in taken:
+        name = f"{base}（{safe_file_name(sub.path.stem, 30)}）"
+    while name.casefold() in taken:
+        name = f"{base}（{n}）"
+        n += 1
+    taken.add(name.casefold())
+    target = folder / f"{name}.xlsx"
+    if target.resolve().parent != folder.resolve():  # cannot happen with the names above; never write elsewhere
+        target = folder / f"单位{len(taken)}.xlsx"
+    return target
+
+
+def _write_batch(jobs: list[tuple]) -> list[str]:
+    """Worker process: write some return workbooks; the targets written."""
+    done = []
+    for job in jobs:
+        write_return(*job)
+        done.append(str(job[2]))
+    return done
+
+
+def _workers(jobs: int):
+    """A process pool context and its size when the work is worth sharing; None to write here.
+
+    Only where processes can be forked (Linux): a forked worker starts at once and never re-runs the
+    caller's script, which spawned workers would do to a script without an `if __name__ == "__main__"` guard."""
+    if jobs < PARALLEL_MIN or not sys.platform.startswith("linux"):
+        return None
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    n = min(cpus, 4)
+    return (multiprocessing.get_context("fork"), n) if n > 1 else None
+
+
+def _write_all(jobs: list[tuple]) -> None:
+    """In worker processes when there are many (openpyxl is pure Python: one core each), else here.
+    Anything the pool fails to do is done here."""
+    done: set[str] = set()
+    pool = _workers(len(jobs))
+    if pool is not None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        context, n = pool
+        batches = [jobs[k::n * 4] for k in range(n * 4)]
+        try:  # gc.freeze: the collector in a worker leaves the objects it inherited alone (faster, fewer copied pages)
+            with ProcessPoolExecutor(n, mp_context=context, initializer=gc.freeze) as executor:
+                for written in executor.map(_write_batch, [b for b in batches if b]):
+                    done.update(written)
+        except Exception:  # noqa: BLE001 - no processes here (sandbox, resources, a worker killed): write them here
+            pass
+    for job in jobs:
+        if str(job[2]) not in done:
+            write_return(*job)
 
 
 def write_returns(submissions: list[Submission], report: Report, folder: Path) -> list[Path]:
     """One return workbook per department file with problems; stale ones from earlier runs removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.xlsx"):
-        old.unlink()
+    _clear_folder(folder)
     names = {s.path.name: s for s in submissions}
     by_file: dict[str, list[Issue]] = {}
     for i in report.issues:
         if i.file in names:
             by_file.setdefault(i.file, []).append(i)
-    written = []
+    taken: set[str] = set()
+    jobs = []
     for file, issues in by_file.items():
         sub = names[file]
-        target = folder / f"{sub.department}.xlsx"
-        if target in written:
-            target = folder / f"{sub.department}（{sub.path.stem}）.xlsx"
-        write_return(sub.path, issues, target)
-        written.append(target)
-    return written
+        jobs.append((sub.path, issues, _return_path(folder, sub, taken), can_edit(sub.path)))
+    _write_all(jobs)
+    return [job[2] for job in jobs]
 
 
 def render(job: Job) -> list[Output]:
