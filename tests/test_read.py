@@ -211,44 +211,98 @@ row_strategy = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def _amount(rnd: random.Random, n: int) -> tuple[object, bool]:
+    """A way of typing the amount n, and whether it reads as approximate."""
+    ways = [(n, False), (str(n), False), (f"{n:,}", False), (str(n).translate(FULLWIDTH), False), (f"{n}个", False),
+            (f"{n}余", True), (f"约{n}", True), (f"{n}+", True)]
+    if n >= 10_000 and n % 100 == 0:
+        ways.append((f"{n / 10_000:g}万", False))
+    return rnd.choice(ways)
+
+
+TOTALS = ["合计", "合 计", "总计", "合计（{n}项）", "合计：{n}项"]
+NOTES = ["注：完成率请填写百分数", "审核人：张三", "填表说明：状态按下拉选择"]
+TITLES = ["填报单位：区民政局", "填报单位（盖章）：区民政局", "2025年进展情况表", None]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(row_strategy, min_size=1, max_size=6), seed=st.integers(min_value=0, max_value=10_000))
 def test_random_mess_reads_back_as_clean(tmp_path, rows, seed):
+    """Random valid rows written with random realistic mess (title rows, some merged; header
+    spellings and order; a 序号 column; 万/余/约/+ amounts; percent strings; blank rows and
+    template rows holding only a 序号; a 合计 row; footer notes) read back as the clean rows,
+    with rows_read right and a planted error reported at its cell."""
+    from reportgen.read.sheets import column_letter
+
     rnd = random.Random(seed)
     fields = list(HEADER_VARIANTS)
     rnd.shuffle(fields)
+    serial = rnd.random() < 0.5  # a 序号 column first
+    columns = (["serial"] if serial else []) + fields
     wb = Workbook()
     ws = wb.active
     ws.title = rnd.choice(["进展填报", "Sheet1"])
     title_rows = rnd.randint(0, 5)
     for r in range(1, title_rows + 1):
-        ws.cell(row=r, column=1, value=rnd.choice(["填报单位：区民政局", "2025年进展情况表", None]))
+        ws.cell(row=r, column=1, value=rnd.choice(TITLES))  # None: the sheet's used range starts lower
+        if rnd.random() < 0.3:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(columns))
     header_row = title_rows + 1
-    for c, f in enumerate(fields, 1):
-        ws.cell(row=header_row, column=c, value=rnd.choice(HEADER_VARIANTS[f]))
+    for c, f in enumerate(columns, 1):
+        ws.cell(row=header_row, column=c, value="序号" if f == "serial" else rnd.choice(HEADER_VARIANTS[f]))
+    planted = rnd.randrange(len(rows)) if rnd.random() < 0.3 else None
+    approx = []
     r = header_row
     for i, row in enumerate(rows):
-        r += 1 + (1 if rnd.random() < 0.2 else 0)
+        r += 1
+        while rnd.random() < 0.2:  # a blank row, or a template row holding only a 序号
+            if serial and rnd.random() < 0.5:
+                ws.cell(row=r, column=1, value=i + 100)
+            r += 1
+        achieved, is_approx = (None, False) if row["achieved"] is None else _amount(rnd, row["achieved"])
+        approx.append(is_approx)
         values = {
+            "serial": i + 1,
             "task_id": f"01-{i + 1:02d}",
-            "status": rnd.choice(STATUS_SPELLINGS[row["status"]]),
+            "status": "差不多了" if i == planted else rnd.choice(STATUS_SPELLINGS[row["status"]]),
             "progress_text": row["text"],
-            "achieved": None if row["achieved"] is None else rnd.choice([
-                row["achieved"], str(row["achieved"]), f"{row['achieved']:,}", str(row["achieved"]).translate(FULLWIDTH),
-                f"{row['achieved']}个"]),
-            "rate": None if row["rate"] is None else rnd.choice([row["rate"], f"{row['rate']}%", f"{row['rate']}％"]),
+            "achieved": achieved,
+            "rate": None if row["rate"] is None else rnd.choice([row["rate"], f"{row['rate']}%", f"{row['rate']}％",
+                                                                 f"{row['rate']} %"]),
         }
-        for c, f in enumerate(fields, 1):
+        for c, f in enumerate(columns, 1):
             ws.cell(row=r, column=c, value=values[f])
+        if i == planted:
+            planted_cell = f"{column_letter(columns.index('status'))}{r}"
     if rnd.random() < 0.5:
-        ws.cell(row=r + 1, column=1, value="合计")
-    path = tmp_path / f"区民政局{seed}.xlsx"
+        r += 1
+        ws.cell(row=r, column=1 + serial, value=rnd.choice(TOTALS).format(n=len(rows)))
+    note_row = None
+    if rnd.random() < 0.4:
+        r += 1 + rnd.randint(0, 1)
+        note_row = r
+        ws.cell(row=r, column=1, value=rnd.choice(NOTES))
+        if rnd.random() < 0.5:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(columns))
+    path = tmp_path / str(seed) / "区民政局.xlsx"
+    path.parent.mkdir(exist_ok=True)
     wb.save(path)
     sub, issues = read_department(path)
-    assert not [i for i in issues if i.is_error]
-    got = [(p.task_id, p.status, p.progress_text, p.achieved, p.rate) for p in sub.rows]
-    want = [(f"01-{i + 1:02d}", row["status"], row["text"].strip(), row["achieved"], row["rate"]) for i, row in enumerate(rows)]
-    assert got == want
+
+    assert sub.department == "区民政局" and sub.rows_read == len(rows)
+    errors = [(i.code, i.cell) for i in issues if i.is_error]
+    assert errors == ([] if planted is None else [("E-STATUS-UNKNOWN", planted_cell)])
+    warnings = sorted((i.code, i.cell) for i in issues if not i.is_error)
+    want_warnings = [("W-NUMBER-APPROX", None)] * sum(approx)  # the planted row too: all its problems are reported
+    if note_row:
+        want_warnings.append(("W-ROW-NOTE", f"A{note_row}"))
+    assert [c for c, _ in warnings] == sorted(c for c, _ in want_warnings)
+    assert ("W-ROW-NOTE", f"A{note_row}") in warnings if note_row else True
+    got = [(p.task_id, p.status, p.progress_text, p.achieved, p.rate, p.approximate) for p in sub.rows]
+    want = [(f"01-{i + 1:02d}", row["status"], row["text"].strip(), row["achieved"], row["rate"], approx[i])
+            for i, row in enumerate(rows) if i != planted]
+    assert got == [tuple(pytest.approx(v) if isinstance(v, float) else v for v in w) for w in want]
+    assert [s.task_id for s in sub.set_aside] == ([] if planted is None else [f"01-{planted + 1:02d}"])
 
 
 @pytest.mark.parametrize("name, dept", [

@@ -67,9 +67,10 @@ def test_duplicate_and_wrong_department(tmp_path):
 
 def test_unreported_tasks_and_departments(tmp_path):
     ds, _ = issues_for(tmp_path, [OK_ROW])
-    codes = [(i.code, i.cell, i.department) for i in ds.report.issues]
-    assert ("W-TASK-NOT-REPORTED", "A4", "") in codes  # plan row of 01-02
-    assert ("W-DEPT-NOT-REPORTED", "", "区人社局") in codes and ("W-DEPT-NOT-REPORTED", "", "区教育局") in codes
+    codes = [(i.code, i.file, i.cell, i.department) for i in ds.report.issues]
+    # 区民政局 sent a file but left 01-02 out: the task goes into its return workbook, below its table
+    assert ("W-TASK-NOT-REPORTED", "区民政局.xlsx", "A5", "区民政局") in codes
+    assert ("W-DEPT-NOT-REPORTED", "", "", "区人社局") in codes and ("W-DEPT-NOT-REPORTED", "", "", "区教育局") in codes
     assert set(ds.unreported_departments) == {"区教育局", "区人社局"}
 
 

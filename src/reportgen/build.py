@@ -34,12 +34,19 @@ class BuildResult:
 
     @property
     def reconciliation(self) -> tuple[int, int, int]:
-        """(rows read, rows merged, rows set aside): the first is the sum of the others."""
+        """(rows read, rows merged, rows set aside), each counted on its own: rows read by the
+        readers, progress rows that ended in the dataset, rows set aside with a reason. The first
+        is the sum of the others unless a row was lost on the way (see `balanced`)."""
         ds = self.dataset
         if ds is None:
             return 0, 0, 0
-        aside = len(ds.set_aside)
-        return ds.rows_read, ds.rows_read - aside, aside
+        merged = sum(1 for t in ds.tasks if t.progress is not None)
+        return ds.rows_read, merged, len(ds.set_aside)
+
+    @property
+    def balanced(self) -> bool:
+        read, merged, aside = self.reconciliation
+        return read == merged + aside
 
 
 def renderers() -> list[tuple[str, Callable[[Job], list[Output]]]]:

@@ -64,6 +64,17 @@ def print_issues(console: Console, report: Report, limit: int | None = None) -> 
             shown += 1
 
 
+def print_reconciliation(console: Console, result) -> None:
+    """Rows read = rows merged + rows set aside, every set-aside row named; a gap is said loudly."""
+    read, merged, aside = result.reconciliation
+    sign = "=" if result.balanced else "≠"
+    console.print(f"数据核对：读取 {read} 行 {sign} 合并 {merged} 行 + 搁置 {aside} 行")
+    if not result.balanced:
+        console.print("[red]数据核对不平：有数据行去向不明，生成的材料可能缺项。请把本提示和填报表发给技术支持。[/red]")
+    for s in result.dataset.set_aside if result.dataset else []:
+        console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False)
+
+
 def cmd_build(args, console: Console) -> int:
     from .build import build
 
@@ -73,10 +84,7 @@ def cmd_build(args, console: Console) -> int:
     report = result.report
     if report.issues:
         print_issues(console, report, limit=None if args.verbose else 40)
-    read, merged, aside = result.reconciliation
-    console.print(f"数据核对：读取 {read} 行 = 合并 {merged} 行 + 搁置 {aside} 行")
-    for s in result.dataset.set_aside if result.dataset else []:
-        console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False)
+    print_reconciliation(console, result)
     if result.stopped:
         why = "严格模式下" if args.strict else ""
         console.print(f"[red]有 {len(report.errors)} 条错误，{why}未生成文档。[/red]")
@@ -99,8 +107,7 @@ def cmd_validate(args, console: Console) -> int:
         print_issues(console, report, limit=None if args.verbose else 200)
     else:
         console.print("[green]未发现问题。[/green]")
-    read, merged, aside = result.reconciliation
-    console.print(f"数据核对：读取 {read} 行 = 合并 {merged} 行 + 搁置 {aside} 行")
+    print_reconciliation(console, result)
     console.print(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}：")
     for o in result.outputs:
         console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False)

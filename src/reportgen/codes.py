@@ -44,6 +44,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-FORMULA-NO-VALUE": (ERROR, "该单元格是公式（{formula}）但没有计算结果。请在 Excel/WPS 中打开后保存，或直接填写数值。"),
     "W-NUMBER-APPROX": (WARNING, "“{column}”为约数“{value}”，已按 {number} 计入。如有准确数字请填写准确数字。"),
     "W-RATE-HIGH": (WARNING, "完成率 {value} 超过300%，请核实目标值与完成值。"),
+    "W-RATE-FRACTION": (WARNING, "完成率填写为“{value}”，与完成值÷目标值（{computed}）相符，已按 {percent} 计入。"
+                                 "请填写带 % 的百分数，例如 {percent}。"),
+    "W-RATE-AMBIGUOUS": (WARNING, "完成率填写为“{value}”，已按 {value}% 计入；如本意是 {percent}，请改填“{percent}”。"
+                                  "填写百分数时请带上 %。"),
+    "W-ROW-NOTE": (WARNING, "第{rows}行是表尾说明（“{value}”），不是任务数据，未计入。如其中有任务，请补填事项编号、进展状态和进展情况。"),
+    "W-ID-DATE": (WARNING, "事项编号被 Excel 自动转成了日期（{value}），已按“{task_id}”读取。"
+                           "请把事项编号列设置为“文本”格式后重新输入编号。"),
+    "E-ID-DATE": (ERROR, "事项编号被 Excel 自动转成了日期（{value}），无法对应任务清单，该行未计入。"
+                         "请把事项编号列设置为“文本”格式后重新输入编号（例如 01-03）。"),
     # cross-file
     "E-TASK-NOT-IN-PLAN": (ERROR, "事项编号“{task_id}”不在本期任务清单中，该行未计入。请核对编号。"),
     "E-TASK-DUPLICATE": (ERROR, "事项“{task_id}”已由{first}报送（{first_where}），本行未计入。牵头单位为{lead}。"),

@@ -164,6 +164,8 @@ class Progress:
     achieved_text: str = ""  # as typed, e.g. "2000余"
     approximate: bool = False
     rate: float | None = None  # percent, e.g. 85.0
+    rate_text: str = ""  # 完成率 as typed, e.g. "0.85"
+    task_id_date: str = ""  # the date Excel made of a typed 事项编号 (01-03 → 2025-01-03), when it did
     expected: str = ""  # 预计完成时间
     problems: str = ""  # internal
     next_steps: str = ""  # internal
@@ -188,6 +190,7 @@ class Submission:
     rows: list[Progress] = field(default_factory=list)
     set_aside: list["SetAside"] = field(default_factory=list)
     rows_read: int = 0  # data rows seen, before any were set aside
+    append_cell: str = ""  # A1 cell where a task left out of the table would go (for 未报送 issues)
 
 
 @dataclass

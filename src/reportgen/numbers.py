@@ -16,7 +16,7 @@ _NUMBER = re.compile(
     r"^(?P<approx_pre>约|大约|近|超过|逾)?\s*"
     r"(?P<num>[+-]?\d+(?:\.\d+)?)\s*"
     r"(?P<mag>万|亿)?\s*"
-    r"(?P<approx_post>余|多)?\s*"
+    r"(?P<approx_post>余|多|\+)?\s*"
     r"(?P<unit>[^\d\s]{0,6})$"
 )
 _MAGNITUDE = {"万": 1e4, "亿": 1e8, None: 1.0}
@@ -24,9 +24,10 @@ _MAGNITUDE = {"万": 1e4, "亿": 1e8, None: 1.0}
 
 @dataclass(frozen=True)
 class ParsedNumber:
-    value: float
+    value: float  # the whole amount: 1.4万 → 14000
     approximate: bool = False
-    unit: str = ""
+    unit: str = ""  # what followed the number and its 万/亿: 3822万元 → 元
+    magnitude: float = 1.0  # 1e4 for 万, 1e8 for 亿, 1 when none was typed
 
 
 def normalize_text(s: str) -> str:
@@ -52,8 +53,53 @@ def parse_number(value: object) -> ParsedNumber | None:
     unit = m["unit"] or ""
     if unit.startswith("%"):
         return None  # a percentage is not an amount
-    v = float(m["num"]) * _MAGNITUDE[m["mag"]]
-    return ParsedNumber(v, bool(m["approx_pre"] or m["approx_post"]), unit)
+    mag = _MAGNITUDE[m["mag"]]
+    return ParsedNumber(float(m["num"]) * mag, bool(m["approx_pre"] or m["approx_post"]), unit, mag)
+
+
+def unit_scale(unit: str) -> tuple[str, float]:
+    """A plan's 计量单位 as (base unit, size): 万元 → (元, 1e4), 亿元 → (元, 1e8), 人次 → (人次, 1)."""
+    u = re.sub(r"\s", "", unicodedata.normalize("NFKC", unit or ""))
+    for prefix, size in (("亿", 1e8), ("万", 1e4)):
+        if u.startswith(prefix):
+            return u[len(prefix):], size
+    return u, 1.0
+
+
+def in_unit(value: object, unit: str) -> float | None:
+    """An amount as typed, expressed in the plan's unit.
+
+    A number typed without 万/亿 is already in the plan's unit (5000 with plan 万元 is 5000万元);
+    one typed with 万/亿 is converted: 3822万元 is 3822 for plan 万元 and 38220000 for plan 元;
+    1.4万人次 and 14000人次 are both 1.4 for plan 万人次.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    n = parse_number(value)
+    if n is None:
+        return None
+    base, size = unit_scale(unit)
+    if n.magnitude != 1.0 or (size != 1.0 and n.unit and n.unit == base):
+        return _clean_float(n.value / size)
+    return n.value
+
+
+def _clean_float(x: float) -> float:
+    """3822.0000000000005 → 3822.0: float noise from scaling by 万/亿 removed."""
+    return round(x, 9)
+
+
+_TEXT_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?")
+
+
+def numbers_in_text(text: str) -> list[tuple[float, float]]:
+    """Every number written in a text, as (number as written, 万/亿 size): whole numbers only,
+    so `2025年` gives 2025 (never 2 or 202); full-width digits and thousands separators understood."""
+    s = unicodedata.normalize("NFKC", text or "")
+    s = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", s)
+    return [(float(m[1]), _MAGNITUDE[m[2]]) for m in _TEXT_NUMBER.finditer(s)]
 
 
 def parse_percent(value: object, cell_is_percent: bool = False) -> float | None:

@@ -5,16 +5,25 @@ here come the rules that need the plan and all submissions together: tasks
 not reported, tasks not in the plan, a task reported twice (the first 牵头单位
 wins), names that differ from the plan, a department reporting another's
 task, status against completion rate, a 完成值 the text never mentions.
-Every submitted row ends up accepted or set aside with its reason.
+Here too, where the plan is known, amounts typed with 万/亿 are converted
+into the plan's 计量单位 and a bare 0.85 完成率 is checked against 完成值/目标值.
+A task left out by a department that did report is addressed to that
+department's own file. Every submitted row ends up accepted or set aside
+with its reason.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from .codes import issue
-from .model import DONE, Issue, Progress, Report, SetAside, Task, Workspace
-from .numbers import fmt_num, fmt_percent
+from .model import DONE, Issue, Progress, Report, SetAside, Submission, Task, Workspace
+from .numbers import fmt_num, fmt_percent, in_unit, numbers_in_text, unit_scale
+
+RATE_HIGH = 300  # percent
 
 
 @dataclass
@@ -45,20 +54,54 @@ def _at(progress: Progress, field_name: str) -> dict:
     return dict(file=s.file, sheet=s.sheet, cell=f"{letter}{s.row}", department=progress.department)
 
 
-def achieved_in_text(p: Progress) -> bool:
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def achieved_in_text(p: Progress, unit: str = "") -> bool:
+    """Does 进展情况 mention the 完成值? Numbers are compared as whole numbers and values:
+    2 is not found in 2025, １２３ is 123, 1.4万 is 14000; with plan unit 万人次, 1.4 is 1.4万."""
     if p.achieved is None:
         return True
-    text = p.progress_text.replace(",", "").replace("，", "")
-    candidates = {fmt_num(p.achieved), fmt_num(p.achieved, 4), p.achieved_text}
-    if p.achieved == int(p.achieved):
-        candidates.add(str(int(p.achieved)))
-    return any(c and c in text for c in candidates)
+    _, size = unit_scale(unit)
+    wanted = (p.achieved, p.achieved * size)
+    for number, magnitude in numbers_in_text(p.progress_text):
+        for seen in (number, number * magnitude, number * magnitude / size):
+            if any(_same(seen, w) for w in wanted):
+                return True
+    return False
+
+
+def _key(s: str) -> str:
+    """Names compared as a reader sees them: full/half width and （）/() alike, spaces ignored."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", s or ""))
+
+
+def _id_from_date(p: Progress, plan: dict[str, Task]) -> str | None:
+    """The plan's 事项编号 that Excel turned into the date `p.task_id_date` (01-03, 1-3, 01-3…)."""
+    try:
+        d = date.fromisoformat(p.task_id_date[:10])
+    except ValueError:
+        return None
+    for candidate in (f"{d.month:02d}-{d.day:02d}", f"{d.month}-{d.day}", f"{d.month}-{d.day:02d}",
+                      f"{d.month:02d}-{d.day}"):
+        if candidate in plan:
+            return candidate
+    return None
 
 
 def _pick_rows(ws: Workspace, plan: dict[str, Task], issues: list[Issue], set_aside: list[SetAside]) -> dict[str, Progress]:
     chosen: dict[str, Progress] = {}
     for sub in ws.submissions:
         for p in sub.rows:
+            if p.task_id_date:
+                mapped = _id_from_date(p, plan)
+                if mapped is None:
+                    issues.append(issue("E-ID-DATE", value=p.task_id_date, **_at(p, "task_id")))
+                    set_aside.append(SetAside(p.source, p.task_id, p.department, "事项编号被 Excel 转成了日期，无法对应任务清单"))
+                    continue
+                p.task_id = mapped
+                issues.append(issue("W-ID-DATE", value=p.task_id_date, task_id=mapped, **_at(p, "task_id")))
             task = plan.get(p.task_id)
             if task is None:
                 issues.append(issue("E-TASK-NOT-IN-PLAN", task_id=p.task_id, **_at(p, "task_id")))
@@ -78,20 +121,66 @@ def _pick_rows(ws: Workspace, plan: dict[str, Task], issues: list[Issue], set_as
     return chosen
 
 
+def _in_plan_units(task: Task, p: Progress) -> list[Issue]:
+    """The row's 完成值 and 完成率 as the plan means them (idempotent: worked out from what was typed).
+
+    完成值 typed with 万/亿 (3822万元, 1.4万人次) or in the plan's base unit (14000人次 for 万人次) is
+    converted into the plan's 计量单位; a bare number is taken in that unit as typed.
+    A 完成率 typed as a small bare number (0.85) is a fraction when 完成值/目标值 says so."""
+    found: list[Issue] = []
+    if p.achieved is not None and p.achieved_text:
+        converted = in_unit(p.achieved_text, task.unit)
+        if converted is not None:
+            p.achieved = converted
+    typed = p.rate_text.strip()
+    if p.rate is not None and 0 < p.rate <= 1.5 and "%" not in unicodedata.normalize("NFKC", typed):
+        try:
+            as_typed = float(unicodedata.normalize("NFKC", typed))
+        except ValueError:
+            as_typed = None
+        if as_typed is not None and _same(as_typed, p.rate):  # a bare number, not a cell formatted as percent
+            percent = fmt_percent(p.rate * 100)
+            computed = (100.0 * p.achieved / task.target_value
+                        if p.achieved is not None and task.target_value else None)
+            if computed is not None and abs(computed - p.rate * 100) <= max(1.0, 0.02 * computed):
+                found.append(issue("W-RATE-FRACTION", value=typed, computed=fmt_percent(computed), percent=percent,
+                                   **_at(p, "rate")))
+                p.rate = round(p.rate * 100, 6)
+            elif computed is None or abs(computed - p.rate) > max(1.0, 0.02 * p.rate):
+                found.append(issue("W-RATE-AMBIGUOUS", value=typed, percent=percent, **_at(p, "rate")))
+    return found
+
+
 def _row_rules(task: Task, p: Progress) -> list[Issue]:
     found = []
-    if p.name and p.name.replace(" ", "") != task.name.replace(" ", ""):
+    if p.name and _key(p.name) != _key(task.name):
         found.append(issue("W-NAME-MISMATCH", value=p.name, expected=task.name, **_at(p, "name")))
     if task.lead_departments and p.department not in task.lead_departments:
         found.append(issue("W-TASK-WRONG-DEPT", task_id=task.task_id, lead=task.lead, **_at(p, "task_id")))
     rate = completion_rate(task, p)
+    if p.rate is None and rate is not None and rate > RATE_HIGH:  # a typed rate was checked when read
+        found.append(issue("W-RATE-HIGH", value=f"{fmt_percent(rate)}（按完成值÷目标值算得）", **_at(p, "achieved")))
     if p.status == DONE and rate is not None and rate < 100:
         found.append(issue("W-DONE-RATE-LOW", rate=fmt_percent(rate), **_at(p, "status")))
     if p.status != DONE and rate is not None and rate >= 100:
         found.append(issue("W-RATE-FULL-NOT-DONE", rate=fmt_percent(rate), status=p.status, **_at(p, "status")))
-    if not achieved_in_text(p):
+    if not achieved_in_text(p, task.unit):
         found.append(issue("W-ACHIEVED-NOT-IN-TEXT", value=p.achieved_text or fmt_num(p.achieved), **_at(p, "achieved")))
     return found
+
+
+def _not_reported(task: Task, submitted: dict[str, Submission]) -> Issue:
+    """未报送, addressed to the lead department: in its own file when it sent one (so the return
+    workbook lists it), else at the task's row of the plan."""
+    leads = task.lead_departments
+    dept = next((d for d in leads if _key(d) in submitted), leads[0] if leads else "")
+    sub = submitted.get(_key(dept))
+    if sub is not None:
+        where = dict(file=sub.path.name, sheet=sub.sheet, cell=sub.append_cell)
+    else:
+        src = task.source
+        where = dict(file=src.file if src else "", sheet=src.sheet if src else "", cell=f"A{src.row}" if src else "")
+    return issue("W-TASK-NOT-REPORTED", task_id=task.task_id, name=task.name, lead=task.lead, department=dept, **where)
 
 
 def validate(ws: Workspace) -> Validation:
@@ -100,17 +189,18 @@ def validate(ws: Workspace) -> Validation:
     issues: list[Issue] = []
     set_aside = [s for sub in ws.submissions for s in sub.set_aside]
     chosen = _pick_rows(ws, plan, issues, set_aside)
+    submitted: dict[str, Submission] = {}
+    for sub in ws.submissions:
+        submitted.setdefault(_key(sub.department), sub)
 
     missing: list[Task] = []
     for task in ws.plan:
         p = chosen.get(task.task_id)
         if p is None:
             missing.append(task)
-            src = task.source
-            issues.append(issue("W-TASK-NOT-REPORTED", task_id=task.task_id, name=task.name, lead=task.lead,
-                                file=src.file if src else "", sheet=src.sheet if src else "",
-                                cell=f"A{src.row}" if src else ""))
+            issues.append(_not_reported(task, submitted))
         else:
+            issues.extend(_in_plan_units(task, p))
             issues.extend(_row_rules(task, p))
 
     reported = {sub.department for sub in ws.submissions}

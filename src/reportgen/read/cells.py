@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from typing import Collection
 
 
 def text(value: object) -> str:
@@ -20,14 +21,43 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
-def is_blank_row(row: list[object]) -> bool:
-    return all(text(v) == "" for v in row)
+def _norm(value: object) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text(value)))
 
 
-def is_total_row(row: list[object]) -> bool:
-    """A 合计/总计 row: its first non-empty cell says so."""
-    for v in row:
-        t = re.sub(r"\s", "", unicodedata.normalize("NFKC", text(v)))
-        if t:
-            return t in ("合计", "总计", "小计", "合计:", "总计:")
-    return False
+_SERIAL = re.compile(r"^\(?\d{1,4}[).、]?$")
+
+
+def filled(row: list[object], ignore: Collection[int] = ()) -> list[tuple[int, str]]:
+    """(column, text without spaces) of the non-empty cells of a row; in the ignored columns
+    (序号) a serial number (5, 5., (5)) counts as empty, any other text does not."""
+    return [(c, t) for c, v in enumerate(row) if (t := _norm(v)) and not (c in ignore and _SERIAL.match(t))]
+
+
+def is_blank_row(row: list[object], ignore: Collection[int] = ()) -> bool:
+    """Nothing in the row, or something only in ignored columns (a 序号 of an unused template row)."""
+    return not filled(row, ignore)
+
+
+_TOTAL = re.compile(r"^(?:合计|总计|小计|共计)(?:$|[:(\[【\d共])")
+
+
+def is_total_row(row: list[object], ignore: Collection[int] = ()) -> bool:
+    """A 合计/总计 row: its first non-empty cell says so (合计, 合 计, 合计：5项, 合计（5项）),
+    possibly after a 序号."""
+    cells = [t for _, t in filled(row, ignore)]
+    if cells and re.fullmatch(r"\d+", cells[0]) and len(cells) > 1:
+        cells = cells[1:]  # [5, 合计]: a 序号 in a column not headed 序号
+    return bool(cells) and bool(_TOTAL.match(cells[0]))
+
+
+_NOTE = re.compile(
+    r"^(?:注(?:意|[:.、(\[【\d①-⑩一二三四五六七八九十]|$)|备注|说明|填表|填报说明|填报人|填报日期|填报单位|报送日期|"
+    r"审核|审批|制表|负责人|单位负责人|主要负责人|单位\((?:盖章|公章)\)|分管|联系人|联系电话|签字|签发|盖章|日期:)")
+
+
+def is_note_row(row: list[object], ignore: Collection[int] = ()) -> bool:
+    """A footer row below the table (注：…, 审核人：…, 填表说明…): every non-empty cell is such a note
+    (a note merged across the row repeats in every cell)."""
+    cells = filled(row, ignore)
+    return bool(cells) and all(_NOTE.match(t) for _, t in cells)

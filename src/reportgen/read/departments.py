@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 
 from ..codes import issue
 from ..errors import InputError
 from ..model import BEHIND, DONE, NOT_STARTED, ON_SCHEDULE, Issue, Progress, SetAside, Source, Submission
-from ..numbers import parse_number, parse_percent
-from .cells import is_blank_row, is_total_row, text
-from .headers import DEPT_COLUMNS, DEPT_REQUIRED, find_header
+from ..numbers import fmt_num, fmt_percent, parse_number, parse_percent
+from .cells import filled, is_blank_row, is_note_row, is_total_row, text
+from .headers import DEPT_COLUMNS, DEPT_REQUIRED, Header, find_header
 from .sheets import Grid, cell_ref, column_letter, read_grids
 
 PREFERRED_SHEET = "进展填报"
@@ -26,7 +27,15 @@ STATUS_SYNONYMS: dict[str, str] = {
     NOT_STARTED: NOT_STARTED, **dict.fromkeys(("未开工", "未开展", "尚未启动"), NOT_STARTED),
 }
 
-TITLE_LABELS = {"填报单位": "department", "填报人": "reporter", "联系电话": "phone", "填报日期": "filled_on"}
+TITLE_LABELS = {"填报单位": "department", "报送单位": "department", "填报部门": "department", "单位名称": "department",
+                "填报人": "reporter", "填表人": "reporter", "联系电话": "phone", "电话": "phone", "手机": "phone",
+                "填报日期": "filled_on", "填表日期": "filled_on", "报送日期": "filled_on"}
+# labels that end a value without being read themselves
+OTHER_LABELS = ("联系人", "审核人", "负责人", "单位负责人", "主要负责人", "分管领导", "制表人", "日期")
+_LABELS = "|".join(sorted({*TITLE_LABELS, *OTHER_LABELS}, key=len, reverse=True))
+_LABEL = re.compile(rf"(?P<label>{_LABELS})\s*(?P<note>[(\[【][^()\[\]【】]{{0,12}}[)\]】])?\s*(?P<colon>[:：])?")
+_SEPARATORS = " \t,;，；|/、"
+_STAMP = re.compile(r"\s*[(\[【]\s*(?:单位)?(?:盖章|公章|签章|签字|章)\s*[)\]】]\s*")
 
 
 def canonical_status(value: object) -> str | None:
@@ -34,28 +43,53 @@ def canonical_status(value: object) -> str | None:
     return STATUS_SYNONYMS.get(key)
 
 
+def _labelled(cell: str) -> list[tuple[str, str]]:
+    """`填报单位（盖章）：区民政局  填报人：王某` → [(填报单位, 区民政局), (填报人, 王某)].
+
+    The first label must open the cell; a later one counts when it follows a space or a
+    separator, or when a colon follows it. A value ends where the next label begins."""
+    marks = []
+    for m in _LABEL.finditer(cell):
+        if not marks and cell[:m.start()].strip():
+            return []
+        if marks and m.start() < marks[-1].end():
+            continue
+        if not marks or m["colon"] or cell[m.start() - 1] in _SEPARATORS:
+            marks.append(m)
+    return [(m["label"], cell[m.end():nxt.start() if nxt else len(cell)].strip(_SEPARATORS + ":："))
+            for m, nxt in zip(marks, [*marks[1:], None])]
+
+
 def _title_block(rows: list[list[object]], header_row: int) -> dict[str, str]:
-    """`填报单位：区民政局` cells above the header row (label and value may share a cell or not)."""
+    """`填报单位：区民政局` cells above the header row (label and value may share a cell or not;
+    several labels may share one cell; a bracketed note may sit between label and colon)."""
     found: dict[str, str] = {}
     for row in rows[:header_row]:
-        cells = [text(v) for v in row]
+        cells = [unicodedata.normalize("NFKC", text(v)).strip() for v in row]
         for i, cell in enumerate(cells):
-            norm = unicodedata.normalize("NFKC", cell)
-            for label, key in TITLE_LABELS.items():
-                m = re.match(rf"^{label}\s*[:：]?\s*(.*)$", norm)
-                if m and key not in found:
-                    value = m[1].strip() or next((c for c in cells[i + 1:] if c), "")
-                    if value:
-                        found[key] = value
+            if i and cell == cells[i - 1]:
+                continue  # a merged cell filled across
+            pairs = _labelled(cell)
+            for j, (label, value) in enumerate(pairs):
+                key = TITLE_LABELS.get(label)
+                if not key or key in found:
+                    continue
+                if not value and j == len(pairs) - 1:  # the value is in the next cell
+                    value = next((c for c in cells[i + 1:] if c and c != cell), "")
+                    if _labelled(value):
+                        value = ""
+                value = _STAMP.sub("", value).strip(_SEPARATORS + ":：")
+                if value:
+                    found[key] = value
     return found
 
 
-def _pick_sheet(grids: list[Grid]) -> tuple[Grid, int, dict[str, int]] | None:
+def _pick_sheet(grids: list[Grid]) -> tuple[Grid, Header] | None:
     ordered = sorted(grids, key=lambda g: g.name != PREFERRED_SHEET)
     for g in ordered:
         header = find_header(g.rows, DEPT_COLUMNS, DEPT_REQUIRED)
         if header:
-            return g, *header
+            return g, header
     return None
 
 
@@ -70,41 +104,60 @@ def department_from_filename(path: Path) -> str:
     return name or path.stem
 
 
+def _task_id(value: object) -> tuple[str, str]:
+    """(事项编号, the date Excel made of it): 01-03 typed into a General cell comes back as 2025-01-03."""
+    if isinstance(value, (date, datetime)):
+        return f"{value.month:02d}-{value.day:02d}", text(value)
+    return unicodedata.normalize("NFKC", text(value)).replace(" ", ""), ""
+
+
 def read_department(path: Path) -> tuple[Submission, list[Issue]]:
-    """Read one workbook. Raises InputError only when the file as a whole is unusable."""
+    """Read one workbook. Raises InputError only when the file as a whole is unusable.
+
+    Every data row is counted in `rows_read` and ends up in `rows` or in `set_aside` with its
+    reason. Not data: blank rows (a 序号 alone counts as blank), 合计 rows, and footer notes
+    (注：…, 审核人：…), which are reported in one warning so that nothing vanishes unseen."""
     grids = read_grids(path)
     picked = _pick_sheet(grids)
     if not picked:
         raise InputError(issue("E-SHEET-NOT-FOUND", file=path.name, required="、".join(COLUMN_LABELS[f] for f in DEPT_REQUIRED)))
-    grid, hr, cols = picked
+    grid, header = picked
+    hr, cols, ignore = header.row, header.columns, header.ignored
     title = _title_block(grid.rows, hr)
     dept = title.get("department") or department_from_filename(path)
     sub = Submission(department=dept, path=path, sheet=grid.name, reporter=title.get("reporter", ""),
                      phone=title.get("phone", ""), filled_on=title.get("filled_on", ""))
     where = dict(file=path.name, sheet=grid.name, department=dept)
     issues: list[Issue] = [replace(i, department=dept) for g in grids for i in g.issues]
-    missing = [issue("E-COLUMN-MISSING", cell=cell_ref(hr, 0), column=COLUMN_LABELS[f], **where)
-               for f in DEPT_REQUIRED if f not in cols]
-    if missing:
-        return sub, issues + missing
+    first_col = min(cols.values())
+    missing = [COLUMN_LABELS[f] for f in DEPT_REQUIRED if f not in cols]
+    issues += [issue("E-COLUMN-MISSING", cell=cell_ref(hr, first_col), column=c, **where) for c in missing]
+    missing_reason = "缺少必填列" + "、".join(f"“{c}”" for c in missing) + "，本表的行都未能读取"
 
     letters = {f: column_letter(c) for f, c in cols.items()}
-    for r in range(hr + 1, len(grid.rows)):
+    notes: list[int] = []
+    last_data = None
+    for r in range(header.data_start, len(grid.rows)):
         row = grid.rows[r]
-        if is_blank_row(row):
+        if is_blank_row(row, ignore) or is_total_row(row, ignore):
             continue
-        if is_total_row(row):
+        if is_note_row(row, ignore):
+            notes.append(r)
             continue
+        last_data = r
         sub.rows_read += 1
         get = lambda f: row[cols[f]] if f in cols and cols[f] < len(row) else None  # noqa: E731
         at = lambda f: cell_ref(r, cols[f])  # noqa: E731
         source = Source(path.name, grid.name, r + 1)
+        task_id, id_date = _task_id(get("task_id"))
+        if missing:
+            sub.set_aside.append(SetAside(source, task_id, dept, missing_reason))
+            continue
         row_issues: list[Issue] = []
 
         for c in cols.values():
             if (r, c) in grid.formula_cells:
                 row_issues.append(issue("E-FORMULA-NO-VALUE", cell=cell_ref(r, c), formula=grid.formula_cells[(r, c)], **where))
-        task_id = unicodedata.normalize("NFKC", text(get("task_id"))).replace(" ", "")
         if not task_id:
             row_issues.append(issue("E-ID-MISSING", cell=at("task_id"), **where))
         raw_status = get("status")
@@ -125,7 +178,7 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
                 row_issues.append(issue("E-NUMBER-INVALID", cell=at("achieved"), column="完成值", value=text(raw_achieved), **where))
             elif achieved.approximate:
                 row_issues.append(issue("W-NUMBER-APPROX", cell=at("achieved"), column="完成值", value=text(raw_achieved),
-                                        number=text(achieved.value), **where))
+                                        number=fmt_num(achieved.value), **where))
         rate = None
         raw_rate = get("rate")
         if text(raw_rate):
@@ -133,7 +186,7 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
             if rate is None:
                 row_issues.append(issue("E-PERCENT-INVALID", cell=at("rate"), value=text(raw_rate), **where))
             elif rate > 300:
-                row_issues.append(issue("W-RATE-HIGH", cell=at("rate"), value=text(raw_rate), **where))
+                row_issues.append(issue("W-RATE-HIGH", cell=at("rate"), value=fmt_percent(rate), **where))
 
         issues.extend(row_issues)
         fatal = [i for i in row_issues if i.code in ("E-ID-MISSING", "E-STATUS-MISSING", "E-STATUS-UNKNOWN", "E-PROGRESS-MISSING")]
@@ -149,6 +202,8 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
             achieved_text=text(raw_achieved),
             approximate=bool(achieved and achieved.approximate),
             rate=rate,
+            rate_text=text(raw_rate),
+            task_id_date=id_date,
             expected=text(get("expected")),
             problems=text(get("problems")),
             next_steps=text(get("next_steps")),
@@ -159,4 +214,24 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
             source=source,
             columns=letters,
         ))
+    if notes:
+        first = notes[0]
+        col = filled(grid.rows[first])[0][0]
+        issues.append(issue("W-ROW-NOTE", cell=cell_ref(first, col), rows="、".join(str(r + 1) for r in notes),
+                            value=_short(text(grid.rows[first][col])), **where))
+    sub.append_cell = _append_cell(grid.rows, header, last_data)
     return sub, issues
+
+
+def _short(s: str, n: int = 20) -> str:
+    return s if len(s) <= n else s[:n] + "…"
+
+
+def _append_cell(rows: list[list[object]], header: Header, last_data: int | None) -> str:
+    """Where a forgotten task would go: the 事项编号 cell of the empty row right below the table,
+    else (a 合计 or a note follows the table) the 事项编号 header cell."""
+    col = header.columns["task_id"]
+    below = header.data_start if last_data is None else last_data + 1
+    if below >= len(rows) or is_blank_row(rows[below]):
+        return cell_ref(below, col)
+    return cell_ref(header.row, col)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # field name → accepted header texts (normalized: no spaces, half-width brackets)
 PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -46,26 +47,96 @@ def normalize_header(value: object) -> str:
     return s
 
 
-def match_columns(row: list[object], columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """field → column index for the headers this row holds."""
-    lookup = {syn: f for f, syns in columns.items() for syn in syns}
+IGNORED_HEADERS = {"序号", "序", "行号", "NO", "NO."}  # columns the contract ignores
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a table's header is: its top row, the first data row, field → column, and the
+    (normalized) label of every column. A two-row header has `data_start == row + 2`."""
+
+    row: int
+    data_start: int
+    columns: dict[str, int]
+    labels: tuple[str, ...] = ()
+
+    @property
+    def ignored(self) -> frozenset[int]:
+        """Columns the contract ignores (序号)."""
+        return frozenset(c for c, label in enumerate(self.labels) if label.upper() in IGNORED_HEADERS)
+
+
+def _lookup(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {syn: f for f, syns in columns.items() for syn in syns}
+
+
+def _match_labels(labels: list[str], lookup: dict[str, str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for i, cell in enumerate(row):
-        field = lookup.get(normalize_header(cell))
+    for i, label in enumerate(labels):
+        field = lookup.get(label)
         if field and field not in found:
             found[field] = i
     return found
 
 
+def match_columns(row: list[object], columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """field → column index for the headers this row holds."""
+    return _match_labels([normalize_header(c) for c in row], _lookup(columns))
+
+
+def _combined_labels(upper: list[str], lower: list[str], lookup: dict[str, str]) -> list[str]:
+    """Labels of a two-row header, column by column: the lower label when it is a known one,
+    the upper one when the lower cell is empty or repeats it (a merged cell filled down),
+    else both read together (预计完成 / 时间)."""
+    out = []
+    for c in range(max(len(upper), len(lower))):
+        u = upper[c] if c < len(upper) else ""
+        lo = lower[c] if c < len(lower) else ""
+        if lo and lo in lookup:
+            out.append(lo)
+        elif not lo or lo == u:
+            out.append(u)
+        else:
+            out.append(u + lo if u + lo in lookup else lo)
+    return out
+
+
+def _is_sub_header(upper: list[str], lower: list[str], found: dict[str, int], lookup: dict[str, str]) -> bool:
+    """Is the row below a header row the second row of the header (完成值/完成率 under a merged
+    完成情况), rather than data? Its cells under the header's columns hold no data (empty, the
+    label above filled down, or a label), and it holds a label of its own or only repeats the row above."""
+    cells = [(c, lo) for c, lo in enumerate(lower) if lo]
+    if not cells:
+        return False
+    for c in found.values():
+        lo = lower[c] if c < len(lower) else ""
+        if lo and lo != upper[c] and lo not in lookup:
+            return False
+    own = any(lo in lookup and lo != (upper[c] if c < len(upper) else "") for c, lo in cells)
+    repeats = all(c < len(upper) and lo == upper[c] for c, lo in cells)
+    return own or repeats
+
+
 def find_header(rows: list[list[object]], columns: dict[str, tuple[str, ...]],
-                required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
-    """(row index, field → column) of the first row in the first 15 holding the key columns."""
+                required: tuple[str, ...]) -> Header | None:
+    """The first header in the first 15 rows holding the key columns; one row, or two when the
+    row below the labels is a row of sub-labels (group labels merged above the real ones)."""
+    lookup = _lookup(columns)
     best = None
-    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found = match_columns(row, columns)
+    scan = rows[:HEADER_SCAN_ROWS]
+    for r, row in enumerate(scan):
+        labels = [normalize_header(c) for c in row]
+        found = _match_labels(labels, lookup)
+        header = Header(r, r + 1, found, tuple(labels))
+        if "task_id" in found and r + 1 < len(rows):
+            lower = [normalize_header(c) for c in rows[r + 1]]
+            if _is_sub_header(labels, lower, found, lookup):
+                both = _combined_labels(labels, lower, lookup)
+                header = Header(r, r + 2, _match_labels(both, lookup), tuple(both))
+        found = header.columns
         if "task_id" in found and sum(f in found for f in required) >= 2:
-            if best is None or len(found) > len(best[1]):
-                best = (r, found)
+            if best is None or len(found) > len(best.columns):
+                best = header
             if all(f in found for f in required):
-                return r, found
+                return header
     return best

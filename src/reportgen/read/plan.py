@@ -8,7 +8,7 @@ from ..codes import issue
 from ..errors import InputError
 from ..model import CATEGORIES, Issue, Source, Task
 from ..numbers import parse_number
-from .cells import is_blank_row, is_total_row, text
+from .cells import is_blank_row, is_note_row, is_total_row, text
 from .headers import PLAN_COLUMNS, PLAN_REQUIRED, find_header
 from .sheets import cell_ref, read_grids
 
@@ -26,19 +26,20 @@ def read_plan(path: Path) -> tuple[list[Task], list[Issue]]:
             break
     else:
         raise InputError(issue("E-SHEET-NOT-FOUND", file=path.name, required="、".join(COLUMN_LABELS[f] for f in PLAN_REQUIRED)))
-    hr, cols = header
+    hr, cols, ignore = header.row, header.columns, header.ignored
     for f in PLAN_REQUIRED:
         if f not in cols:
-            issues.append(issue("E-COLUMN-MISSING", file=path.name, sheet=grid.name, cell=cell_ref(hr, 0), column=COLUMN_LABELS[f]))
+            issues.append(issue("E-COLUMN-MISSING", file=path.name, sheet=grid.name, cell=cell_ref(hr, min(cols.values())),
+                                column=COLUMN_LABELS[f]))
     if issues:
         return [], issues
 
     tasks: list[Task] = []
     seen: dict[str, int] = {}
     last_project: dict[str, object] = {}
-    for r in range(hr + 1, len(grid.rows)):
+    for r in range(header.data_start, len(grid.rows)):
         row = grid.rows[r]
-        if is_blank_row(row) or is_total_row(row):
+        if is_blank_row(row, ignore) or is_total_row(row, ignore) or is_note_row(row, ignore):
             continue
         at = lambda f: cell_ref(r, cols[f])  # noqa: E731
         where = dict(file=path.name, sheet=grid.name)
