@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 from conftest import make_workspace
 from reportgen.build import check
 from reportgen.read.departments import read_department
-from reportgen.read.sheets import MAX_COLS, MAX_ROWS
+from reportgen.read.grid import MAX_COLS, MAX_ROWS
 
 PLAN = [dict(task_id=f"01-0{i}", project_no=1, project="甲工程", category="养老", name=f"任务{i}",
              target_text=f"目标{i}", target_value=100, unit="个", lead="区民政局") for i in range(1, 4)]

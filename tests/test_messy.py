@@ -455,7 +455,7 @@ def test_rules_fire_at_their_cells_on_an_offset_layout(tmp_path):
 
 
 def test_rules_fire_at_their_cells_on_an_offset_layout_without_a_title(tmp_path):
-    """Nothing above or left of the table: row and column numbers still count from A1 (read/sheets.py padding)."""
+    """Nothing above or left of the table: row and column numbers still count from A1 (read/grid.py padding)."""
     path = _offset_workbook(tmp_path / "区民政局.xlsx", title=False)
     sub, issues = read_department(path)
     assert sub.department == "区民政局" and sub.rows_read == 3

@@ -232,7 +232,7 @@ def test_random_mess_reads_back_as_clean(tmp_path, rows, seed):
     spellings and order; a 序号 column; 万/余/约/+ amounts; percent strings; blank rows and
     template rows holding only a 序号; a 合计 row; footer notes) read back as the clean rows,
     with rows_read right and a planted error reported at its cell."""
-    from reportgen.read.sheets import column_letter
+    from reportgen.read.grid import column_letter
 
     rnd = random.Random(seed)
     fields = list(HEADER_VARIANTS)

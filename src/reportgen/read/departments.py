@@ -13,8 +13,9 @@ from ..errors import InputError
 from ..model import BEHIND, DONE, NOT_STARTED, ON_SCHEDULE, Issue, Progress, SetAside, Source, Submission
 from ..numbers import fmt_num, fmt_percent, parse_number, parse_percent
 from .cells import filled, is_blank_row, is_note_row, is_total_row, text
+from .grid import Grid, cell_ref, column_letter
 from .headers import DEPT_COLUMNS, DEPT_REQUIRED, Header, find_header
-from .sheets import Grid, cell_ref, column_letter, read_grids
+from .sheets import read_grids
 
 PREFERRED_SHEET = "进展填报"
 COLUMN_LABELS = {f: syns[0] for f, syns in DEPT_COLUMNS.items()}

@@ -9,8 +9,9 @@ from ..errors import InputError
 from ..model import CATEGORIES, Issue, Source, Task
 from ..numbers import parse_number
 from .cells import is_blank_row, is_note_row, is_total_row, text
+from .grid import cell_ref
 from .headers import PLAN_COLUMNS, PLAN_REQUIRED, find_header
-from .sheets import cell_ref, read_grids
+from .sheets import read_grids
 
 COLUMN_LABELS = {f: syns[0] for f, syns in PLAN_COLUMNS.items()}
 

@@ -30,7 +30,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..model import Issue, Report, Submission
-from ..read.sheets import MAX_COLS, ROW_CAP, can_edit, read_grids
+from ..read.grid import MAX_COLS, ROW_CAP
+from ..read.sheets import can_edit, read_grids
 from ..workbooks import print_landscape, put, save_workbook
 from . import Job, Output
 

@@ -1,0 +1,128 @@
+"""What every workbook reader shares: the `Grid` a sheet becomes, the limits, the errors.
+
+Takes: cell values from whichever reader (.xlsx, .xls, .csv), and the file's path for messages.
+Returns: `Grid`s (one sheet: rows of plain values from A1, percent cells, formulas without a
+value, problems found while reading), cut at `ROW_CAP` rows and `MAX_COLS` columns, merged
+ranges filled; `InputError`s with a clear Chinese message for a file that must not be read.
+Everything downstream sees `Grid`s and never a library object.
+
+Imports nothing from the other reader modules (package, xlsx, sheets import it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..codes import issue
+from ..errors import InputError
+from ..model import Issue
+
+MAX_ROWS = 5000  # data rows per sheet; a department never has more tasks than this
+ROW_CAP = MAX_ROWS + 20  # rows read per sheet: data rows plus a title block and the header
+MAX_COLS = 200  # columns read per sheet; content further right refuses the file
+MERGE_BUDGET = 2_000_000  # cells filled from merged ranges per sheet
+CHUNK = 1 << 16  # bytes read at a time from a package part
+
+
+@dataclass
+class Grid:
+    """One sheet: rows of cell values; `rows[0]` is Excel row 1."""
+
+    name: str
+    rows: list[list[object]]
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # 0-based cells formatted as percent
+    formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas with no cached value
+    issues: list[Issue] = field(default_factory=list)  # problems found while reading (formulas, truncation)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    s = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def cell_ref(row_index: int, col_index: int) -> str:
+    """0-based indices → A1 reference."""
+    return f"{column_letter(col_index)}{row_index + 1}"
+
+
+# ---- errors --------------------------------------------------------------------
+
+def unreadable(path: Path, detail: str) -> InputError:
+    return InputError(issue("E-FILE-UNREADABLE", file=path.name, detail=detail))
+
+
+def too_large(path: Path, detail: str, sheet: str = "", cell: str = "") -> InputError:
+    return InputError(issue("E-FILE-TOO-LARGE", file=path.name, sheet=sheet, cell=cell, detail=detail))
+
+
+def encrypted(path: Path) -> InputError:
+    return InputError(issue("E-FILE-ENCRYPTED", file=path.name))
+
+
+def why(e: BaseException) -> str:
+    """A library exception as a short Chinese reason; the English text is kept out of the message."""
+    return f"文件内容已损坏或格式不受支持，无法解析；技术信息：{type(e).__name__}"
+
+
+# ---- finishing a grid ------------------------------------------------------------
+
+def cap(grid: Grid, path: Path) -> None:
+    """Rows past `ROW_CAP` are dropped, with an E-ROWS-TOO-MANY issue on the grid."""
+    if len(grid.rows) > ROW_CAP:
+        del grid.rows[ROW_CAP:]
+        grid.issues.append(issue("E-ROWS-TOO-MANY", file=path.name, sheet=grid.name, cell=cell_ref(ROW_CAP, 0),
+                                 limit=MAX_ROWS))
+
+
+def fill_merged(grid: Grid, ranges, path: Path) -> None:
+    """Every cell of a merged range takes the value of its top-left cell (ranges clamped to the grid)."""
+    rows = grid.rows
+    budget = MERGE_BUDGET
+    for (r0, c0), (r1, c1) in ranges or ():
+        if r0 >= len(rows) or c0 >= MAX_COLS:
+            continue
+        r1, c1 = min(r1, len(rows) - 1), min(c1, MAX_COLS - 1)
+        budget -= (r1 - r0 + 1) * (c1 - c0 + 1)
+        if budget < 0:
+            raise too_large(path, f"工作表“{grid.name}”中的合并单元格过多", sheet=grid.name)
+        top = rows[r0][c0] if c0 < len(rows[r0]) else None
+        for r in range(r0, r1 + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if row[c] is None:
+                    row[c] = top
+
+
+# ---- calamine, for .xlsx and for the .xls files xlrd rejects -----------------------
+
+def calamine_sheets(source, path: Path) -> Iterator[tuple[Grid, object]]:
+    """Each visible worksheet of the workbook in `source` (a file-like) as (grid of its values, calamine sheet).
+
+    The grid is neither cut nor filled yet: the caller adds what it knows, then calls `cap` and
+    `fill_merged` with `sheet.merged_cell_ranges`. A password-protected workbook raises `encrypted`."""
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        wb = CalamineWorkbook.from_filelike(source)
+    except PasswordError:
+        raise encrypted(path) from None
+    for meta in wb.sheets_metadata:
+        if "hidden" in str(meta.visible).lower() or "worksheet" not in str(meta.typ).lower():
+            continue
+        sheet = wb.get_sheet_by_name(meta.name)
+        yield Grid(meta.name, _rows(sheet)), sheet
+
+
+def _rows(sheet) -> list[list[object]]:
+    """calamine's values from A1, at most ROW_CAP + 1 rows. `skip_empty_area=False` pads the empty rows and
+    columns before the first used cell (iter_rows pads rows but not columns: padding by hand got rows twice)."""
+    return [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False, nrows=ROW_CAP + 1)]
