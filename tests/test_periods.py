@@ -72,11 +72,17 @@ def test_department_workbook_structure(rolled):
     first = [c for c in ws[4]]
     assert first[0].value == "01-01" and first[0].protection.locked and first[1].protection.locked
     assert first[2].protection.locked is False and first[3].protection.locked is False
+    for label in ("事项编号", "任务名称", "年度目标", "目标值", "计量单位", "上期状态", "上期进展"):
+        cell = first[header.index(label)]
+        assert cell.protection.locked and cell.fill.fgColor.rgb.endswith("E7E6E6"), label  # locked and grey
+    for label in ("进展状态", "进展情况", "完成值", "完成率", "存在问题", "下步打算"):
+        assert first[header.index(label)].protection.locked is False, label
     prev = first[header.index("上期进展")].value
     assert prev.startswith("青松街养老服务综合体") and first[header.index("上期状态")].value == "序时推进"
     dv = {str(d.sqref)[0]: d for d in ws.data_validations.dataValidation}
     assert dv["C"].type == "list" and "已完成" in dv["C"].formula1 and "滞后" in dv["C"].formula1
-    assert dv["E"].type == "decimal" and dv["F"].type == "decimal"
+    assert dv["E"].type == "decimal" and dv["E"].operator == "greaterThanOrEqual" and dv["E"].formula1 == "0"
+    assert dv["F"].type == "decimal" and (dv["F"].formula1, dv["F"].formula2) == ("0", "10")  # 0%～1000%
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
 
 
@@ -100,6 +106,13 @@ def test_round_trip_validate_and_build(filled):
     text = "\n".join(p.text for p in Document(str(press)).paragraphs)
     assert text.startswith("示例区2025年全年民心工程进展情况")
     assert "截至2025年12月底" in text and "已累计完成3项" in text
+    assert "发布时间：2026年1月10日" in text  # period.toml's publish_date, written by new-period
+    pack = next(outdir.glob("*全年*工作简报（第7期）.pdf"))
+    pack_text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pack), "-"], capture_output=True, text=True).stdout)
+    assert "示例区2025年全年民心工程推进情况" in pack_text and "第7期" in pack_text and "2026年1月10日" in pack_text
+    assert "截至12月底" in pack_text
+    summary = load_workbook(next(outdir.glob("*全年*进度汇总表.xlsx")))["进度汇总"]
+    assert summary["A1"].value == "示例区2025年全年民心工程进度汇总表" and summary["A2"].value == "截至2025-12-31"
     ws = read_workspace(rolled, "2025FY")
     assert ws.submissions[0].reporter == "李四"
 
