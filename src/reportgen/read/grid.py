@@ -11,6 +11,7 @@ Imports nothing from the other reader modules (package, xlsx, sheets import it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,29 @@ def cell_ref(row_index: int, col_index: int) -> str:
 
 
 # ---- errors --------------------------------------------------------------------
+
+_REF = re.compile(r"([A-Za-z]*)([0-9]+)")
+FAR = 1 << 40  # a position beyond every cap, for references too long to compute
+
+
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """The inverse of `cell_ref`: "B3" → (2, 1); "5" (a row only) → (4, -1); None when malformed.
+    Absurdly long references become `FAR` away."""
+    m = _REF.fullmatch(ref.strip())
+    if not m:
+        return None
+    letters, digits = m.groups()
+    row = int(digits) if len(digits) <= 9 else FAR
+    if row < 1:
+        return None
+    if len(letters) > 4:
+        col = FAR
+    else:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+    return row - 1, col - 1
+
 
 def unreadable(path: Path, detail: str) -> InputError:
     return InputError(issue("E-FILE-UNREADABLE", file=path.name, detail=detail))

@@ -26,8 +26,8 @@ from xml.parsers import expat
 from lxml import etree
 
 from ..codes import issue
-from .grid import (CHUNK, MAX_COLS, MAX_ROWS, ROW_CAP, Grid, calamine_sheets, cap, cell_ref, fill_merged, too_large,
-                   unreadable)
+from .grid import (CHUNK, MAX_COLS, MAX_ROWS, ROW_CAP, Grid, calamine_sheets, cap, cell_position, cell_ref, fill_merged,
+                   too_large, unreadable)
 
 EDIT_MAX_CELLS = 200_000  # beyond these, openpyxl is not used to edit a copy (see `sheets.can_edit`)
 EDIT_MAX_MERGED = 100_000
@@ -35,8 +35,6 @@ EDIT_MAX_BYTES = 30 * 1024 * 1024
 
 _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _SHEET_TAGS = ("{*}row", "{*}c", "{*}mergeCell")
-_REF = re.compile(r"([A-Za-z]*)([0-9]+)")
-_FAR = 1 << 40  # a position beyond every cap, for references too long to compute
 
 
 # ---- where the cells are, before calamine allocates them -------------------------
@@ -59,26 +57,8 @@ class _SheetScan:
         return bool(self.overflow or self.missing_refs)
 
 
-def _position(ref: str) -> tuple[int, int] | None:
-    """"B3" → (2, 1); "5" (a row only) → (4, -1); None when malformed. Absurdly long references become far away."""
-    m = _REF.fullmatch(ref.strip())
-    if not m:
-        return None
-    letters, digits = m.groups()
-    row = int(digits) if len(digits) <= 9 else _FAR
-    if row < 1:
-        return None
-    if len(letters) > 4:
-        col = _FAR
-    else:
-        col = 0
-        for ch in letters.upper():
-            col = col * 26 + ord(ch) - 64
-    return row - 1, col - 1
-
-
 def _area(ref: str) -> int:
-    ends = [_position(p) for p in (ref or "").split(":")]
+    ends = [cell_position(p) for p in (ref or "").split(":")]
     if not ends or None in ends or len(ends) > 2:
         return 0
     (r0, c0), (r1, c1) = ends[0], ends[-1]
@@ -119,7 +99,7 @@ def _walk_sheet(z: zipfile.ZipFile, part: str, styles: frozenset[int], path: Pat
                     if event == "start":
                         ref = el.get("r")
                         if ref is not None:
-                            pos = _position(ref)
+                            pos = cell_position(ref)
                             if pos is None:
                                 raise unreadable(path, f"工作表中的行号“{ref[:20]}”无效")
                             row_i = pos[0]
@@ -145,7 +125,7 @@ def _walk_sheet(z: zipfile.ZipFile, part: str, styles: frozenset[int], path: Pat
                     scan.missing_refs = True
                     r, c = row_i, col_i
                 else:
-                    pos = _position(ref)
+                    pos = cell_position(ref)
                     if pos is None or pos[1] < 0:
                         raise unreadable(path, f"单元格位置“{ref[:20]}”无效")
                     r, c = pos
@@ -249,7 +229,7 @@ def _scan_fast(data: bytes, part: str, styles: frozenset[int]) -> _SheetScan | N
     refs = _CANONICAL_REF.findall(data)
     if len(refs) != starts:
         return None  # some cell written another way: let the exact walk read it
-    if any(_position(letters.decode() + "1")[1] >= MAX_COLS for letters in {letters for letters, _ in refs}):
+    if any(cell_position(letters.decode() + "1")[1] >= MAX_COLS for letters in {letters for letters, _ in refs}):
         return None
     if any(int(digits) > ROW_CAP or int(digits) < 1 for _, digits in refs if len(digits) > 3 or digits[0] == 48):
         return None
@@ -271,7 +251,7 @@ def _scan_fast(data: bytes, part: str, styles: frozenset[int]) -> _SheetScan | N
             continue
         if not ((percent and percent.search(attrs)) or (formulas and _FORMULA_START.search(content))):
             continue
-        r, c = _position(_attr(attrs, b"r") or "")
+        r, c = cell_position(_attr(attrs, b"r") or "")
         cell = _Cell(_attr(attrs, b"t"), _attr(attrs, b"s"))
         for ch in _CHILD_RE.finditer(content):
             text = html.unescape((ch[4] or b"").decode("utf-8", "replace"))

@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..model import Issue, Report, Submission
-from ..read.grid import MAX_COLS, ROW_CAP
+from ..read.grid import MAX_COLS, ROW_CAP, cell_position
 from ..read.sheets import can_edit, read_grids
 from ..workbooks import print_landscape, put, save_workbook
 from . import Job, Output
@@ -141,16 +141,10 @@ class _Mark:
 
 def _position(ref: str) -> tuple[int, int] | None:
     """"C4" → (3, 2), 0-based; None for what is not one cell inside the grids the reader keeps."""
-    m = _CELL.fullmatch(ref or "")
-    if not m:
+    pos = cell_position(ref) if _CELL.fullmatch(ref or "") else None
+    if pos is None or pos[0] >= ROW_CAP or pos[1] >= MAX_COLS:
         return None
-    col = 0
-    for ch in m[1]:
-        col = col * 26 + ord(ch) - 64
-    row = int(m[2])
-    if row > ROW_CAP or col > MAX_COLS:
-        return None
-    return row - 1, col - 1
+    return pos
 
 
 # ---- the three ways to make a return workbook ---------------------------------------
