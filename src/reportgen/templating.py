@@ -27,7 +27,6 @@ TEMPLATE_SUFFIXES = (".j2", ".css", ".docx")
 JINJA_NAMES = {"range", "loop", "lipsum", "dict", "cycler", "joiner", "namespace", "true", "false", "none"}
 PRESS_RENDER_VARIABLES = {"medium", "variant", "extra_css"}
 BRIEFING_RENDER_VARIABLES = {"toc", "images", "charts", "chart_png", "overview"}
-RENDER_VARIABLES = JINJA_NAMES | PRESS_RENDER_VARIABLES | BRIEFING_RENDER_VARIABLES
 
 
 def export_templates(root: Path, *, overwrite: bool = False) -> list[Path]:
@@ -55,8 +54,9 @@ def is_public_template(path: Path) -> bool:
     return not path.name.startswith("briefing-pack")
 
 
-def _context_names(root: Path) -> tuple[set[str], set[str]]:
-    """Top-level names of the public and of the internal context (a superset of the public one)."""
+def _known_names(root: Path) -> tuple[set[str], set[str]]:
+    """Top-level names a press-release template (public context) and a briefing-pack template
+    (internal context, a superset) may use, with Jinja's own names and what each renderer adds."""
     from .errors import InputError
     from .merge import merge
     from .read import read_workspace
@@ -67,15 +67,14 @@ def _context_names(root: Path) -> tuple[set[str], set[str]]:
         public, internal = set(public_context(ds)), set(internal_context(ds))
     except InputError:  # no usable data yet: the names every context has
         public, internal = set(), set()
-    return public | PUBLIC_CONTEXT_NAMES, internal | INTERNAL_CONTEXT_NAMES
+    return (public | PUBLIC_CONTEXT_NAMES | JINJA_NAMES | PRESS_RENDER_VARIABLES,
+            internal | INTERNAL_CONTEXT_NAMES | JINJA_NAMES | BRIEFING_RENDER_VARIABLES)
 
 
 def known_variables(root: Path, *, public: bool = False) -> set[str]:
     """Top-level names a template may use: the press release's (public) or the briefing pack's (internal)."""
-    public_names, internal_names = _context_names(root)
-    if public:
-        return public_names | JINJA_NAMES | PRESS_RENDER_VARIABLES
-    return internal_names | JINJA_NAMES | BRIEFING_RENDER_VARIABLES
+    public_names, internal_names = _known_names(root)
+    return public_names if public else internal_names
 
 
 # What `public_context` and `internal_context` provide even when there is no data to build them from.
@@ -87,7 +86,6 @@ INTERNAL_CONTEXT_NAMES = PUBLIC_CONTEXT_NAMES | {
     "compiler", "briefing_title", "report_to", "send_to", "issue_to", "copies", "tasks",
     "behind", "not_started", "not_reported", "unreported_departments", "set_aside", "issues", "rows_read",
 }
-CONTEXT_NAMES = INTERNAL_CONTEXT_NAMES  # kept for callers of the old single set
 
 
 def _check_source(path: Path, source: str, env: jinja2.Environment, known: set[str], line_of=None) -> list[Issue]:
@@ -177,9 +175,7 @@ def check_templates(root: Path) -> list[Issue]:
     if not folder.is_dir():
         return [issue("W-TEMPLATE-NONE", file="templates/")]
     env = environment(Path(root))
-    public_names, internal_names = _context_names(Path(root))
-    public = public_names | JINJA_NAMES | PRESS_RENDER_VARIABLES
-    internal = internal_names | JINJA_NAMES | BRIEFING_RENDER_VARIABLES
+    public, internal = _known_names(Path(root))
     issues: list[Issue] = []
     for path in sorted(folder.iterdir()):
         known = public if is_public_template(path) else internal
