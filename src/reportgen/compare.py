@@ -25,16 +25,21 @@ class TaskChange:
 
     @property
     def rate_delta(self) -> float | None:
-        if self.rate_before is None or self.rate_after is None:
-            return None
-        return round(self.rate_after - self.rate_before, 1)
+        return rate_delta(self.rate_before, self.rate_after)
+
+
+def rate_delta(before: float | None, after: float | None) -> float | None:
+    """Change in percentage points, to one decimal; None when either rate is unknown."""
+    if before is None or after is None:
+        return None
+    return round(after - before, 1)
 
 
 def rate_change_text(before: float | None, after: float | None) -> str:
     """+16.7个百分点, -8.3个百分点, 持平; — when there is no earlier rate to compare with."""
-    if before is None or after is None:
+    delta = rate_delta(before, after)
+    if delta is None:
         return "—"
-    delta = round(after - before, 1)
     if delta == 0:
         return "持平"
     return f"{'+' if delta > 0 else ''}{fmt_num(delta, 1)}个百分点"
@@ -60,9 +65,7 @@ class GroupChange:
 
     @property
     def rate_delta(self) -> float | None:
-        if self.rate_before is None:
-            return None
-        return round(self.rate_after - self.rate_before, 1)
+        return rate_delta(self.rate_before, self.rate_after)
 
     def as_dict(self) -> dict:
         return vars(self) | {"rate_delta": self.rate_delta,
