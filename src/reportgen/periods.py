@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,7 +26,7 @@ from .merge import merge
 from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
 from .read import department_files, list_periods, read_workspace
 from .read.config import PERIOD_KINDS, default_period, period_key, split_period
-from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, write_plan
+from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, text_width, write_plan
 
 REPORT_TOML = """\
 # reportgen 工作目录设置（修改等号右边引号内的文字即可）
@@ -200,9 +199,7 @@ def row_height(values: dict, columns) -> float:
     """Points for a row whose locked texts wrap within their columns (Excel does not grow rows written by a program)."""
     lines = 1
     for _, key, width, _, _ in columns:
-        text = str(values.get(key) or "")
-        units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-        lines = max(lines, math.ceil(units / max(width - 1, 1)))
+        lines = max(lines, math.ceil(text_width(str(values.get(key) or "")) / max(width - 1, 1)))
     return 15.0 * min(lines, 12) + 3
 
 

@@ -7,6 +7,7 @@ Used by the sample generator, the tests and `new-period`.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,11 @@ DEPT_HEADERS = [
 ]
 FIXED_TIME = datetime(2000, 1, 1)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def text_width(text: str) -> int:
+    """Width of a text in column-width units: East-Asian wide characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def put(ws, row: int, col: int, value: object):

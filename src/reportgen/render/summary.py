@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE
 from ..numbers import cn_ordinal
-from ..workbooks import print_landscape, put, save_workbook
+from ..workbooks import print_landscape, put, save_workbook, text_width
 from . import Job, Output
 from .context import internal_context
 
@@ -132,7 +132,7 @@ def _issues_sheet(ws: Worksheet, ctx: dict) -> None:
 
 def _width(text: str, least: int) -> int:
     """Column width for a header: CJK characters count double."""
-    return max(least, sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 2)
+    return max(least, text_width(text) + 2)
 
 
 def _changes_sheet(ws: Worksheet, changes: dict, group_word: str = "分组") -> None:
