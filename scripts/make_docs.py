@@ -23,7 +23,7 @@ def render() -> str:
              "由 `scripts/make_docs.py` 根据 `src/reportgen/codes.py` 生成，请勿手改。",
              "“错误”会使严格模式（`--strict`）停止生成；“提醒”不会。〈〉中的内容在报告中替换为具体的值。", "",
              "| 代码 | 级别 | 说明 |", "|---|---|---|"]
-    for code, (level, template) in sorted(CATALOGUE.items()):
+    for code, (level, _title, template) in sorted(CATALOGUE.items()):
         text = re.sub(r"\{(\w+)\}", r"〈\1〉", template).replace("|", "｜")
         lines.append(f"| `{code}` | {LEVEL[level]} | {text} |")
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .codes import issue
+from .gate import Gate, assess
 from .merge import merge
 from .validate import validate
 from .model import Dataset, Report
@@ -42,6 +43,10 @@ class BuildResult:
             return 0, 0, 0
         merged = sum(1 for t in ds.tasks if t.progress is not None)
         return ds.rows_read, merged, len(ds.set_aside)
+
+    @property
+    def gate(self) -> Gate | None:
+        return self.dataset.gate if self.dataset else None
 
     @property
     def balanced(self) -> bool:
@@ -78,6 +83,7 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
     if not ws.plan:
         src = root / "inputs" / ws.period.code / "plan.xlsx"
         ds.report.add(issue("E-PLAN-EMPTY", file=src.name))
+    ds.gate = assess(ds)
     if (strict and not ds.report.ok) or not ws.plan:
         result.stopped = True
         return result

@@ -7,7 +7,7 @@ document prints.
 
 from __future__ import annotations
 
-from .model import CATEGORIES, NOT_REPORTED, Dataset, Group, MergedTask, Workspace
+from .model import CATEGORIES, NOT_ADOPTED, NOT_REPORTED, Dataset, Group, MergedTask, Workspace
 from .validate import Validation, completion_rate, validate
 
 
@@ -24,10 +24,19 @@ def group_tasks(tasks: list[MergedTask], group_by: str) -> list[Group]:
 
 def merge(ws: Workspace, group_by: str | None = None, validation: Validation | None = None) -> Dataset:
     v = validation or validate(ws)
+    # a task whose rows were all set aside is 未采用 (sent, not used), not 未报送 (nothing came)
+    aside: dict[str, list[str]] = {}
+    for s in v.set_aside:
+        aside.setdefault(s.task_id, []).append(s.reason)
     merged: list[MergedTask] = []
     for task in sorted(ws.plan, key=lambda t: (t.project_no, t.task_id)):
         p = v.accepted.get(task.task_id)
-        merged.append(MergedTask(task, p, p.status if p else NOT_REPORTED, completion_rate(task, p)))
+        if p is not None:
+            merged.append(MergedTask(task, p, p.status, completion_rate(task, p)))
+        elif task.task_id in aside:
+            merged.append(MergedTask(task, None, NOT_ADOPTED, None, "；".join(dict.fromkeys(aside[task.task_id]))))
+        else:
+            merged.append(MergedTask(task, None, NOT_REPORTED, None))
     gb = group_by or ws.config.group_by
     return Dataset(
         config=ws.config,

@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from .gate import Gate
 
 # Canonical statuses, in the order reports list them.
 DONE, ON_SCHEDULE, BEHIND, NOT_STARTED = "已完成", "序时推进", "滞后", "未启动"
-NOT_REPORTED = "未报送"
+NOT_REPORTED = "未报送"  # nothing came for the task
+NOT_ADOPTED = "未采用"  # rows came but every one was set aside (the reason is kept)
 STATUSES = (DONE, ON_SCHEDULE, BEHIND, NOT_STARTED)
 
 # Fixed order of categories (领域) for grouping by theme.
@@ -212,16 +216,23 @@ class MergedTask:
 
     task: Task
     progress: Progress | None
-    status: str  # canonical status or NOT_REPORTED
+    status: str  # canonical status, NOT_REPORTED or NOT_ADOPTED
     rate: float | None  # percent of annual target
+    set_aside_reason: str = ""  # why the task's rows were not adopted (NOT_ADOPTED)
 
     @property
     def done(self) -> bool:
         return self.status == DONE
 
     @property
+    def reported(self) -> bool:
+        """Progress was accepted for the task (neither 未报送 nor 未采用)."""
+        return self.status not in (NOT_REPORTED, NOT_ADOPTED)
+
+    @property
     def over_target(self) -> bool:
-        return self.rate is not None and self.rate > 100
+        """超额完成: completed and above the annual target, the one definition every document uses."""
+        return self.done and self.rate is not None and self.rate > 100
 
 
 @dataclass
@@ -232,12 +243,28 @@ class Counts:
     behind: int = 0
     not_started: int = 0
     not_reported: int = 0
-    over_target: int = 0
+    not_adopted: int = 0
+    over_target: int = 0  # 其中 of `done`
 
     @property
     def in_progress(self) -> int:
-        """Everything not done: what the public is told is 推进中."""
-        return self.total - self.done
+        """Reported and not done (序时推进 + 滞后 + 未启动): what the public is told is 推进中.
+        Tasks without accepted progress are `missing`, never counted as in progress."""
+        return self.on_schedule + self.behind + self.not_started
+
+    @property
+    def missing(self) -> int:
+        """No accepted progress: 未报送 + 未采用."""
+        return self.not_reported + self.not_adopted
+
+    @property
+    def reported(self) -> int:
+        return self.total - self.missing
+
+    def adds_up(self) -> bool:
+        """The invariant every sentence with a count relies on."""
+        return (self.done + self.in_progress + self.missing == self.total
+                and 0 <= self.over_target <= self.done)
 
     @property
     def completion_rate(self) -> float:
@@ -253,6 +280,7 @@ class Counts:
             c.behind += t.status == BEHIND
             c.not_started += t.status == NOT_STARTED
             c.not_reported += t.status == NOT_REPORTED
+            c.not_adopted += t.status == NOT_ADOPTED
             c.over_target += t.over_target
         return c
 
@@ -296,6 +324,7 @@ class Dataset:
     report: Report
     submissions: list[Submission] = field(default_factory=list)
     previous: "Dataset | None" = None
+    gate: "Gate | None" = None  # set by build: may the public documents go out as they are?
 
     @property
     def counts(self) -> Counts:

@@ -80,11 +80,11 @@ def known_variables(root: Path, *, public: bool = False) -> set[str]:
 # What `public_context` and `internal_context` provide even when there is no data to build them from.
 PUBLIC_CONTEXT_NAMES = {
     "region", "program", "publisher", "group_by", "group_word", "period", "headline", "lead", "closing", "counts",
-    "project_count", "groups", "lang", "changes",
+    "project_count", "groups", "lang", "changes", "draft",
 }
 INTERNAL_CONTEXT_NAMES = PUBLIC_CONTEXT_NAMES | {
     "compiler", "briefing_title", "report_to", "send_to", "issue_to", "copies", "tasks",
-    "behind", "not_started", "not_reported", "unreported_departments", "set_aside", "issues", "rows_read",
+    "behind", "not_started", "not_reported", "not_adopted", "unreported_departments", "set_aside", "issues", "rows_read",
 }
 
 

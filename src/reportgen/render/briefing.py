@@ -30,7 +30,7 @@ def overview(ctx: dict) -> str:
     c, p = ctx["counts"], ctx["period"]
     parts = [f"已完成{c['done']}项", f"序时推进{c['on_schedule']}项"]
     parts += [f"{label}{c[key]}项" for label, key in (("滞后", "behind"), ("未启动", "not_started"),
-                                                     ("未报送", "not_reported")) if c[key]]
+                                                     ("未报送", "not_reported"), ("未采用", "not_adopted")) if c[key]]
     text = (f"截至{p['as_of'].month}月底，{ctx['project_count']}项{ctx['program']}共{c['total']}项任务中，"
             + "，".join(parts))
     if c["over_target"]:

@@ -16,8 +16,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-STATUS_COLOURS = {"已完成": "#2e7d32", "序时推进": "#1565c0", "滞后": "#c62828", "未启动": "#f9a825", "未报送": "#9e9e9e"}
-STATUS_KEYS = {"已完成": "done", "序时推进": "on_schedule", "滞后": "behind", "未启动": "not_started", "未报送": "not_reported"}
+STATUS_COLOURS = {"已完成": "#2e7d32", "序时推进": "#1565c0", "滞后": "#c62828", "未启动": "#f9a825", "未报送": "#9e9e9e", "未采用": "#7e57c2"}
+STATUS_KEYS = {"已完成": "done", "序时推进": "on_schedule", "滞后": "behind", "未启动": "not_started", "未报送": "not_reported", "未采用": "not_adopted"}
 
 
 @lru_cache(maxsize=1)

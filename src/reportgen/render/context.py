@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict
 
 from ..compare import changes_context, compare, public_changes
-from ..model import DONE, NOT_REPORTED, Counts, Dataset, Group, MergedTask
+from ..model import DONE, NOT_ADOPTED, NOT_REPORTED, Counts, Dataset, Group, MergedTask
 from ..numbers import cn_ordinal, fmt_date, tidy
 
 # Words that already say "as of now" at the start of a progress text.
@@ -38,6 +38,7 @@ def progress_sentence(text: str) -> str:
 def counts_dict(c: Counts) -> dict:
     d = asdict(c)
     d["in_progress"] = c.in_progress
+    d["missing"] = c.missing
     d["completion_rate"] = c.completion_rate
     return d
 
@@ -53,7 +54,7 @@ def _public_task(m: MergedTask) -> dict:
         # after 该项目已完成。 the text follows directly, as published bulletins write it
         "progress": (sentence if done else progress_sentence)(tidy(text)) if text else "",
         "done": done,
-        "reported": m.status != NOT_REPORTED,
+        "reported": m.reported,
         "over_target": m.over_target,
         "rate": m.rate,
         "achieved": p.achieved if p else None,
@@ -127,6 +128,8 @@ def public_context(ds: Dataset) -> dict:
         "groups": groups,
         "lang": "zh-CN",
         "changes": public_changes(compare(ds, ds.previous)) if ds.previous else None,
+        # why this is a draft (草稿 / 未经审核), one sentence each; empty when the gate passed
+        "draft": list(ds.gate.reasons) if ds.gate and not ds.gate.publishable else [],
     }
 
 
@@ -152,6 +155,7 @@ def _internal_task(m: MergedTask) -> dict:
         "source_sheet": p.source.sheet if p and p.source else "",
         "source_row": p.source.row if p and p.source else None,
         "plan_source": str(m.task.source) if m.task.source else "",
+        "set_aside_reason": m.set_aside_reason,
     }
 
 
@@ -173,6 +177,7 @@ def internal_context(ds: Dataset) -> dict:
         "behind": [t for t in tasks if t["status"] == "滞后"],
         "not_started": [t for t in tasks if t["status"] == "未启动"],
         "not_reported": [t for t in tasks if t["status"] == NOT_REPORTED],
+        "not_adopted": [t for t in tasks if t["status"] == NOT_ADOPTED],
         "unreported_departments": list(ds.unreported_departments),
         "set_aside": [{"source": str(s.source), "task_id": s.task_id, "department": s.department, "reason": s.reason}
                       for s in ds.set_aside],

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE
+from ..model import BEHIND, DONE, NOT_ADOPTED, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE
 from ..numbers import cn_ordinal
 from ..workbooks import print_landscape, put, save_workbook, text_width
 from . import Job, Output
@@ -30,7 +30,7 @@ COLUMNS: list[tuple[str, str, int]] = [
 ]
 
 STATUS_FILL = {
-    DONE: "C6EFCE", ON_SCHEDULE: "DDEBF7", BEHIND: "FFC7CE", NOT_STARTED: "FFEB9C", NOT_REPORTED: "D9D9D9",
+    DONE: "C6EFCE", ON_SCHEDULE: "DDEBF7", BEHIND: "FFC7CE", NOT_STARTED: "FFEB9C", NOT_REPORTED: "D9D9D9", NOT_ADOPTED: "E4DFEC",
 }
 FONT = "宋体"
 THIN = Side(style="thin", color="999999")
@@ -48,7 +48,7 @@ def _put(ws: Worksheet, row: int, col: int, value: object):
 
 def _counts_text(c: dict) -> str:
     return (f"任务{c['total']}项：已完成{c['done']}项，序时推进{c['on_schedule']}项，滞后{c['behind']}项，"
-            f"未启动{c['not_started']}项，未报送{c['not_reported']}项")
+            f"未启动{c['not_started']}项，未报送{c['not_reported']}项，未采用{c['not_adopted']}项")
 
 
 def _task_sheet(ws: Worksheet, ctx: dict) -> None:
@@ -99,7 +99,7 @@ def _task_sheet(ws: Worksheet, ctx: dict) -> None:
 
 
 def _stats_sheet(ws: Worksheet, ctx: dict) -> None:
-    headers = ["序号", "分组", "任务数", "已完成", "序时推进", "滞后", "未启动", "未报送", "超额完成", "完成率"]
+    headers = ["序号", "分组", "任务数", "已完成", "序时推进", "滞后", "未启动", "未报送", "未采用", "超额完成", "完成率"]
     for col, h in enumerate(headers, 1):
         c = ws.cell(row=1, column=col, value=h)
         c.font = Font(name=FONT, bold=True)
@@ -108,7 +108,7 @@ def _stats_sheet(ws: Worksheet, ctx: dict) -> None:
     rows = [(g["no"], g["title"], g["counts"]) for g in ctx["groups"]] + [("", "合计", ctx["counts"])]
     for r, (no, title, c) in enumerate(rows, 2):
         values = [no, title, c["total"], c["done"], c["on_schedule"], c["behind"], c["not_started"],
-                  c["not_reported"], c["over_target"], c["completion_rate"] / 100]
+                  c["not_reported"], c["not_adopted"], c["over_target"], c["completion_rate"] / 100]
         for col, v in enumerate(values, 1):
             cell = _put(ws, r, col, v)
             cell.border = BORDER
