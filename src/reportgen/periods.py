@@ -26,6 +26,7 @@ from .merge import merge
 from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
 from .read import department_files, list_periods, read_workspace
 from .read.config import PERIOD_KINDS, default_period, period_key, split_period
+from .render.files import name_problems, safe_file_name
 from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, text_width, write_plan
 
 REPORT_TOML = """\
@@ -226,22 +227,51 @@ def write_department_templates(ws: Workspace, previous: Dataset | None, only: st
     folder = ws.root / "inputs" / ws.period.code / "departments"
     folder.mkdir(parents=True, exist_ok=True)
     title = f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
-    by_dept: dict[str, list[Task]] = {}
-    for t in ws.plan:
-        lead = t.lead_departments[0] if t.lead_departments else "未指定单位"
-        by_dept.setdefault(lead, []).append(t)
+    by_dept = tasks_by_department(ws.plan)
     if only is not None and only not in by_dept:
         raise InputError(issue("E-DEPT-UNKNOWN", file="plan.xlsx", department=only, choices="、".join(by_dept) or "（无）"))
     prev = _previous_progress(previous)
     written = []
-    for dept, tasks in by_dept.items():
+    for dept, path in workbook_paths(folder, list(by_dept)).items():
         if only is None or dept == only:
-            path = folder / f"{dept}.xlsx"
             if path.exists() and not overwrite:
                 raise InputError(issue("E-DEPT-WORKBOOK-EXISTS", path=f"inputs/{ws.period.code}/departments/{path.name}"))
-            department_workbook(path, dept, tasks, title, prev)
+            department_workbook(path, dept, by_dept[dept], title, prev)
             written.append(path)
     return written
+
+
+def tasks_by_department(plan: list[Task]) -> dict[str, list[Task]]:
+    """The plan's tasks by their first 牵头单位, in plan order."""
+    by_dept: dict[str, list[Task]] = {}
+    for t in plan:
+        by_dept.setdefault(t.lead_departments[0] if t.lead_departments else "未指定单位", []).append(t)
+    return by_dept
+
+
+def workbook_paths(folder: Path, departments: list[str]) -> dict[str, Path]:
+    """department → its workbook in `folder`: named by `safe_file_name`, distinct, never outside `folder`."""
+    paths: dict[str, Path] = {}
+    taken: set[str] = set()
+    for n, dept in enumerate(departments, 1):
+        base = safe_file_name(dept) or f"单位{n}"
+        name, k = base, 2
+        while name.casefold() in taken:
+            name, k = f"{base}（{k}）", k + 1
+        taken.add(name.casefold())
+        paths[dept] = folder / f"{name}.xlsx"
+    return paths
+
+
+def name_notes(departments: list[str]) -> list[str]:
+    """What the clerk is told about 牵头单位 names `workbook_paths` had to change."""
+    notes = []
+    for dept in departments:
+        why = name_problems(dept, 40)
+        if why:
+            found = issue("W-NAME-UNSAFE", file="plan.xlsx", value=dept[:60], why=why, name=safe_file_name(dept) or "单位")
+            notes.append(f"提醒：牵头单位{found.message}")
+    return notes
 
 
 @dataclass
@@ -299,6 +329,7 @@ def new_period(root: Path, next_code: str, from_code: str | None = None) -> Roll
     if not ws.plan:
         raise InputError(issue("E-PLAN-EMPTY", file="plan.xlsx"))
     result.workbooks = write_department_templates(ws, previous)
+    result.notes.extend(name_notes(list(tasks_by_department(ws.plan))))
     return result
 
 
