@@ -76,3 +76,11 @@ def repo_root() -> Path:
 @pytest.fixture
 def sample_workspace(tmp_path) -> Path:
     return copy_sample(tmp_path / "sample")
+
+
+def return_path(outdir: Path, name: str) -> Path:
+    """Return workbook `name` (e.g. 区民政局.xlsx) of the latest round, outdir/退回修改/第N轮/name."""
+    from reportgen.render.validation import latest_round, round_folder
+
+    returns = outdir / "退回修改"
+    return returns / round_folder(latest_round(returns)) / name

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from rich.console import Console
 
-from conftest import make_workspace
+from conftest import make_workspace, return_path
 from reportgen.cli import main
 from reportgen.merge import merge
 from reportgen.read import read_workspace
@@ -112,12 +112,12 @@ def test_validate_command_writes_report_and_returns(tmp_path):
     report = load_workbook(outdir / "校验报告.xlsx")
     detail = [[c.value for c in r] for r in report["问题明细"].iter_rows(min_row=2)]
     assert ["错误", "区民政局", "区民政局.xlsx", "进展填报", "C4", "E-STATUS-UNKNOWN"] in [r[:6] for r in detail]
-    returned = load_workbook(outdir / "退回修改" / "区民政局.xlsx")
+    returned = load_workbook(return_path(outdir, "区民政局.xlsx"))
     assert returned.sheetnames[0] == "问题清单"
     cell = returned["进展填报"]["C4"]
     assert cell.comment and "无法识别" in cell.comment.text and cell.fill.fgColor.rgb.endswith("FFC7CE")
     assert returned["进展填报"]["D5"].data_type == "s"  # =HYPERLINK stays text
-    assert not (outdir / "退回修改" / "区教育局.xlsx").exists()  # nothing to return
+    assert not (return_path(outdir, "区教育局.xlsx")).exists()  # nothing to return
     assert (root / "inputs/2025H1/departments/区民政局.xlsx").read_bytes() == original
 
 

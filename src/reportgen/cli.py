@@ -12,6 +12,7 @@ from typing import Sequence
 
 import jinja2
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .errors import InputError
@@ -54,13 +55,13 @@ def print_issues(console: Console, report: Report, limit: int | None = None) -> 
     shown = 0
     for dept, items in by_dept.items():
         errors = sum(i.is_error for i in items)
-        console.print(f"[bold]{dept}[/bold]  错误 {errors} 条，提醒 {len(items) - errors} 条")
+        console.print(f"[bold]{escape(dept)}[/bold]  错误 {errors} 条，提醒 {len(items) - errors} 条")
         for i in sorted(items, key=lambda i: not i.is_error):
             if limit is not None and shown >= limit:
                 console.print(f"  …… 其余 {len(report.issues) - shown} 条见校验报告")
                 return
             tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
-            console.print(f"  {tag} {i.where}  {i.message}  [dim]{i.code}[/dim]", highlight=False)
+            console.print(f"  {tag} {escape(i.where)}  {escape(i.message)}  [dim]{i.code}[/dim]", highlight=False)
             shown += 1
 
 
@@ -72,7 +73,29 @@ def print_reconciliation(console: Console, result) -> None:
     if not result.balanced:
         console.print("[red]数据核对不平：有数据行去向不明，生成的材料可能缺项。请把本提示和填报表发给技术支持。[/red]")
     for s in result.dataset.set_aside if result.dataset else []:
-        console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False)
+        console.print(escape(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}"), highlight=False)
+
+
+def print_inventory(console: Console, result) -> None:
+    """Every file under departments/ and what became of it (the same list as 校验报告.xlsx's 文件清单)."""
+    files = result.dataset.files if result.dataset else []
+    if not files:
+        return
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[f.status_label] = counts.get(f.status_label, 0) + 1
+    console.print(f"文件清单（departments/ 中共{len(files)}项：" + "，".join(f"{k}{v}个" for k, v in counts.items()) + "）：")
+    for f in files:
+        colour = {"read": "green", "superseded": "yellow", "skipped": "yellow"}.get(f.status, "red")
+        rows = f"  {f.rows}行" if f.status in ("read", "conflict", "superseded") else ""
+        detail = f"  {f.reason}" if f.reason else ""
+        dept = f"  {f.department}" if f.department else ""
+        console.print(f"  [{colour}]{f.status_label}[/{colour}]  {escape(f.name)}{escape(dept)}{rows}{escape(detail)}",
+                      highlight=False)
+
+
+def _waiting(console: Console):
+    return lambda message: console.print(f"[yellow]{message}……[/yellow]", highlight=False)
 
 
 def cmd_build(args, console: Console) -> int:
@@ -80,20 +103,22 @@ def cmd_build(args, console: Console) -> int:
 
     with console.status("正在生成……") as status:
         result = build(args.workspace, args.period, strict=args.strict, group_by=args.group_by,
-                       variants=tuple(args.variant or ()), progress=lambda m: status.update(m + "……"))
+                       variants=tuple(args.variant or ()), progress=lambda m: status.update(m + "……"),
+                       on_wait=_waiting(console))
     report = result.report
     if report.issues:
         print_issues(console, report, limit=None if args.verbose else 40)
+    print_inventory(console, result)
     print_reconciliation(console, result)
     if result.stopped:
         why = "严格模式下" if args.strict else ""
         console.print(f"[red]有 {len(report.errors)} 条错误，{why}未生成文档。[/red]")
         return EXIT_INPUT
     for note in result.notes:
-        console.print(note, highlight=False)
-    console.print(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}：")
+        console.print(escape(note), highlight=False)
+    console.print(escape(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}："))
     for o in result.outputs:
-        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False)
+        console.print(escape(f"  {o.path.relative_to(result.outdir)}"), highlight=False)
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
@@ -101,16 +126,18 @@ def cmd_validate(args, console: Console) -> int:
     from .build import check
 
     with console.status("正在校验……") as status:
-        result = check(args.workspace, args.period, progress=lambda m: status.update(m + "……"))
+        result = check(args.workspace, args.period, progress=lambda m: status.update(m + "……"),
+                       on_wait=_waiting(console))
     report = result.report
     if report.issues:
         print_issues(console, report, limit=None if args.verbose else 200)
     else:
         console.print("[green]未发现问题。[/green]")
+    print_inventory(console, result)
     print_reconciliation(console, result)
-    console.print(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}：")
+    console.print(escape(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}："))
     for o in result.outputs:
-        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False)
+        console.print(escape(f"  {o.path.relative_to(result.outdir)}"), highlight=False)
     if report.errors or (args.strict and report.warnings):
         return EXIT_INPUT
     return EXIT_OK
@@ -122,18 +149,18 @@ def _list_written(console: Console, root: Path, paths) -> None:
             shown = path.resolve().relative_to(root.resolve())
         except ValueError:
             shown = path
-        console.print(f"  {shown}", highlight=False)
+        console.print(escape(f"  {shown}"), highlight=False)
 
 
 def cmd_init(args, console: Console) -> int:
     from .periods import init_workspace
 
     written = init_workspace(args.dir, region=args.region, period=args.period)
-    console.print(f"已创建工作目录 {args.dir}：")
+    console.print(escape(f"已创建工作目录 {args.dir}："))
     _list_written(console, args.dir, written)
     code = written[1].parent.name
-    console.print(f"下一步：填写 report.toml 和任务清单 inputs/{code}/plan.xlsx，然后运行 reportgen new-period {code} {args.dir} "
-                  "生成各单位填报表。", highlight=False)
+    console.print(escape(f"下一步：填写 report.toml 和任务清单 inputs/{code}/plan.xlsx，然后运行 reportgen new-period {code} "
+                         f"{args.dir} 生成各单位填报表。"), highlight=False)
     return EXIT_OK
 
 
@@ -148,7 +175,7 @@ def cmd_new_period(args, console: Console) -> int:
         console.print("已有的文件保留未改：")
         _list_written(console, args.workspace, r.kept)
     for note in r.notes:
-        console.print(note, highlight=False)
+        console.print(escape(note), highlight=False)
     console.print("请把 departments/ 中的表发给各单位填写，收回后放回原处，再运行 reportgen validate 和 reportgen build。")
     return EXIT_OK
 
@@ -180,7 +207,7 @@ def cmd_templates_check(args, console: Console) -> int:
     problems = check_templates(args.workspace)
     for i in problems:
         tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
-        console.print(f"{tag} {i.where}  {i.message}  [dim]{i.code}[/dim]", highlight=False)
+        console.print(f"{tag} {escape(i.where)}  {escape(i.message)}  [dim]{i.code}[/dim]", highlight=False)
     if not problems:
         console.print("[green]模板检查通过。[/green]")
     return EXIT_INPUT if any(i.is_error for i in problems) else EXIT_OK
@@ -257,13 +284,13 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         return args.func(args, console)
     except InputError as e:
         i = e.issue
-        console.print(f"[red]错误[/red] {i.where}  {i.message}", highlight=False)
+        console.print(f"[red]错误[/red] {escape(i.where)}  {escape(i.message)}", highlight=False)
         return EXIT_INPUT
     except SubsetterMissing as e:
-        console.print(f"[red]错误[/red] {e}", highlight=False)
+        console.print(f"[red]错误[/red] {escape(str(e))}", highlight=False)
         return EXIT_INPUT
     except jinja2.TemplateError as e:
-        console.print(f"[red]模板错误[/red] {template_error_text(e)}请运行 reportgen templates check 检查模板。",
+        console.print(f"[red]模板错误[/red] {escape(template_error_text(e))}请运行 reportgen templates check 检查模板。",
                       highlight=False)
         return EXIT_INPUT
 
@@ -274,6 +301,8 @@ def template_error_text(e: jinja2.TemplateError) -> str:
 
     from jinja2.sandbox import SecurityError
 
+    from .render.env import TemplateRefused
+    from .render.sandbox import TemplateLimitError
     from .templating import template_error_location
 
     file, line, text = template_error_location(e)
@@ -286,6 +315,8 @@ def template_error_text(e: jinja2.TemplateError) -> str:
     detail = (getattr(e, "message", None) or str(e) or type(e).__name__).strip().splitlines()[0]
     # the location is in `where`; drop any the message carries itself
     detail = re.sub(r"\s*[（(]\s*(?:第\s*\d+\s*[行段]|line \d+)\s*[)）]\s*$", "", detail)
+    if isinstance(e, (TemplateLimitError, TemplateRefused)):  # their message is the whole story, in Chinese
+        return f"{where}{detail}"
     if isinstance(e, SecurityError):
         what = "模板中有不允许的写法（出于安全考虑，模板不能访问程序内部对象）"
     elif isinstance(e, jinja2.UndefinedError):

@@ -18,7 +18,7 @@ from .charts import completion_by_group, status_distribution
 from .context import internal_context
 from .env import builtin_templates, environment, template_path
 from .files import atomic_path, make_zip_reproducible
-from .pdf import check_harfbuzz_subset, html_to_pdf
+from .pdf import check_harfbuzz_subset, layout, write_pdf
 from .press import template_roots
 
 HTML_TEMPLATE = "briefing-pack.html.j2"
@@ -51,15 +51,14 @@ def render_pdf(job: Job, ctx: dict, target) -> int:
     check_harfbuzz_subset()
     template = environment(job.workspace).get_template(HTML_TEMPLATE)
 
-    def once(toc: bool) -> int:
-        return html_to_pdf(template.render(**ctx, toc=toc), target, base=builtin_templates(),
-                           roots=template_roots(job.workspace), lang=ctx["lang"])
+    def once(toc: bool):
+        return layout(template.render(**ctx, toc=toc), base=builtin_templates(), roots=template_roots(job.workspace))
 
-    pages = once(False)
-    if pages > TOC_AFTER_PAGES:
-        pages = once(True)
-    ctx["toc"] = pages > TOC_AFTER_PAGES
-    return pages
+    doc = once(False)
+    if len(doc.pages) > TOC_AFTER_PAGES:  # laid out again with a table of contents; the file is written once
+        doc = once(True)
+    ctx["toc"] = len(doc.pages) > TOC_AFTER_PAGES
+    return write_pdf(doc, target)
 
 
 def render_docx(job: Job, ctx: dict, target) -> None:

@@ -1,4 +1,8 @@
-"""outputs/<period>/manifest.json: every file made, with a checksum."""
+"""outputs/<period>/manifest.json: every file of the output set, with a checksum.
+
+The one writer and reader of the manifest. It is written last, into the staging folder, so the
+manifest of outputs/<period>/ always describes the files beside it (see staging.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from pathlib import Path
 
 from . import Output
 from .files import write_text
+
+MANIFEST_NAME = "manifest.json"
 
 
 def sha256(path: Path) -> str:
@@ -32,10 +38,10 @@ def write_manifest(outdir: Path, outputs: list[Output]) -> Path:
             entry["pages"] = o.pages
         entries.append(entry)
     entries.sort(key=lambda e: (e["kind"], e["variant"], e["format"], e["path"]))
-    target = outdir / "manifest.json"
+    target = outdir / MANIFEST_NAME
     write_text(target, json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
     return target
 
 
 def read_manifest(outdir: Path) -> list[dict]:
-    return json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads((outdir / MANIFEST_NAME).read_text(encoding="utf-8"))

@@ -50,13 +50,22 @@ def confined_fetcher(roots: list[Path]):
     return ConfinedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def html_to_pdf(html: str, target: Path, base: Path, roots: list[Path], *, lang: str = "zh-CN",
-                tagged: bool = False) -> int:
-    """Write `html` as PDF to `target`; return the page count."""
+def layout(html: str, base: Path, roots: list[Path]):
+    """WeasyPrint's laid-out document (pages counted, nothing written yet)."""
     from weasyprint import HTML
 
-    doc = HTML(string=html, base_url=str(base) + "/", url_fetcher=confined_fetcher(roots)).render()
+    return HTML(string=html, base_url=str(base) + "/", url_fetcher=confined_fetcher(roots)).render()
+
+
+def write_pdf(doc, target: Path, *, tagged: bool = False) -> int:
+    """Write a laid-out document to `target` (once, atomically); return the page count."""
     options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"} if tagged else {}
     with atomic_path(target) as tmp:
         doc.write_pdf(tmp, **options)
     return len(doc.pages)
+
+
+def html_to_pdf(html: str, target: Path, base: Path, roots: list[Path], *, lang: str = "zh-CN",
+                tagged: bool = False) -> int:
+    """Write `html` as PDF to `target`; return the page count."""
+    return write_pdf(layout(html, base, roots), target, tagged=tagged)
