@@ -14,7 +14,7 @@ from docxtpl import DocxTemplate
 
 from . import Job, Output
 from .context import public_context
-from .env import builtin_templates, environment, template_path
+from .env import builtin_templates, environment, template_path, workspace_templates
 from .files import atomic_path, make_zip_reproducible, write_text
 from .pdf import check_harfbuzz_subset, html_to_pdf
 
@@ -24,9 +24,11 @@ DOCX_TEMPLATE = "press-release.docx"
 
 
 def template_roots(workspace: Path) -> list[Path]:
+    """Folders WeasyPrint may read from (stylesheets, fonts): the workspace's templates/ (never a link), the built-ins."""
     roots = [builtin_templates()]
-    if (workspace / "templates").is_dir():
-        roots.insert(0, workspace / "templates")
+    own = workspace_templates(workspace)
+    if own is not None:
+        roots.insert(0, own)
     return roots
 
 
