@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .codes import issue
 from .errors import InputError
+from .lock import inside, workspace_lock
 from .merge import merge
 from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
 from .read import department_files, list_periods, read_workspace
@@ -112,10 +113,11 @@ def init_workspace(folder: Path, *, region: str = "示例区", period: str | Non
                                existing="、".join(p.relative_to(folder).as_posix() for p in existing)))
     (inputs / "departments").mkdir(parents=True, exist_ok=True)
     (folder / "outputs").mkdir(exist_ok=True)
-    (folder / "report.toml").write_text(REPORT_TOML.format(region=region), encoding="utf-8")
-    (inputs / "period.toml").write_text(period_toml(code, 1), encoding="utf-8")
-    write_plan(inputs / "plan.xlsx", [], title=f"{code[:4]}年任务清单")
-    _add_category_dropdown(inputs / "plan.xlsx")
+    with workspace_lock(folder):
+        (folder / "report.toml").write_text(REPORT_TOML.format(region=region), encoding="utf-8")
+        (inputs / "period.toml").write_text(period_toml(code, 1), encoding="utf-8")
+        write_plan(inputs / "plan.xlsx", [], title=f"{code[:4]}年任务清单")
+        _add_category_dropdown(inputs / "plan.xlsx")
     return [folder / "report.toml", inputs / "period.toml", inputs / "plan.xlsx"]
 
 
@@ -224,7 +226,7 @@ def _previous_progress(ds: Dataset | None) -> dict[str, dict]:
 def write_department_templates(ws: Workspace, previous: Dataset | None, only: str | None = None,
                                overwrite: bool = True) -> list[Path]:
     """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/."""
-    folder = ws.root / "inputs" / ws.period.code / "departments"
+    folder = inside(ws.root, ws.root / "inputs" / ws.period.code / "departments")
     folder.mkdir(parents=True, exist_ok=True)
     title = f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
     by_dept = tasks_by_department(ws.plan)
@@ -294,10 +296,17 @@ def new_period(root: Path, next_code: str, from_code: str | None = None) -> Roll
     """
     root = Path(root)
     split_period(next_code)
-    if from_code is not None and period_key(from_code) >= period_key(next_code):
-        raise InputError(issue("E-PERIOD-ORDER", previous=from_code, next=next_code))
+    if from_code is not None:
+        split_period(from_code)
+        if period_key(from_code) >= period_key(next_code):
+            raise InputError(issue("E-PERIOD-ORDER", previous=from_code, next=next_code))
+    with workspace_lock(root):
+        return _new_period(root, next_code, from_code)
+
+
+def _new_period(root: Path, next_code: str, from_code: str | None) -> Rollover:
     prev_code = from_code or previous_period(root, next_code)
-    target = root / "inputs" / next_code
+    target = inside(root, root / "inputs" / next_code)
     if department_files(target / "departments"):
         raise InputError(issue("E-PERIOD-HAS-WORKBOOKS", period=next_code))
     previous = load_dataset(root, prev_code) if prev_code else None
@@ -336,7 +345,8 @@ def new_period(root: Path, next_code: str, from_code: str | None = None) -> Roll
 def department_template(root: Path, department: str, code: str | None = None, *, overwrite: bool = False) -> Path:
     """Re-create one department's workbook for a period (default: the latest); a filled one only with overwrite."""
     root = Path(root)
-    ws = read_workspace(root, code)
-    prev_code = previous_period(root, ws.period.code)
-    previous = load_dataset(root, prev_code) if prev_code else None
-    return write_department_templates(ws, previous, only=department, overwrite=overwrite)[0]
+    with workspace_lock(root):
+        ws = read_workspace(root, code)
+        prev_code = previous_period(root, ws.period.code)
+        previous = load_dataset(root, prev_code) if prev_code else None
+        return write_department_templates(ws, previous, only=department, overwrite=overwrite)[0]

@@ -132,4 +132,5 @@ class Staging:
         return [replace(o, path=self.live / o.path.relative_to(self.dir)) for o in outputs]
 
     def discard(self) -> None:
+        """Throw away what is left of a run that did not commit."""
         _remove(self.dir)
