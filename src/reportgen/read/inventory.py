@@ -87,22 +87,19 @@ def scan(folder: Path) -> tuple[list[Path], list[FileEntry], list[Issue]]:
         elif name.startswith(".") or lower in SYSTEM_FILES:
             skip(path, "系统隐藏文件，已忽略")
         elif path.is_symlink():
-            why = "是快捷方式（符号链接）"
             fix = "请把文件本身复制到 departments/ 中。"
-            skip(path, why + "，未读取。" + fix, "W-FILE-SKIPPED", why=why, fix=fix)
+            skip(path, "快捷方式（符号链接），未读取。" + fix, "W-FILE-SKIPPED", why="是快捷方式（符号链接）", fix=fix)
         elif path.is_dir():
             count = _count_files(path)
             skip(path, f"子文件夹（内有{count}个文件），不读取；如其中有填报表，请移到 departments/ 下",
                  "W-FILE-SUBFOLDER", name=clean_text(name), count=count)
         elif not path.is_file():
-            why = "不是普通文件"
-            skip(path, why + "，未读取", "W-FILE-SKIPPED", why=why, fix="")
+            skip(path, "不是普通文件，未读取", "W-FILE-SKIPPED", why="不是普通文件", fix="")
         elif suffix in SUFFIXES:
             to_read.append(path)
         elif suffix in BACKUPS or name.endswith("~"):
-            why = "是备份或临时文件"
             fix = "如这正是要报送的表，请把扩展名改回 .xlsx（或原来的扩展名）后重新运行。"
-            skip(path, why + "，未读取。" + fix, "W-FILE-SKIPPED", why=why, fix=fix)
+            skip(path, "备份或临时文件，未读取。" + fix, "W-FILE-SKIPPED", why="是备份或临时文件", fix=fix)
         else:
             kind, fix = _kind(suffix)
             entries.append(FileEntry(_shown(path), "unreadable", f"{kind}无法读取。{fix}"))
@@ -113,6 +110,13 @@ def scan(folder: Path) -> tuple[list[Path], list[FileEntry], list[Issue]]:
 def department_key(name: str) -> str:
     """Department names compared as a reader sees them: full/half width alike, spaces ignored."""
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", name or ""))
+
+
+def _content(sub: Submission) -> tuple:
+    """What a submission says, whatever file it came in: its rows and the rows it set aside."""
+    return (tuple((p.task_id, p.status, p.progress_text, p.achieved, p.rate, p.expected, p.problems, p.next_steps,
+                   p.contact, p.phone, p.remarks) for p in sub.rows),
+            tuple((a.task_id, a.reason) for a in sub.set_aside))
 
 
 def settle(read: list[tuple[Submission, list[Issue]]]) -> tuple[list[Submission], list[Issue], dict[Path, FileEntry]]:
@@ -131,14 +135,20 @@ def settle(read: list[tuple[Submission, list[Issue]]]) -> tuple[list[Submission]
         listed = "、".join(names)
         dept = subs[0].department
         filled = [s for s in subs if s.filled]
-        if len(filled) == 1:
+        if len(filled) == 1 or (len(filled) > 1 and len({_content(s) for s in filled}) == 1):
             winner = _shown(filled[0].path)
             for s in subs:
-                if s is not filled[0]:
-                    superseded[s.path] = f"未填写的空白表，已采用同一单位的 {winner}"
-                    extra[s.path] = issue("E-DEPT-TWO-FILES", file=_shown(s.path), department=s.department,
-                                          count=len(subs), files=listed,
-                                          outcome=f"已采用填写了进展的 {winner}；{_shown(s.path)} 是未填写的空白表，未采用。")
+                if s is filled[0]:
+                    continue
+                if s.filled:  # the same rows twice (a copy): nothing to choose between
+                    why = f"与 {winner} 内容相同，已采用 {winner}"
+                    said = f"{_shown(s.path)} 与 {winner} 内容相同，已采用 {winner}。"
+                else:
+                    why = f"未填写的空白表，已采用同一单位的 {winner}"
+                    said = f"已采用填写了进展的 {winner}；{_shown(s.path)} 是未填写的空白表，未采用。"
+                superseded[s.path] = why
+                extra[s.path] = issue("E-DEPT-TWO-FILES", file=_shown(s.path), department=s.department,
+                                      count=len(subs), files=listed, outcome=said)
             continue
         for s in subs:
             if not s.filled and filled:
