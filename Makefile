@@ -6,13 +6,18 @@ DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
 # LibreOffice only for tests: open our DOCX as Word would, and make legacy .xls files.
 TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui
 
-.PHONY: demo test bench system system-test clean
+.PHONY: demo test fuzz bench system system-test clean
 
 demo: system $(STAMP)
 	$(VENV)/bin/reportgen build . --period 2025H1
 
 test: system system-test $(STAMP)
 	$(VENV)/bin/pytest
+
+# The long runs of the hostile tests: many more fuzzed workbooks (new ones each time) and 20 kills per command.
+fuzz: system system-test $(STAMP)
+	REPORTGEN_FUZZ=1 REPORTGEN_FUZZ_EXAMPLES=$${REPORTGEN_FUZZ_EXAMPLES:-2000} REPORTGEN_KILLS=20 \
+		$(VENV)/bin/pytest tests/test_fuzz.py tests/test_kill.py
 
 bench: system $(STAMP)
 	$(PY) bench/run.py
