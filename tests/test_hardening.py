@@ -7,6 +7,7 @@ fuzz test in test_fuzz.py.
 from __future__ import annotations
 
 import io
+import re
 import os
 import subprocess
 import sys
@@ -110,6 +111,15 @@ def test_control_characters_are_removed_at_the_reader_and_reach_no_writer(tmp_pa
     assert any("U+000B" in str(m) for m in messages)
 
 
+def test_a_control_character_in_the_settings_is_refused_by_name(tmp_path):
+    root = make_workspace(tmp_path / "ws", PLAN, GOOD)
+    (root / "report.toml").write_text((root / "report.toml").read_text(encoding="utf-8").replace(
+        'region = "测试区"', 'region = "测试\\u202e区"'), encoding="utf-8")
+    code, out = cli(["build", str(root)])
+    assert code == 1 and "region" in out and "U+202E" in out and "\u202e" not in out
+    assert not (root / "outputs/2025H1").exists()
+
+
 # ---- 2. a reader's panic ----------------------------------------------------------------------
 
 def test_a_panicking_xls_is_one_unreadable_file_and_the_run_goes_on(tmp_path):
@@ -131,6 +141,29 @@ def test_a_panicking_xls_is_one_unreadable_file_and_the_run_goes_on(tmp_path):
     result = build(root)
     assert [i.code for i in result.report.issues if i.file == "区教育局.xls"] == ["E-FILE-UNREADABLE"]
     assert merged_ids(result) == {"01-01"} and (result.outdir / "manifest.json").exists()
+
+
+# ---- 3. (kills and concurrent runs: test_kill.py) ---------------------------------------------------
+
+def test_the_pack_pdf_is_written_once(tmp_path, monkeypatch):
+    """A pack past 8 pages was written twice, the first time without its table of contents: a kill in
+    between left a pack without one."""
+    import weasyprint
+
+    plan = [dict(PLAN[0], task_id=f"{p:02d}-{i:02d}", project_no=p, project=f"第{p}项工程", name=f"任务{p}-{i}",
+                 target_text="新建社区养老服务站点若干个，完善助餐、助浴、日间照料等服务功能。" * 2)
+            for p in range(1, 7) for i in range(1, 6)]
+    rows = [dict(ROW, task_id=t["task_id"], progress_text="已完成选址和设计，正在施工，预计年底前全部投入使用。") for t in plan]
+    root = make_workspace(tmp_path / "ws", plan, {"区民政局": rows})
+    writes = []
+    real = weasyprint.Document.write_pdf
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", lambda self, *a, **k: writes.append(1) or real(self, *a, **k))
+    result = build(root)
+    pack = next(o for o in result.outputs if o.kind == "briefing-pack" and o.format == "pdf")
+    assert pack.pages > 8, pack.pages
+    assert len(writes) == sum(o.format == "pdf" for o in result.outputs)
+    text = subprocess.run(["pdftotext", "-l", "3", str(pack.path), "-"], capture_output=True, text=True).stdout
+    assert "目录" in re.sub(r"\s", "", text)  # the one written has its table of contents
 
 
 # ---- 4. sheets and files never read -------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..codes import issue
 from ..errors import InputError
 from ..model import TRADITIONAL_LANGS, VARIANTS, Config, Period
+from ..safetext import has_unsafe, unsafe_chars
 
 PERIOD_RE = re.compile(r"^(\d{4})(Q1|H1|Q3|FY)$")
 PERIOD_KINDS = {
@@ -50,6 +51,7 @@ def read_config(path: Path) -> Config:
             want = "带引号的文字"
         if not ok:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} = {value!r} 应为{want}"))
+        _no_controls(path, name, value)
         kwargs[name] = value
     if "variants" in kwargs:  # large_print, Large-Print → large-print
         kwargs["variants"] = tuple(v.strip().lower().replace("_", "-") for v in kwargs["variants"])
@@ -66,6 +68,15 @@ def read_config(path: Path) -> Config:
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                detail=f"variants 中的“{'、'.join(unknown)}”无法识别，可选 \"traditional\"（繁體版）、\"large-print\"（适老版）"))
     return config
+
+
+def _no_controls(path: Path, name: str, value: object) -> None:
+    """Settings go into every document: an invisible control character (written as an escape such as \\u202e,
+    TOML allows no raw ones) is refused rather than silently changed."""
+    for text in value if isinstance(value, tuple) else (value,):
+        if isinstance(text, str) and has_unsafe(text):
+            raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                                   detail=f"{name} 中有看不见的控制字符（{'、'.join(unsafe_chars(text))}），请删除"))
 
 
 CHOICES = {"numbering": ("cn", "web"), "group_by": ("project", "category"), "traditional": tuple(TRADITIONAL_LANGS)}
@@ -108,12 +119,14 @@ def read_period(path: Path, code: str) -> Period:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                    detail=f"{key} = {v!r} 不是日期，应写作 2025-06-30")) from None
 
+    label = str(data.get("label", base.label))
+    _no_controls(path, "label", label)
     return Period(
         code=code,
         year=base.year,
         kind=base.kind,
         as_of=as_date("as_of") or base.as_of,
-        label=str(data.get("label", base.label)),
+        label=label,
         issue_no=data.get("issue_no"),
         publish_date=as_date("publish_date"),
     )
