@@ -16,6 +16,7 @@ holds the 问题清单 sheet alone: a department always gets its list.
 from __future__ import annotations
 
 import gc
+import math
 import os
 import re
 import shutil
@@ -35,7 +36,7 @@ from ..model import FileEntry, Issue, Report, Submission
 from ..safetext import clean_text
 from ..read.grid import MAX_COLS, ROW_CAP, cell_position
 from ..read.sheets import can_edit, read_grids
-from ..workbooks import print_landscape, put, save_workbook
+from ..workbooks import print_landscape, put, save_workbook, text_width
 from .files import safe_file_name
 from . import Job, Output
 from .staging import RETURNS_DIR
@@ -116,13 +117,16 @@ def _write_inventory(ws, files: list[FileEntry]) -> None:
         put(ws, 1, col, label).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+    print_landscape(ws, 1)
     for r, f in enumerate(files, 2):
-        values = (f.name, f.status_label, f.department, f.rows if f.status != "unreadable" else "", f.reason)
-        for col, v in enumerate(values, 1):
+        rows = f.rows if f.status in ("read", "superseded", "conflict") else ""
+        for col, v in enumerate((f.name, f.status_label, f.department, rows, f.reason), 1):
             c = put(ws, r, col, _clean(v))
             c.alignment = _WRAP
             if col == 2 and f.status != "read":
                 c.fill = ERROR_FILL if f.status in ("unreadable", "conflict") else WARNING_FILL
+        lines = max(math.ceil(text_width(f.reason) / (INVENTORY_COLUMNS[-1][1] - 2)), 1)
+        ws.row_dimensions[r].height = 15 * min(lines, 6) + 3  # Excel does not grow rows a program wrote
 
 
 def write_report(report: Report, target: Path, files: list[FileEntry] = ()) -> None:
