@@ -143,11 +143,18 @@ def test_a_run_killed_between_the_two_renames_is_undone_by_the_next(workspace, m
 
 
 def test_validate_keeps_the_documents_of_the_last_build_in_the_manifest(workspace):
+    """validate rewrote 校验报告.xlsx under a manifest that still had the build's checksum."""
+    from openpyxl import load_workbook
+
     from reportgen.build import build, check
 
     built = build(workspace)
     pdfs = {o.path.name: o.path.read_bytes() for o in built.outputs if o.format == "pdf"}
+    book = workspace / "inputs/2025H1/departments/区教育局.xlsx"
+    wb = load_workbook(book)
+    wb["进展填报"]["C4"] = "序时推进"  # the clerk fixes the wrong status, then validates again
+    wb.save(book)
     check(workspace)
     outdir = workspace / "outputs/2025H1"
-    assert_complete(outdir, BUILD_KINDS)
+    assert_complete(outdir, {"press-release", "briefing-pack", "summary", "validation-report"})
     assert {n: (outdir / n).read_bytes() for n in pdfs} == pdfs
