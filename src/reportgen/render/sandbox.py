@@ -58,11 +58,12 @@ def _rss() -> int:
         return 0
 
 
-def _tick(weight: int = 1) -> None:
+def _tick() -> None:
+    """Time (every call) and memory (every 1,024 calls) of the rendering under way."""
     b = _budget.get()
     if b is None:
         return
-    b.ticks += weight
+    b.ticks += 1
     if time.monotonic() > b.deadline:
         raise TemplateLimitError(f"模板运行超过{RENDER_SECONDS:g}秒，已停止生成。请检查模板中的循环和宏是否过多或无法结束。")
     if b.ticks >= 1024:
@@ -71,8 +72,8 @@ def _tick(weight: int = 1) -> None:
             raise TemplateLimitError(f"模板运行占用内存超过{MAX_MEMORY >> 20} MB，已停止生成。请检查模板中是否生成了过多或过长的内容。")
 
 
-def _too_long(what: str = "文字") -> TemplateLimitError:
-    return TemplateLimitError(f"模板中生成的{what}超过{MAX_TEXT:,}字（项），已停止生成。请检查模板中的字符串乘法、拼接和循环。")
+def _too_long() -> TemplateLimitError:
+    return TemplateLimitError(f"模板中生成的文字超过{MAX_TEXT:,}字（项），已停止生成。请检查模板中的字符串乘法、拼接和循环。")
 
 
 def _too_big() -> TemplateLimitError:
