@@ -299,8 +299,9 @@ def test_return_workbooks_are_kept_per_round_and_named_by_department(tmp_path):
 
 # ---- 5. names are not paths ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("region", ["../../逃逸区", "/tmp/绝对区", "区/城", "超长" * 45, "CON", ".."])
+@pytest.mark.parametrize("region", ["../../逃逸区", "<tmp>/绝对区", "区/城", "超长" * 45, "CON", ".."])
 def test_a_region_is_never_a_path(tmp_path, region):
+    region = region.replace("<tmp>", str(tmp_path))  # an absolute path, inside the watched folder
     root = make_workspace(tmp_path / "a" / "b" / "ws", PLAN, GOOD, config={"region": region})
     before = set((tmp_path).rglob("*"))
     code, out = cli(["build", str(root)])
@@ -311,11 +312,10 @@ def test_a_region_is_never_a_path(tmp_path, region):
     docs = [p for p in (outdir / "2025H1").iterdir() if p.suffix in (".pdf", ".docx", ".html")]
     assert len(docs) == 5 and all(len(p.name.encode()) < 255 for p in docs)
     assert "W-NAME-UNSAFE" in out
-    assert not Path("/tmp/绝对区2025年上半年民心工程进展情况（新闻通稿）.pdf").exists()
 
 
 def test_new_period_never_writes_a_lead_department_outside_departments(tmp_path):
-    leads = ["../../x", "/tmp/abs区", "区住建委/区城管委", "区民政局"]
+    leads = ["../../x", f"{tmp_path}/abs区", "区住建委/区城管委", "区民政局"]  # an absolute path inside the watched folder
     plan = [dict(PLAN[0], task_id=f"01-0{i}", lead=lead) for i, lead in enumerate(leads, 1)]
     root = make_workspace(tmp_path / "outer" / "ws", plan, {})
     before = set(tmp_path.rglob("*"))
@@ -325,7 +325,8 @@ def test_new_period_never_writes_a_lead_department_outside_departments(tmp_path)
     target = root / "inputs/2025Q3"
     assert all(p.is_relative_to(target) or p.is_relative_to(root / "outputs") for p in made), made
     books = sorted(p.name for p in (target / "departments").iterdir())
-    assert books == sorted(["／..／x.xlsx", "／tmp／abs区.xlsx", "区住建委／区城管委.xlsx", "区民政局.xlsx"])
+    assert len(books) == 4 and {"／..／x.xlsx", "区住建委／区城管委.xlsx", "区民政局.xlsx"} <= set(books)
+    assert not any("/" in b for b in books) and not (tmp_path / "abs区.xlsx").exists()
     assert "牵头单位“区住建委/区城管委”" in out and "区住建委／区城管委" in out
     ws = read_workspace(root, "2025Q3")
     read_back = {s.department for s in ws.submissions}  # each workbook still names its department
