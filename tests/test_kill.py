@@ -2,7 +2,7 @@
 random moments always leave outputs/<period>/ complete and consistent with its manifest, and no temp
 file survives the next run; three runs at once on one workspace end with consistent outputs.
 
-`make test` kills each command at a few moments (REPORTGEN_KILLS, default 4); `make fuzz` at 20.
+Each command is killed at 20 random moments (REPORTGEN_KILLS; REPORTGEN_KILL_SEED picks them).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ SUBMISSIONS = {
     "区教育局": [dict(task_id="01-02", status="加速中", progress_text="已建成3个"),  # a return workbook every time
                  dict(task_id="01-03", status="已完成", progress_text="已建成10个", achieved=10)],
 }
-KILLS = int(os.environ.get("REPORTGEN_KILLS", "4"))
+KILLS = int(os.environ.get("REPORTGEN_KILLS", "20"))
 SEED = int(os.environ.get("REPORTGEN_KILL_SEED", "13"))
 
 
