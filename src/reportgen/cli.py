@@ -9,6 +9,7 @@ import argparse
 import re
 import shlex
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
@@ -19,6 +20,7 @@ from rich.markup import escape
 from . import __version__
 from .codes import label
 from .errors import InputError
+from .fillguide import FOLDER as FILL_GUIDE
 from .model import VARIANTS, Issue, Report
 from .render.pdf import SubsetterMissing
 
@@ -176,16 +178,16 @@ def cmd_init(args, console: Console) -> int:
 def cmd_new_period(args, console: Console) -> int:
     from .periods import new_period
 
-    r = new_period(args.workspace, args.next, args.from_period)
+    r = new_period(args.workspace, args.next, args.from_period, args.deadline)
     since = f"（上期：{r.previous}）" if r.previous else "（没有上期，上期状态和进展两列留空）"
-    console.print(f"已创建报告期 {r.period}{since}，共 {len(r.workbooks)} 个单位填报表：")
-    _list_written(console, args.workspace, [*r.written, *r.workbooks])
+    console.print(f"已创建报告期 {r.period}{since}，共 {len(r.workbooks)} 个单位填报表和填报说明：")
+    _list_written(console, args.workspace, [*r.written, *r.workbooks, *r.guides])
     if r.kept:
         console.print("已有的文件保留未改：")
         _list_written(console, args.workspace, r.kept)
     for note in r.notes:
         print_note(console, note)
-    console.print("请把 departments/ 中的表发给各单位填写，收回后放回原处，再依次运行：")
+    console.print(f"请把 departments/ 中的表连同 {FILL_GUIDE}/ 中同名单位的填报说明发给各单位，收回的表放回 departments/，再依次运行：")
     where = "" if args.workspace == Path(".") else f" {shell_word(str(args.workspace))}"
     print_command(console, f"reportgen validate{where} --period {r.period}")
     print_command(console, f"reportgen build{where} --period {r.period}")
@@ -195,9 +197,9 @@ def cmd_new_period(args, console: Console) -> int:
 def cmd_template(args, console: Console) -> int:
     from .periods import department_template
 
-    path = department_template(args.workspace, args.department, args.period, overwrite=args.force)
-    console.print("已重新生成：")
-    _list_written(console, args.workspace, [path])
+    paths = department_template(args.workspace, args.department, args.period, overwrite=args.force)
+    console.print("已重新生成填报表和填报说明：")
+    _list_written(console, args.workspace, paths)
     return EXIT_OK
 
 
@@ -249,13 +251,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="PERIOD", help="第一个报告期，如 2026Q1；默认按今天的日期")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("new-period", help="开始新的报告期，生成各单位填报表", description="创建 inputs/NEXT/：period.toml（期号加一）、沿用的任务清单，以及预填好任务和上期进展的各单位填报表。")
+    p = sub.add_parser("new-period", help="开始新的报告期，生成各单位填报表和填报说明",
+                       description="创建 inputs/NEXT/：period.toml（期号加一）、沿用的任务清单、预填好任务和上期进展的各单位填报表，"
+                                   "以及每个单位一页的填报说明（inputs/NEXT/填报说明/）。")
     p.add_argument("next", metavar="NEXT", help="新的报告期，如 2025FY")
     p.add_argument("--from", dest="from_period", metavar="PREV", help="上一报告期，默认取 NEXT 之前最近的一期")
+    p.add_argument("--deadline", type=iso_date, metavar="DATE",
+                   help="各单位报送截止日期，如 2026-01-05，写入 period.toml 和填报说明（默认取 period.toml 中的 deadline）")
     p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     p.set_defaults(func=cmd_new_period)
 
-    p = sub.add_parser("template", help="重新生成某个单位的填报表", description="按任务清单和上期进展，重新生成一个单位的填报表；该单位已有的表只在加 --force 时覆盖。")
+    p = sub.add_parser("template", help="重新生成某个单位的填报表和填报说明",
+                       description="按任务清单和上期进展，重新生成一个单位的填报表和填报说明；该单位已有的表只在加 --force 时覆盖。")
     p.add_argument("department", metavar="DEPT", help="单位名称，与任务清单中的牵头单位一致，如 区民政局")
     _workspace_arg(p)
     p.add_argument("--force", action="store_true", help="该单位的表已存在（可能已填写）时仍然覆盖")
@@ -271,6 +278,13 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     t.set_defaults(func=cmd_templates_check)
     return parser
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期，应写作 2026-01-05") from None
 
 
 def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
