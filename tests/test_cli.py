@@ -80,7 +80,7 @@ def test_empty_plan_stops_with_a_message(workspace_factory):
 
 
 def test_docs_are_current(repo_root):
-    """The README names every command, and docs/issue-codes.md matches the catalogue."""
+    """The README names every command, and docs/常见问题.md is what scripts/make_docs.py makes of the catalogue."""
     import importlib.util
 
     from reportgen.cli import make_parser
@@ -92,7 +92,7 @@ def test_docs_are_current(repo_root):
     spec = importlib.util.spec_from_file_location("make_docs", repo_root / "scripts/make_docs.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert (repo_root / "docs/issue-codes.md").read_text(encoding="utf-8") == module.render(), \
+    assert (repo_root / "docs/常见问题.md").read_text(encoding="utf-8") == module.render(), \
         "run scripts/make_docs.py"
 
 
