@@ -92,7 +92,7 @@ def make_guide(config: Config, period: Period, department: str, tasks: list[Task
     office = office_name(config)
     name = f"{period.year}年{period.label}{config.program}进展情况"
     as_of = fmt_date(period.as_of)
-    opening = (f"为做好{name}的汇总和通报工作，现将《{name}填报表》（{workbook}）发给你单位，请按以下要求填写报送。")
+    opening = f"为做好{name}的汇总和通报工作，现将《{name}填报表》（{workbook}）发给你单位，请按以下要求填写报送。"
     if period.deadline:
         when = f"请填写截至{as_of}的进展情况，于{fmt_date(period.deadline)}（{_weekday(period.deadline)}）前报送{office}。"
     else:
@@ -176,8 +176,8 @@ table { width: 100%%; border-collapse: collapse; font-size: 10.5pt; line-height:
 th, td { border: 0.6pt solid #000; padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
 th.id, td.id { width: 17mm; white-space: nowrap; text-align: center; }
 th.name, td.name { width: 42mm; }
-th { font-family: "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; font-weight: normal; background: #eee;
-  text-align: center; }
+th { font-family: "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; font-weight: bold; background: #eee;
+  text-align: center; }  /* the face of the headings: three faces to embed, not four */
 """
 
 # from roomy to tight; the first that fits on one page is used
