@@ -271,7 +271,7 @@ def test_forgotten_task_is_addressed_to_the_lead_department(tmp_path):
     assert (j.department, j.file, j.cell) == ("区教育局", "plan.xlsx", "A7")
     returned = load_workbook(result.outdir / "退回修改" / "区民政局.xlsx")
     listing = [[c.value for c in r] for r in returned["问题清单"].iter_rows(min_row=3)]
-    assert any(r[5] == "W-TASK-NOT-REPORTED" and "01-02" in r[6] for r in listing)
+    assert any(r[5:7] == ["W-TASK-NOT-REPORTED", "事项未报送"] and "01-02" in r[7] for r in listing)
     assert "未报送" in returned["进展填报"]["A5"].comment.text
 
 

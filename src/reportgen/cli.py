@@ -6,15 +6,21 @@ Exit codes: 0 success; 1 the inputs had errors; 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import re
+import shlex
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
 import jinja2
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
+from .codes import label
 from .errors import InputError
+from .fillguide import FOLDER as FILL_GUIDE
 from .model import VARIANTS, Issue, Report
 from .render.pdf import SubsetterMissing
 
@@ -46,6 +52,37 @@ def _workspace_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", metavar="PERIOD", help="报告期，如 2025H1；默认 inputs/ 下最新的一期")
 
 
+def make_console() -> Console:
+    """The terminal. Written to a file or a pipe, nothing is wrapped: each finding stays on one line
+    (`reportgen validate . > log.txt`, then grep)."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.soft_wrap = True
+    return console
+
+
+def issue_line(i: Issue) -> str:
+    """`错误 区民政局.xlsx 进展填报!C4  message  〔E-STATUS-UNKNOWN 进展状态无法识别〕` as rich markup;
+    what came from the data is escaped (a typed `[/b]` is text, not markup)."""
+    tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
+    where = f" {escape(i.where)}" if i.where else ""
+    return f"{tag}{where}  {escape(i.message)}  [dim]〔{escape(label(i.code))}〕[/dim]"
+
+
+def print_command(console: Console, command: str) -> None:
+    """A command the user may copy, on a line of its own and never wrapped."""
+    console.print(f"  {command}", soft_wrap=True, highlight=False, markup=False)
+
+
+def print_note(console: Console, note: str) -> None:
+    """A note; its lines that are commands stand apart, unwrapped."""
+    for line in note.splitlines():
+        if line.startswith("reportgen "):
+            print_command(console, line)
+        else:
+            console.print(line, highlight=False, markup=False)
+
+
 def print_issues(console: Console, report: Report, limit: int | None = None) -> None:
     """Issues grouped by department, errors first, with file and cell."""
     by_dept: dict[str, list[Issue]] = {}
@@ -54,13 +91,12 @@ def print_issues(console: Console, report: Report, limit: int | None = None) -> 
     shown = 0
     for dept, items in by_dept.items():
         errors = sum(i.is_error for i in items)
-        console.print(f"[bold]{dept}[/bold]  错误 {errors} 条，提醒 {len(items) - errors} 条")
+        console.print(f"[bold]{escape(dept)}[/bold]  错误 {errors} 条，提醒 {len(items) - errors} 条")
         for i in sorted(items, key=lambda i: not i.is_error):
             if limit is not None and shown >= limit:
                 console.print(f"  …… 其余 {len(report.issues) - shown} 条见校验报告")
                 return
-            tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
-            console.print(f"  {tag} {i.where}  {i.message}  [dim]{i.code}[/dim]", highlight=False)
+            console.print("  " + issue_line(i), highlight=False)
             shown += 1
 
 
@@ -72,7 +108,7 @@ def print_reconciliation(console: Console, result) -> None:
     if not result.balanced:
         console.print("[red]数据核对不平：有数据行去向不明，生成的材料可能缺项。请把本提示和填报表发给技术支持。[/red]")
     for s in result.dataset.set_aside if result.dataset else []:
-        console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False)
+        console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False, markup=False)
 
 
 def cmd_build(args, console: Console) -> int:
@@ -90,10 +126,10 @@ def cmd_build(args, console: Console) -> int:
         console.print(f"[red]有 {len(report.errors)} 条错误，{why}未生成文档。[/red]")
         return EXIT_INPUT
     for note in result.notes:
-        console.print(note, highlight=False)
-    console.print(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}：")
+        print_note(console, note)
+    console.print(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}：", markup=False)
     for o in result.outputs:
-        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False)
+        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False, markup=False)
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
@@ -108,9 +144,10 @@ def cmd_validate(args, console: Console) -> int:
     else:
         console.print("[green]未发现问题。[/green]")
     print_reconciliation(console, result)
-    console.print(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}：")
+    console.print(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}：",
+                  markup=False)
     for o in result.outputs:
-        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False)
+        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False, markup=False)
     if report.errors or (args.strict and report.warnings):
         return EXIT_INPUT
     return EXIT_OK
@@ -122,43 +159,47 @@ def _list_written(console: Console, root: Path, paths) -> None:
             shown = path.resolve().relative_to(root.resolve())
         except ValueError:
             shown = path
-        console.print(f"  {shown}", highlight=False)
+        console.print(f"  {shown}", highlight=False, markup=False)
 
 
 def cmd_init(args, console: Console) -> int:
     from .periods import init_workspace
 
     written = init_workspace(args.dir, region=args.region, period=args.period)
-    console.print(f"已创建工作目录 {args.dir}：")
+    console.print(f"已创建工作目录 {args.dir}：", markup=False)
     _list_written(console, args.dir, written)
     code = written[1].parent.name
-    console.print(f"下一步：填写 report.toml 和任务清单 inputs/{code}/plan.xlsx，然后运行 reportgen new-period {code} {args.dir} "
-                  "生成各单位填报表。", highlight=False)
+    console.print(f"下一步：填写 report.toml 和任务清单 inputs/{code}/plan.xlsx，然后运行下面的命令生成各单位填报表：",
+                  highlight=False, markup=False)
+    print_command(console, f"reportgen new-period {code} {shell_word(str(args.dir))}")
     return EXIT_OK
 
 
 def cmd_new_period(args, console: Console) -> int:
     from .periods import new_period
 
-    r = new_period(args.workspace, args.next, args.from_period)
+    r = new_period(args.workspace, args.next, args.from_period, args.deadline)
     since = f"（上期：{r.previous}）" if r.previous else "（没有上期，上期状态和进展两列留空）"
-    console.print(f"已创建报告期 {r.period}{since}，共 {len(r.workbooks)} 个单位填报表：")
-    _list_written(console, args.workspace, [*r.written, *r.workbooks])
+    console.print(f"已创建报告期 {r.period}{since}，共 {len(r.workbooks)} 个单位填报表和填报说明：")
+    _list_written(console, args.workspace, [*r.written, *r.workbooks, *r.guides])
     if r.kept:
         console.print("已有的文件保留未改：")
         _list_written(console, args.workspace, r.kept)
     for note in r.notes:
-        console.print(note, highlight=False)
-    console.print("请把 departments/ 中的表发给各单位填写，收回后放回原处，再运行 reportgen validate 和 reportgen build。")
+        print_note(console, note)
+    console.print(f"请把 departments/ 中的表连同 {FILL_GUIDE}/ 中同名单位的填报说明发给各单位，收回的表放回 departments/，再依次运行：")
+    where = "" if args.workspace == Path(".") else f" {shell_word(str(args.workspace))}"
+    print_command(console, f"reportgen validate{where} --period {r.period}")
+    print_command(console, f"reportgen build{where} --period {r.period}")
     return EXIT_OK
 
 
 def cmd_template(args, console: Console) -> int:
     from .periods import department_template
 
-    path = department_template(args.workspace, args.department, args.period, overwrite=args.force)
-    console.print("已重新生成：")
-    _list_written(console, args.workspace, [path])
+    paths = department_template(args.workspace, args.department, args.period, overwrite=args.force)
+    console.print("已重新生成填报表和填报说明：")
+    _list_written(console, args.workspace, paths)
     return EXIT_OK
 
 
@@ -179,8 +220,7 @@ def cmd_templates_check(args, console: Console) -> int:
 
     problems = check_templates(args.workspace)
     for i in problems:
-        tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
-        console.print(f"{tag} {i.where}  {i.message}  [dim]{i.code}[/dim]", highlight=False)
+        console.print(issue_line(i), highlight=False)
     if not problems:
         console.print("[green]模板检查通过。[/green]")
     return EXIT_INPUT if any(i.is_error for i in problems) else EXIT_OK
@@ -211,13 +251,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="PERIOD", help="第一个报告期，如 2026Q1；默认按今天的日期")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("new-period", help="开始新的报告期，生成各单位填报表", description="创建 inputs/NEXT/：period.toml（期号加一）、沿用的任务清单，以及预填好任务和上期进展的各单位填报表。")
+    p = sub.add_parser("new-period", help="开始新的报告期，生成各单位填报表和填报说明",
+                       description="创建 inputs/NEXT/：period.toml（期号加一）、沿用的任务清单、预填好任务和上期进展的各单位填报表，"
+                                   "以及每个单位一页的填报说明（inputs/NEXT/填报说明/）。")
     p.add_argument("next", metavar="NEXT", help="新的报告期，如 2025FY")
     p.add_argument("--from", dest="from_period", metavar="PREV", help="上一报告期，默认取 NEXT 之前最近的一期")
+    p.add_argument("--deadline", type=iso_date, metavar="DATE",
+                   help="各单位报送截止日期，如 2026-01-05，写入 period.toml 和填报说明（默认取 period.toml 中的 deadline）")
     p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     p.set_defaults(func=cmd_new_period)
 
-    p = sub.add_parser("template", help="重新生成某个单位的填报表", description="按任务清单和上期进展，重新生成一个单位的填报表；该单位已有的表只在加 --force 时覆盖。")
+    p = sub.add_parser("template", help="重新生成某个单位的填报表和填报说明",
+                       description="按任务清单和上期进展，重新生成一个单位的填报表和填报说明；该单位已有的表只在加 --force 时覆盖。")
     p.add_argument("department", metavar="DEPT", help="单位名称，与任务清单中的牵头单位一致，如 区民政局")
     _workspace_arg(p)
     p.add_argument("--force", action="store_true", help="该单位的表已存在（可能已填写）时仍然覆盖")
@@ -235,6 +280,13 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期，应写作 2026-01-05") from None
+
+
 def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
     """parse_args, except that WORKSPACE may also come after the options (new-period 2025FY --from 2025H1 WS):
     argparse fills an optional positional at its first chance and then rejects it."""
@@ -249,28 +301,31 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpar
 def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
     parser = make_parser()
     args = parse(parser, argv)
-    console = console or Console(highlight=False)
+    console = console or make_console()
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
     try:
         return args.func(args, console)
     except InputError as e:
-        i = e.issue
-        console.print(f"[red]错误[/red] {i.where}  {i.message}", highlight=False)
+        console.print(issue_line(e.issue), highlight=False)
         return EXIT_INPUT
     except SubsetterMissing as e:
-        console.print(f"[red]错误[/red] {e}", highlight=False)
+        console.print(f"[red]错误[/red] {escape(str(e))}", highlight=False)
         return EXIT_INPUT
     except jinja2.TemplateError as e:
-        console.print(f"[red]模板错误[/red] {template_error_text(e)}请运行 reportgen templates check 检查模板。",
+        console.print(f"[red]模板错误[/red] {escape(template_error_text(e))}请运行 reportgen templates check 检查模板。",
                       highlight=False)
         return EXIT_INPUT
 
 
+def shell_word(text: str) -> str:
+    """A path as one word of a command to paste: quoted only when the shell would split or expand it."""
+    return shlex.quote(text) if re.search(r"[\s'\"\\$`&;|()<>*?!#~{}\[\]]", text) or not text else text
+
+
 def template_error_text(e: jinja2.TemplateError) -> str:
     """What went wrong, and where (file and line, or the Word paragraph), said once."""
-    import re
 
     from jinja2.sandbox import SecurityError
 

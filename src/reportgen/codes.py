@@ -51,7 +51,7 @@ CATALOGUE: dict[str, Code] = {
     "E-NUMBER-INVALID": Code(ERROR, "数字无法识别", "“{column}”的值“{value}”不是数字。请只填数字，例如 460 或 1.4万。"),
     "E-PERCENT-INVALID": Code(ERROR, "完成率无法识别", "完成率“{value}”无法识别。请填写百分数，例如 85% 或 112.8%。"),
     "E-FORMULA-NO-VALUE": Code(ERROR, "公式没有计算结果", "该单元格是公式（{formula}）但没有计算结果。请在 Excel/WPS 中打开后保存，或直接填写数值。"),
-    "W-NUMBER-APPROX": Code(WARNING, "约数", "“{column}”为约数“{value}”，已按 {number} 计入。如有准确数字请填写准确数字。"),
+    "W-NUMBER-APPROX": Code(WARNING, "完成值为约数", "“{column}”为约数“{value}”，已按 {number} 计入。如有准确数字请填写准确数字。"),
     "W-RATE-HIGH": Code(WARNING, "完成率过高", "完成率 {value} 超过300%，请核实目标值与完成值。"),
     "W-RATE-FRACTION": Code(WARNING, "完成率写成了小数", "完成率填写为“{value}”，与完成值÷目标值（{computed}）相符，已按 {percent} 计入。"
                                  "请填写带 % 的百分数，例如 {percent}。"),
@@ -84,6 +84,12 @@ def title(code: str) -> str:
     """The code's Chinese title (进展状态无法识别), shown next to the code wherever it is shown."""
     entry = CATALOGUE.get(code)
     return entry.title if entry else ""
+
+
+def label(code: str) -> str:
+    """`E-STATUS-UNKNOWN 进展状态无法识别`: the code with its title, as listings and the terminal show it."""
+    name = title(code)
+    return f"{code} {name}" if name else code
 
 
 def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", department: str = "", **fields) -> Issue:

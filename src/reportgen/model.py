@@ -120,6 +120,8 @@ class Config:
     copies: int = 0  # 共印N份
     headline: str = ""  # overrides the press release's default headline
     numbering: str = "cn"  # press-release headings: "cn" 一、二、 or "web" 01 02
+    office_contact: str = ""  # the office's contact person, printed on each department's 填报说明
+    office_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class Period:
     label: str  # 上半年
     issue_no: int | None = None
     publish_date: date | None = None
+    deadline: date | None = None  # when departments must send their workbooks in (填报说明)
 
 
 @dataclass

@@ -116,4 +116,5 @@ def read_period(path: Path, code: str) -> Period:
         label=str(data.get("label", base.label)),
         issue_no=data.get("issue_no"),
         publish_date=as_date("publish_date"),
+        deadline=as_date("deadline"),
     )

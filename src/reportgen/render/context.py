@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
+from ..codes import title as code_title
 from ..compare import changes_context, compare, public_changes
 from ..model import DONE, NOT_ADOPTED, NOT_REPORTED, Counts, Dataset, Group, MergedTask
 from ..numbers import cn_ordinal, fmt_date, tidy
@@ -181,8 +182,8 @@ def internal_context(ds: Dataset) -> dict:
         "unreported_departments": list(ds.unreported_departments),
         "set_aside": [{"source": str(s.source), "task_id": s.task_id, "department": s.department, "reason": s.reason}
                       for s in ds.set_aside],
-        "issues": [{"code": i.code, "level": i.level, "message": i.message, "where": i.where,
-                    "department": i.department} for i in ds.report.issues],
+        "issues": [{"code": i.code, "title": code_title(i.code), "level": i.level, "message": i.message,
+                    "where": i.where, "department": i.department} for i in ds.report.issues],
         "rows_read": ds.rows_read,
         "changes": changes_context(compare(ds, ds.previous)) if ds.previous else None,
     })

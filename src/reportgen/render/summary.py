@@ -118,16 +118,17 @@ def _stats_sheet(ws: Worksheet, ctx: dict) -> None:
 
 
 def _issues_sheet(ws: Worksheet, ctx: dict) -> None:
-    headers = [("级别", 6), ("单位", 14), ("位置", 36), ("代码", 24), ("说明", 80)]
+    headers = [("级别", 6), ("单位", 14), ("位置", 36), ("代码", 24), ("问题", 18), ("说明", 80)]
     for col, (h, w) in enumerate(headers, 1):
         ws.cell(row=1, column=col, value=h).font = Font(name=FONT, bold=True)
         ws.column_dimensions[get_column_letter(col)].width = w
     for r, i in enumerate(ctx["issues"], 2):
-        for col, v in enumerate(("错误" if i["level"] == "error" else "提醒", i["department"], i["where"], i["code"], i["message"]), 1):
+        values = ("错误" if i["level"] == "error" else "提醒", i["department"], i["where"], i["code"], i["title"], i["message"])
+        for col, v in enumerate(values, 1):
             _put(ws, r, col, v).alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     if ctx["issues"]:
-        ws.auto_filter.ref = f"A1:E{len(ctx['issues']) + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(ctx['issues']) + 1}"
 
 
 def _width(text: str, least: int) -> int:

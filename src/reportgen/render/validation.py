@@ -29,6 +29,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..codes import title
 from ..model import Issue, Report, Submission
 from ..read.grid import MAX_COLS, ROW_CAP, cell_position
 from ..read.sheets import can_edit, read_grids
@@ -41,7 +42,8 @@ LISTING = "问题清单"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 LEVEL = {"error": "错误", "warning": "提醒"}
-COLUMNS = [("级别", 6), ("单位", 14), ("文件", 24), ("工作表", 10), ("单元格", 8), ("代码", 24), ("说明", 80)]
+COLUMNS = [("级别", 6), ("单位", 14), ("文件", 24), ("工作表", 10), ("单元格", 8), ("代码", 24), ("问题", 18),
+           ("说明", 80)]
 PARALLEL_MIN = 24  # from this many return workbooks on, worker processes share the work
 _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
@@ -52,7 +54,8 @@ def _clean(value: object) -> object:
 
 
 def _listing_values(i: Issue) -> tuple:
-    return tuple(_clean(v) for v in (LEVEL[i.level], i.department, i.file, i.sheet, i.cell, i.code, i.message))
+    return tuple(_clean(v) for v in (LEVEL[i.level], i.department, i.file, i.sheet, i.cell, i.code, title(i.code),
+                                     i.message))
 
 
 def _listing_title(issues: list[Issue]) -> str:
