@@ -42,7 +42,8 @@ send_to = ""                      # 简报报尾“送：”
 issue_to = ""                     # 简报报尾“发：”
 copies = 0                        # 简报报尾“共印N份”，0 表示不印
 variants = []                     # 另外生成的版本：["traditional", "large-print"]
-traditional = "s2hk"              # 繁體版用字：s2hk 香港，s2tw 台湾
+form = "by-project"               # 新闻通稿版式：by-project 按工程，completed-first 先列已完成，by-theme 按领域叙述，numbered-list 编号列表
+traditional = "s2t"               # 繁體版用字：s2t 内地繁体，s2hk 香港，s2tw 台湾
 """
 
 LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -96,7 +97,17 @@ def period_toml(code: str, issue_no: int | None) -> str:
     if issue_no:
         lines.append(f"issue_no = {issue_no}                   # 简报期号（第{issue_no}期）")
     lines.append(f"publish_date = {(p.as_of + timedelta(days=10)).isoformat()}    # 发布/印发日期，请按实际日期修改")
+    lines += PRESS_WORDS
     return "\n".join(lines) + "\n"
+
+
+# The press release's own words for a period: none by default (去掉行首的 # 即可启用).
+PRESS_WORDS = [
+    "# opening = \"\"   # 新闻通稿开头、在各项数字之前的话，例如 “进度条”已过半，这份成绩单请您查阅！",
+    "# closing = \"\"   # 新闻通稿结尾段，不写则没有结尾段",
+    "# [themes]       # 按领域叙述（form = \"by-theme\"）时各领域的主题句，例如：",
+    "# 住房 = \"让百姓住得舒心，是今年民心工程的一个着眼点。\"",
+]
 
 
 def init_workspace(folder: Path, *, region: str = "示例区", period: str | None = None) -> list[Path]:
