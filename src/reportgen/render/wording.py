@@ -31,7 +31,8 @@ _CONNECTIVE = (r"同时|此外|另外|另|其中|并且|并|且|还|以及|而�
                r"在[^，。；：]{1,14}(?:方面|领域|期间|过程中|基础上|之外)[，：]?|在[^，。；：]{1,5}[，：]")
 _LIST = r"[①-⑳]|[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\(\d+\)|\d+[、.．]|第[一二三四五六七八九十]"
 _ALREADY = r"已|正在|均已|均在|现|尚|仍|正|将|拟|计划|预计"
-_OPENS_ITSELF = re.compile(rf"^(?:{_TIME}|{_CONNECTIVE}|{_LIST}|{_ALREADY})")
+_SUBJECT = r"[全我本][市区县省镇乡]|各(?:街镇|街道|乡镇|区县|区|县|镇|单位|部门)|该项目|项目|工程"
+_OPENS_ITSELF = re.compile(rf"^(?:{_TIME}|{_CONNECTIVE}|{_LIST}|{_ALREADY}|{_SUBJECT})")
 _LEAD_PUNCT = re.compile(r"^[，,；;：:、\s]+")
 # verbs that state something done: unfinished work says 已 before them (目前，已完成…)
 _COMPLETIVE = re.compile(r"^(?:完成|建成|建设完成|发放|新增|改造|开展|举办|安装|铺设|培训|签订|确定|组织|实现|惠及|新建|改建|"
