@@ -132,7 +132,7 @@ def read_period(path: Path, code: str) -> Period:
     themes = data.get("themes", {})
     if not isinstance(themes, dict) or not all(isinstance(v, str) for v in themes.values()):
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
-                               detail='[themes] 下每行应写作 领域 = "主题句"，例如 住房 = "让百姓住得舒心。"'))
+                               detail='[themes] 下每行应写作 "领域" = "主题句"，例如 "住房" = "让百姓住得舒心。"'))
     return Period(
         code=code,
         year=base.year,

@@ -94,7 +94,8 @@ def without_echo(target: str, progress: str) -> str:
     for i in range(len(clauses), 0, -1):
         head = "，".join(clauses[:i]) if i < len(clauses) else t
         for lead in (head, head.replace("，", ",")):
-            if len(lead) >= 4 and p.startswith(lead) and (len(p) == len(lead) or p[len(lead)] in "，。；：,;: "):
+            whole = i == len(clauses)  # the whole target repeated is an echo however short
+            if (whole or len(lead) >= 4) and p.startswith(lead) and (len(p) == len(lead) or p[len(lead)] in "，。；：,;: "):
                 return _LEAD_PUNCT.sub("", p[len(lead):])
     return p
 
