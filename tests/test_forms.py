@@ -88,9 +88,15 @@ def test_completed_first_lists_completed_work_once_then_numbers_the_rest(complet
     text = "\n".join(paragraphs)
     listing = [p for p in paragraphs if p.startswith("据介绍，当前已落地实施的11项工作包括：")]
     assert len(listing) == 1
-    for target, _ in DONE:  # every completed task once, all in that one paragraph
-        assert target in listing[0] and text.count(target) == 1, target
+    for target, progress in DONE:  # every completed task once, all in that one paragraph, every figure kept
+        said = progress.split("，")[0].removeprefix("该项目已完成。").removeprefix("已")
+        shown = target if said in ("完成年度目标任务", "完成") else said
+        assert shown in listing[0] and text.count(shown) == 1, shown
+        for n in re.findall(r"\d+(?:\.\d+)?", target + progress):
+            assert n in listing[0], (n, target)
     assert listing[0].count("；") == 10 and listing[0].endswith("。")
+    assert "新增养老床位120张，新增养老床位128张" in listing[0]  # the account leaves out the target's 120
+    assert "；2家菜市场完成智慧化改造并开业；" in listing[0]  # it says all the target says
     assert "该项目已完成" not in text and "已完成年度目标任务" not in text
     ordinals = [p[:2] for p in paragraphs if re.match(r"^[一二三四五六七八九十]是", p)]
     assert ordinals == ["一是", "二是", "三是", "四是"][:len(ordinals)] and len(ordinals) >= 3

@@ -15,6 +15,8 @@ wording rules (`wording.py`) applied per paragraph.
 
 from __future__ import annotations
 
+import re
+
 from ..merge import group_tasks
 from ..model import FORMS, NOT_ADOPTED, NOT_REPORTED, Counts, Dataset, MergedTask
 from ..numbers import cn_ordinal, fmt_date, tidy
@@ -105,10 +107,16 @@ def _task_sentence(m: MergedTask, words: dict, *, done_words: str = "") -> str:
 
 
 def completed_item(words: dict) -> str:
-    """One completed task in the completed-first list: its target, and what was done if it says more."""
+    """One completed task in the completed-first list: what was done, opening with its verb
+    (包括：建成…；…), with the target before it only where the account leaves out a target figure."""
     target = wording.clause(words["target"])
     done = wording.clause(words["progress"]).replace("。", "，").replace("；", "，")
-    return f"{target}，{done}" if done else target
+    if not done:
+        return target
+    done = done.removeprefix("已") if done.startswith("已") and len(done) > 1 and done[1] != "经" else done
+    if all(n in done for n in re.findall(r"\d+(?:\.\d+)?", target)):
+        return done
+    return f"{target}，{done}"
 
 
 def form_context(ds: Dataset, form: str, words: dict[str, dict]) -> dict:
