@@ -215,6 +215,11 @@ def test_draft_is_marked_in_every_format_and_a_publishable_release_is_not(tmp_pa
             for page in PdfReader(path).pages:  # the mark on every page (the watermark is a picture)
                 words = re.sub(r"\s+", "", page.extract_text())
                 assert "未经审核" in words or "未經審核" in words, (variant, words[:40])
+            if variant == "large-print":  # the draft's marks are large print too
+                import pdfplumber
+
+                with pdfplumber.open(path) as pdf:
+                    assert min(c["size"] for p in pdf.pages for c in p.chars if c["text"].strip()) >= 18
         elif fmt == "html":
             html = path.read_text(encoding="utf-8")
             assert 'class="watermark"' in html and 'class="draft-banner"' in html and "data:image/svg+xml" in html

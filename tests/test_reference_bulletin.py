@@ -53,7 +53,7 @@ def workspace_from(projects: list[dict], root: Path) -> Path:
             progress = t["progress"].removeprefix("该项目已完成。")
             subs.setdefault(dept, []).append(dict(task_id=tid, name=f"任务{tid}", status="已完成" if t["done"] else "序时推进",
                                                   progress_text=progress or "已完成。"))
-    return make_workspace(root, tasks, subs, config={"region": "参考区"})
+    return make_workspace(root, tasks, subs, config={"region": "参考区", "variants": ["traditional", "large-print"]})
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,8 @@ def reference_build(tmp_path_factory):
         pytest.skip("shared/reference is not beside the repository")
     projects = parse_bulletin(REFERENCE.read_text(encoding="utf-8"))
     result = build(workspace_from(projects, tmp_path_factory.mktemp("ref") / "ws"))
-    files = {o.format: o.path for o in result.outputs if o.kind == "press-release"}
+    files = {o.format: o.path for o in result.outputs if o.kind == "press-release" and o.variant == "standard"}
+    files["all"] = [o.path for o in result.outputs if o.kind == "press-release"]
     return projects, files
 
 
@@ -203,14 +204,19 @@ def _published_now(name: str) -> int:
 
 
 def test_jinnan_release_reads_like_the_published_one(reference_build):
-    from press_checks import docx_paragraphs, echoed_targets, editor_problems, numbers_split_from_units, pdf_lines
+    from press_checks import (docx_paragraphs, echoed_targets, editor_problems, html_paragraphs,
+                              numbers_split_from_units, pdf_lines)
 
     projects, files = reference_build
     text = "\n".join(docx_paragraphs(files["docx"]))
     targets = [t["target"] for p in projects for t in p["tasks"]]
     assert editor_problems(text, max_now=_published_now("bulletin-jinnan-2025H1.txt") + 2) == []
     assert echoed_targets(text, targets) == []
-    assert numbers_split_from_units(pdf_lines(files["pdf"])) == []
+    for path in files["all"]:  # standard, 繁體版 and 适老版 (the narrowest lines)
+        if path.suffix == ".pdf":
+            assert numbers_split_from_units(pdf_lines(path)) == [], path.name
+        elif path.suffix == ".html":
+            assert editor_problems("\n".join(html_paragraphs(path))) == [], path.name
     assert "下一步" not in text  # no slogan the office did not write
 
 
