@@ -228,3 +228,28 @@ def test_draft_is_marked_in_every_format_and_a_publishable_release_is_not(tmp_pa
                 headers = "".join(z.read(n).decode() for n in z.namelist() if re.match(r"word/header\d*\.xml", n))
             assert "未经审核" in headers or "未經審核" in headers
             assert Document(str(path)).paragraphs[0].style.name == "RG Draft"
+
+
+def test_an_office_form_is_a_template_and_unknown_forms_are_refused(tmp_path):
+    from reportgen.errors import InputError
+
+    root = hedong_like(tmp_path / "ws", form="brief")
+    (root / "templates").mkdir()
+    (root / "templates/press-release-brief.html.j2").write_text(
+        '{% extends "press-release.html.j2" %}{% block body %}<p>共{{ counts.total }}项，'
+        '{% for c in completed %}{{ c.text }}{{ "。" if loop.last else "；" }}{% endfor %}</p>{% endblock %}',
+        encoding="utf-8")
+    text = "\n".join(docx_paragraphs(press_files(build(root))["docx"]))
+    assert "共22项，" in text and "新增养老床位120张，新增养老床位128张" in text
+    (root / "templates/press-release-brief.html.j2").unlink()
+    with pytest.raises(InputError, match="by-project、completed-first、by-theme、numbered-list"):
+        build(root)
+
+
+def test_taiwan_phrases_are_refused_in_chinese(tmp_path):
+    from reportgen.errors import InputError
+
+    root = hedong_like(tmp_path / "ws", form="by-project", config={"traditional": "s2twp"})
+    with pytest.raises(InputError, match="社群") as e:
+        build(root)
+    assert '"s2t"' in str(e.value.issue.message if hasattr(e.value, "issue") else e.value)
