@@ -26,6 +26,7 @@ system-test:
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip uninstall -y -q opencc-python-reimplemented 2>/dev/null || true  # same module name as opencc
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 

@@ -23,10 +23,8 @@ from reportgen.render.files import make_zip_reproducible  # noqa: E402
 
 LATIN = "Times New Roman"
 TITLE_FONT, HEI, FANGSONG, KAI, SONG = "方正小标宋简体", "黑体", "仿宋_GB2312", "楷体_GB2312", "宋体"
-# East-Asian fonts per role: office fonts for the mainland; Traditional faces for 繁體版.
+# East-Asian fonts per role: office fonts for the mainland (繁體版 swaps them: render/docx_writer.py).
 SIMPLIFIED = {"title": TITLE_FONT, "heading": HEI, "body": FANGSONG, "plain": SONG, "lang": "zh-CN"}
-# zh-HK is retagged zh-TW at render time when report.toml asks for s2tw (render/variants.py).
-TRADITIONAL = {"title": "新細明體", "heading": "微軟正黑體", "body": "新細明體", "plain": "新細明體", "lang": "zh-HK"}
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -111,6 +109,9 @@ def add_paragraph(doc, text: str, style: str, fonts: dict = SIMPLIFIED):
 
 
 def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
+    """The Word look of the press release: page, styles and page numbers. Its text comes from the
+    HTML template (render/docx_writer.py maps h1, p.meta, h2, h3, p.draft-banner, p to these styles);
+    the paragraphs below only show the styles and are dropped when a release is written."""
     doc = base_document(margins=(30, 28, 28, 26), fonts=fonts)
     paragraph_style(doc, "Normal", fonts["body"], 16, indent=False)
     paragraph_style(doc, "RG Title", fonts["title"], 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
@@ -119,22 +120,17 @@ def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
                     color=RGBColor(0x59, 0x59, 0x59))
     paragraph_style(doc, "RG Body", fonts["body"], 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph_style(doc, "RG Heading 1", fonts["heading"], 16, indent=True, before=6, keep=True)
+    paragraph_style(doc, "RG Heading 2", KAI, 16, indent=True, keep=True)
+    paragraph_style(doc, "RG Draft", fonts["heading"], 12, bold=True, indent=False, after=6, line=20,
+                    color=RGBColor(0xB0, 0x00, 0x00))
     add = lambda text, style: add_paragraph(doc, text, style, fonts)  # noqa: E731
-    add("{{ headline }}", "RG Title")
-    add("来源：{{ publisher }}　发布时间：{{ period.publish_date|cndate }}", "RG Meta")
-    add("{{ lead }}", "RG Body")
-    add("{%p for g in groups %}", "RG Body")
-    add("{{ g.heading }}", "RG Heading 1")
-    add("{%p for t in g.tasks %}", "RG Body")
-    task = add("{{ t.target }}", "RG Body")
-    done = task.add_run("{% if t.done %}该项目已完成。{% endif %}")  # bold, as in the PDF and HTML
-    set_fonts(done, fonts["body"], bold=True)
-    set_fonts(task.add_run("{{ t.progress }}"), fonts["body"])
-    add("{%p endfor %}", "RG Body")
-    add("{%p endfor %}", "RG Body")
-    add("{{ closing }}", "RG Body")
+    add("新闻通稿的版面和样式", "RG Title")
+    add("本文件只决定 Word 版的页面、字体、字号、行距和页码；文字来自 press-release.html.j2 等模板。", "RG Meta")
+    add("一、标题样式 RG Heading 1", "RG Heading 1")
+    add("正文样式 RG Body：在 Word 或 WPS 中修改这些样式，生成的 Word 版随之改变。下面的段落在生成时会被替换。", "RG Body")
+    add("草稿提示样式 RG Draft", "RG Draft")
     page_footer(doc.sections[0].footer, WD_ALIGN_PARAGRAPH.CENTER, fonts["plain"])
-    doc.core_properties.title = "新闻通稿模板"
+    doc.core_properties.title = "新闻通稿样式"
     doc.core_properties.author = "reportgen"
     doc.save(path)
     make_zip_reproducible(path)
@@ -376,9 +372,8 @@ def main() -> None:
     out = ROOT / "templates"
     out.mkdir(exist_ok=True)
     press_release(out / "press-release.docx")
-    press_release(out / "press-release-traditional.docx", TRADITIONAL)
     briefing_pack(out / "briefing-pack.docx")
-    print("已生成 templates/press-release.docx、press-release-traditional.docx、briefing-pack.docx")
+    print("已生成 templates/press-release.docx、briefing-pack.docx")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ CATALOGUE: dict[str, Code] = {
     "E-ID-MISSING": Code(ERROR, "事项编号为空", "事项编号为空，该行无法对应到任务清单。请按任务清单填写事项编号。"),
     "E-STATUS-MISSING": Code(ERROR, "进展状态为空", "进展状态为空。请填写：已完成 / 序时推进 / 滞后 / 未启动。"),
     "E-STATUS-UNKNOWN": Code(ERROR, "进展状态无法识别", "进展状态“{value}”无法识别。请填写：已完成 / 序时推进 / 滞后 / 未启动。"),
-    "E-PROGRESS-MISSING": Code(ERROR, "进展情况为空", "进展情况为空。请填写已完成的具体工作及数字，例如“目前，已建成…个”。"),
+    "E-PROGRESS-MISSING": Code(ERROR, "进展情况为空", "进展情况为空。请填写已完成的具体工作及数字，例如“已建成…个，累计服务…人次”。"),
     "E-NUMBER-INVALID": Code(ERROR, "数字无法识别", "“{column}”的值“{value}”不是数字。请只填数字，例如 460 或 1.4万。"),
     "E-PERCENT-INVALID": Code(ERROR, "完成率无法识别", "完成率“{value}”无法识别。请填写百分数，例如 85% 或 112.8%。"),
     "E-FORMULA-NO-VALUE": Code(ERROR, "公式没有计算结果", "该单元格是公式（{formula}）但没有计算结果。请在 Excel/WPS 中打开后保存，或直接填写数值。"),

@@ -28,9 +28,12 @@ CATEGORIES = (
 
 ERROR, WARNING = "error", "warning"
 
-# Publishing variants of the press release, and the OpenCC configurations of 繁體版 with their language tags.
+# Publishing variants of the press release, and the conversions of 繁體版 with their language tags
+# (s2t: mainland Traditional reposts, the default; see render/traditional.py).
 VARIANTS = ("traditional", "large-print")
-TRADITIONAL_LANGS = {"s2hk": "zh-HK", "s2tw": "zh-TW", "s2twp": "zh-TW"}
+TRADITIONAL_LANGS = {"s2t": "zh-Hant", "s2hk": "zh-HK", "s2tw": "zh-TW"}
+# Built-in forms of the press release (report.toml `form`), each one real bulletin's structure.
+FORMS = ("by-project", "completed-first", "by-theme", "numbered-list")
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class Config:
     group_by: str = "project"  # "project" | "category"
     briefing_title: str = ""  # 简报名称; defaults to program + 工作简报
     variants: tuple[str, ...] = ()
-    traditional: str = "s2hk"  # OpenCC config for 繁體版
+    traditional: str = "s2t"  # 繁體版: s2t (mainland Traditional), s2hk or s2tw
     report_to: str = ""  # 报：
     send_to: str = ""  # 送：
     issue_to: str = ""  # 发：
@@ -122,6 +125,7 @@ class Config:
     numbering: str = "cn"  # press-release headings: "cn" 一、二、 or "web" 01 02
     office_contact: str = ""  # the office's contact person, printed on each department's 填报说明
     office_phone: str = ""
+    form: str = "by-project"  # press-release form: one of FORMS, or an office's own press-release-<form>.html.j2
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,9 @@ class Period:
     issue_no: int | None = None
     publish_date: date | None = None
     deadline: date | None = None  # when departments must send their workbooks in (填报说明)
+    opening: str = ""  # the press release's opening words before the counts, set by the office
+    closing: str = ""  # its closing paragraph; none unless the office writes one
+    themes: tuple[tuple[str, str], ...] = ()  # (领域, theme sentence) for the by-theme form
 
 
 @dataclass
@@ -152,7 +159,13 @@ class Task:
     unit: str = ""
     lead: str = ""
     partners: str = ""
+    kind: str = ""  # 任务类型, e.g. 管理服务类 (summed up in the completed-first form's 此外 paragraph)
     source: Source | None = None
+
+    @property
+    def is_service(self) -> bool:
+        """A management or service task (管理服务类) rather than a construction project."""
+        return "服务" in self.kind or "管理" in self.kind
 
     @property
     def lead_departments(self) -> list[str]:

@@ -46,9 +46,10 @@ send_to = ""                      # 简报报尾“送：”
 issue_to = ""                     # 简报报尾“发：”
 copies = 0                        # 简报报尾“共印N份”，0 表示不印
 variants = []                     # 另外生成的版本：["traditional", "large-print"]
-traditional = "s2hk"              # 繁體版用字：s2hk 香港，s2tw 台湾
 office_contact = ""               # 推进办联系人，印在发给各单位的填报说明上，如 "综合组 李明"
 office_phone = ""                 # 推进办联系电话，印在填报说明上
+form = "by-project"               # 新闻通稿版式：by-project 按工程，completed-first 先列已完成，by-theme 按领域叙述，numbered-list 编号列表
+traditional = "s2t"               # 繁體版用字：s2t 内地繁体，s2hk 香港，s2tw 台湾
 """
 
 LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -60,7 +61,7 @@ TEMPLATE_COLUMNS = [
     ("事项编号", "task_id", 10, False, "任务清单中的编号，请勿修改。"),
     ("任务名称", "name", 18, False, "任务清单中的名称，请勿修改。"),
     ("进展状态", "status", 11, True, "从下拉列表中选择：已完成 / 序时推进 / 滞后 / 未启动。"),
-    ("进展情况", "progress_text", 40, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“目前，已建成助餐点7个”。"),
+    ("进展情况", "progress_text", 40, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“已建成社区助餐点7个，累计服务4.6万人次”。"),
     ("完成值", "achieved", 10, True, "按计量单位填写累计完成数，只填数字，例如 230 或 14000。"),
     ("完成率", "rate", 9, True, "可不填，系统按完成值÷目标值计算；填写时输入数字即可，如 85 表示 85%。"),
     ("预计完成时间", "expected", 12, True, "日期或“9月底”“年底前”等。"),
@@ -95,7 +96,17 @@ def period_toml(code: str, issue_no: int | None, deadline: date | None = None) -
     else:
         lines.append(f"# deadline = {(p.as_of + timedelta(days=5)).isoformat()}    "
                      "# 各单位报送截止日期，印在填报说明上：删去行首的 # 并改为实际日期")
+    lines += PRESS_WORDS
     return "\n".join(lines) + "\n"
+
+
+# The press release's own words for a period: none by default (去掉行首的 # 即可启用).
+PRESS_WORDS = [
+    "# opening = \"\"   # 新闻通稿开头、在各项数字之前的话，例如 “进度条”已过半，这份成绩单请您查阅！",
+    "# closing = \"\"   # 新闻通稿结尾段，不写则没有结尾段",
+    "# [themes]       # 按领域叙述（form = \"by-theme\"）时各领域的主题句，例如：",
+    "# \"住房\" = \"让百姓住得舒心，是今年民心工程的一个着眼点。\"   （领域名要加引号）",
+]
 
 
 def init_workspace(folder: Path, *, region: str = "示例区", period: str | None = None) -> list[Path]:

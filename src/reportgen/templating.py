@@ -81,6 +81,7 @@ def known_variables(root: Path, *, public: bool = False) -> set[str]:
 PUBLIC_CONTEXT_NAMES = {
     "region", "program", "publisher", "group_by", "group_word", "period", "headline", "lead", "closing", "counts",
     "project_count", "groups", "lang", "changes", "draft",
+    "form", "opening", "completed", "ongoing", "services", "themes",  # the press-release forms (render/forms.py)
 }
 INTERNAL_CONTEXT_NAMES = PUBLIC_CONTEXT_NAMES | {
     "compiler", "briefing_title", "report_to", "send_to", "issue_to", "copies", "tasks",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..codes import issue
 from ..errors import InputError
-from ..model import TRADITIONAL_LANGS, VARIANTS, Config, Period
+from ..model import FORMS, TRADITIONAL_LANGS, VARIANTS, Config, Period
 
 PERIOD_RE = re.compile(r"^(\d{4})(Q1|H1|Q3|FY)$")
 PERIOD_KINDS = {
@@ -54,10 +54,19 @@ def read_config(path: Path) -> Config:
     if "variants" in kwargs:  # large_print, Large-Print → large-print
         kwargs["variants"] = tuple(v.strip().lower().replace("_", "-") for v in kwargs["variants"])
     config = Config(**kwargs)
+    if config.traditional == "s2twp":
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=(
+            'traditional = "s2twp" 会把词语换成台湾用语（社区→社群、发布→釋出、项目→專案），转载稿不能这样改；'
+            '请改为 "s2t"（内地繁体，默认）、"s2hk"（香港用字）或 "s2tw"（台湾用字，不换词）')))
+    forms = _forms(path.parent)
+    if config.form not in forms:
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=(
+            f"form 只能是 {'、'.join(forms)}，而不是“{config.form}”"
+            f"（自定义版式请把模板放在 templates/press-release-{config.form}.html.j2）")))
     for name, value, allowed in (
         ("numbering", config.numbering, '"cn"（一、二、）或 "web"（01 02）'),
         ("group_by", config.group_by, '"project"（按工程）或 "category"（按领域）'),
-        ("traditional", config.traditional, '"s2hk"（香港用字）、"s2tw"（台湾用字）或 "s2twp"（台湾用字及用词）'),
+        ("traditional", config.traditional, '"s2t"（内地繁体，默认）、"s2hk"（香港用字）或 "s2tw"（台湾用字）'),
     ):
         if value not in CHOICES[name]:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} 只能是 {allowed}，而不是“{value}”"))
@@ -66,6 +75,12 @@ def read_config(path: Path) -> Config:
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                detail=f"variants 中的“{'、'.join(unknown)}”无法识别，可选 \"traditional\"（繁體版）、\"large-print\"（适老版）"))
     return config
+
+
+def _forms(root: Path) -> list[str]:
+    """The built-in forms, and any form an office made as templates/press-release-<form>.html.j2."""
+    own = sorted(p.name[len("press-release-"):-len(".html.j2")] for p in (root / "templates").glob("press-release-*.html.j2"))
+    return list(FORMS) + [f for f in own if f not in FORMS]
 
 
 CHOICES = {"numbering": ("cn", "web"), "group_by": ("project", "category"), "traditional": tuple(TRADITIONAL_LANGS)}
@@ -108,6 +123,16 @@ def read_period(path: Path, code: str) -> Period:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                    detail=f"{key} = {v!r} 不是日期，应写作 2025-06-30")) from None
 
+    def words(key: str) -> str:
+        v = data.get(key, "")
+        if not isinstance(v, str):
+            raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{key} 应为带引号的文字"))
+        return v.strip()
+
+    themes = data.get("themes", {})
+    if not isinstance(themes, dict) or not all(isinstance(v, str) for v in themes.values()):
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                               detail='[themes] 下每行应写作 "领域" = "主题句"，例如 "住房" = "让百姓住得舒心。"'))
     return Period(
         code=code,
         year=base.year,
@@ -117,4 +142,7 @@ def read_period(path: Path, code: str) -> Period:
         issue_no=data.get("issue_no"),
         publish_date=as_date("publish_date"),
         deadline=as_date("deadline"),
+        opening=words("opening"),
+        closing=words("closing"),
+        themes=tuple((str(k).strip(), v.strip()) for k, v in themes.items() if v.strip()),
     )

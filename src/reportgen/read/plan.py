@@ -93,6 +93,7 @@ def read_plan(path: Path) -> tuple[list[Task], list[Issue]]:
             unit=unit,
             lead=text(get("lead")),
             partners=text(get("partners")),
+            kind=text(get("kind")),
             source=Source(path.name, grid.name, r + 1),
         ))
     return tasks, issues

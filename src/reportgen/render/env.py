@@ -15,6 +15,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..numbers import FILTERS
+from . import wording
 
 
 def builtin_templates() -> Path:
@@ -51,6 +52,7 @@ def _environment(search: tuple[str, ...], sandboxed: bool, autoescape: bool) -> 
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.filters.update(clause=wording.clause, sentence=wording.sentence)  # 新建10个。 → 新建10个, and back
     return env
 
 
