@@ -4,7 +4,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
 # LibreOffice only for tests: open our DOCX as Word would, and make legacy .xls files.
-TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui
+# Chromium and its driver only for tests: the browser test of `reportgen serve` (Selenium, no browser download).
+TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver
 
 .PHONY: demo test bench system system-test clean
 

@@ -220,16 +220,40 @@ def _previous_progress(ds: Dataset | None) -> dict[str, dict]:
             for m in ds.tasks}
 
 
+def tasks_by_department(plan: list[Task]) -> dict[str, list[Task]]:
+    """Each department that receives a workbook (a task's first 牵头单位), with its tasks, in plan order."""
+    by_dept: dict[str, list[Task]] = {}
+    for t in plan:
+        lead = t.lead_departments[0] if t.lead_departments else "未指定单位"
+        by_dept.setdefault(lead, []).append(t)
+    return by_dept
+
+
+def workbook_title(ws: Workspace) -> str:
+    return f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
+
+
+def prefilled_workbook(root: Path, department: str, target: Path, code: str | None = None) -> Path:
+    """One department's pre-filled workbook written to `target` (a download, say); departments/ untouched."""
+    root = Path(root)
+    ws = read_workspace(root, code)
+    tasks = tasks_by_department(ws.plan).get(department)
+    if tasks is None:
+        raise InputError(issue("E-DEPT-UNKNOWN", file="plan.xlsx", department=department,
+                               choices="、".join(tasks_by_department(ws.plan)) or "（无）"))
+    prev_code = previous_period(root, ws.period.code)
+    previous = load_dataset(root, prev_code) if prev_code else None
+    department_workbook(target, department, tasks, workbook_title(ws), _previous_progress(previous))
+    return target
+
+
 def write_department_templates(ws: Workspace, previous: Dataset | None, only: str | None = None,
                                overwrite: bool = True) -> list[Path]:
     """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/."""
     folder = ws.root / "inputs" / ws.period.code / "departments"
     folder.mkdir(parents=True, exist_ok=True)
-    title = f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
-    by_dept: dict[str, list[Task]] = {}
-    for t in ws.plan:
-        lead = t.lead_departments[0] if t.lead_departments else "未指定单位"
-        by_dept.setdefault(lead, []).append(t)
+    title = workbook_title(ws)
+    by_dept = tasks_by_department(ws.plan)
     if only is not None and only not in by_dept:
         raise InputError(issue("E-DEPT-UNKNOWN", file="plan.xlsx", department=only, choices="、".join(by_dept) or "（无）"))
     prev = _previous_progress(previous)
