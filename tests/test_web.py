@@ -41,10 +41,10 @@ class Site:
 
     @property
     def period(self) -> str:
-        return self.ctx.snapshot().period
+        return self.ctx.workspaces.get().period
 
     def token(self, dept: str) -> str:
-        snap = self.ctx.snapshot()
+        snap = self.ctx.workspaces.get()
         return self.ctx.store.tokens(snap.period, [dept])[dept].token
 
     def department(self, dept: str) -> "Dept":
@@ -541,6 +541,8 @@ def test_cli_and_web_page_share_the_workspace(site, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     r = site.office.get("/office")
     assert "2025FY" in r.text and "2025年全年" in r.text
+    assert r.text.count('class="state-空表未填"') == 13  # new-period's workbooks, sent out, not yet filled
+    assert "0</b>/13" in r.text
     assert site.office.get(f"/d/{old_token}").status_code == 410  # last period's link
     new = site.department(DEPT)
     assert new.page().status_code == 200 and ">01-01<" in new.page().text

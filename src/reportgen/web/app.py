@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -55,8 +56,9 @@ class Context:
     setup_code: str  # the one-time code in the setup link the terminal shows; "" once a password is set
     base_url: str  # what departments type: http://<office-network address>:<port>/ ("" = as the request came)
 
-    def snapshot(self) -> Snapshot:
-        return self.workspaces.get()
+    async def snapshot(self) -> Snapshot:
+        """The workspace as validation sees it; read in a worker thread, never on the event loop."""
+        return await run_in_threadpool(self.workspaces.get)
 
 
 def ctx(request: Request) -> Context:
@@ -83,8 +85,8 @@ def base_url(request: Request) -> str:
 
 def page(request: Request, name: str, status: int = 200, **values) -> Response:
     c = ctx(request)
-    snap = values.get("snap") or c.snapshot()
-    ws = snap.workspace
+    snap = values.get("snap") or c.workspaces.last()  # an error page shows what was last read
+    ws = snap.workspace if snap else None
     values.setdefault("snap", snap)
     nav = values.pop("nav", True)  # the office's menu; never on a department's pages
     common = dict(

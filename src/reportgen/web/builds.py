@@ -9,6 +9,7 @@ manifest is never served. Also: all outputs as one zip, and PNG pages of a PDF f
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,7 @@ KIND = {"press-release": "新闻通稿", "briefing-pack": "工作简报", "summa
 VARIANT = {"standard": "", "traditional": "繁體版", "large-print": "适老版"}
 FORMAT = {"docx": "Word", "pdf": "PDF", "html": "网页", "xlsx": "Excel"}
 KIND_ORDER = list(KIND)
-PREVIEW_DPI = 60
+PREVIEW_DPI = 80
 PREVIEW_PAGES = 40
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -52,6 +53,15 @@ class OutputFile:
     @property
     def format_label(self) -> str:
         return FORMAT.get(self.format, self.format.upper())
+
+    @property
+    def key(self) -> str:
+        """Names the file's preview folder: its checksum from the manifest (hex), else one made here."""
+        if re.fullmatch(r"[0-9a-f]{64}", self.sha256):
+            return self.sha256[:24]
+        from ..render.manifest import sha256
+
+        return sha256(self.file)[:24]
 
     @property
     def size(self) -> int:
@@ -109,7 +119,7 @@ def write_zip(files: list[OutputFile], manifest: Path | None, target: Path) -> P
 
 def preview_pages(store: Store, pdf: OutputFile) -> list[Path]:
     """PNG pages of a PDF (pdftoppm, from poppler-utils), made once per file content."""
-    folder = store.folder / "previews" / (pdf.sha256[:24] or "x")
+    folder = store.folder / "previews" / pdf.key
     pages = sorted(folder.glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1])) if folder.is_dir() else []
     if pages:
         return pages

@@ -37,7 +37,7 @@ def routes() -> list[Route]:
     ]
 
 
-def _token(request: Request) -> Token:
+async def _token(request: Request) -> Token:
     """The link's token, valid for the current period, or a page saying why not."""
     c = ctx(request)
     t = c.store.token(request.path_params["token"])
@@ -45,16 +45,16 @@ def _token(request: Request) -> Token:
         raise HTTPException(404, "链接无效。请核对链接是否完整，或向推进办索取本单位的链接。")
     if not t.active:
         raise HTTPException(410, "该链接已停用。请向推进办索取本单位的新链接。")
-    snap = c.snapshot()
+    snap = await c.snapshot()
     if snap.period and snap.period != t.period:
         raise HTTPException(410, f"该链接属于已结束的报告期（{t.period}），请向推进办索取本期的新链接。")
     return t
 
 
 async def department_page(request: Request) -> Response:
-    t = _token(request)
+    t = await _token(request)
     c = ctx(request)
-    snap = c.snapshot()
+    snap = await c.snapshot()
     dept = snap.department(t.department)
     result = None
     if request.query_params.get("v", "").isdigit():
@@ -62,12 +62,12 @@ async def department_page(request: Request) -> Response:
         if v is not None and v.department == t.department and v.period == t.period:  # only its own
             result = v
     versions = c.store.versions(t.period, t.department, limit=50)
-    return page(request, "department.html", nav=False, token=t, dept=dept, result=result, versions=versions,
+    return page(request, "department.html", snap=snap, nav=False, token=t, dept=dept, result=result, versions=versions,
                 current=c.store.submissions(t.period).get(t.department))
 
 
 async def upload(request: Request) -> Response:
-    t = _token(request)
+    t = await _token(request)
     c = ctx(request)
     form = await checked_form(request, files=1)
     file = form.get("file")
@@ -76,21 +76,22 @@ async def upload(request: Request) -> Response:
         name = file.filename
     else:
         data, name = b"", None
-    snap = c.snapshot()
+    snap = await c.snapshot()
     if snap.department(t.department) is None or not snap.department(t.department).in_plan:
         raise HTTPException(403, "本期任务清单中没有本单位的任务，无需报送。如有疑问请联系推进办。")
     outcome: Upload = await run_in_threadpool(receive, c.store, c.workspaces, t.period, t.department, name, data)
     if outcome.version is None:  # nothing kept: say why on the page itself
+        snap = await c.snapshot()
         status = {"E-UPLOAD-TOO-MANY": 429, "E-UPLOAD-TOO-LARGE": 413}.get(outcome.refused[0].code, 400)
         return page(request, "department.html", status,
-                    nav=False, token=t, dept=c.snapshot().department(t.department), result=None, refused=outcome.refused,
+                    snap=snap, nav=False, token=t, dept=snap.department(t.department), result=None, refused=outcome.refused,
                     versions=c.store.versions(t.period, t.department, limit=50),
                     current=c.store.submissions(t.period).get(t.department))
     return RedirectResponse(f"/d/{t.token}?v={outcome.version.id}#result", status_code=303)
 
 
 async def download_template(request: Request) -> Response:
-    t = _token(request)
+    t = await _token(request)
     c = ctx(request)
     target = c.store.folder / "tmp" / f"template-{secrets.token_hex(8)}.xlsx"
     try:
@@ -101,8 +102,8 @@ async def download_template(request: Request) -> Response:
 
 
 async def download_current(request: Request) -> Response:
-    t = _token(request)
-    files = ctx(request).snapshot().files_of(t.department)
+    t = await _token(request)
+    files = (await ctx(request).snapshot()).files_of(t.department)
     if not files or not files[0].is_file():
         raise HTTPException(404, "本单位本期还没有报送文件。")
     return _file(files[0], f"{file_stem(t.department)}（当前报送）{files[0].suffix}")
@@ -110,9 +111,9 @@ async def download_current(request: Request) -> Response:
 
 async def download_return(request: Request) -> Response:
     """The department's current file with every problem marked, and the list of problems first."""
-    t = _token(request)
+    t = await _token(request)
     c = ctx(request)
-    dept = c.snapshot().department(t.department)
+    dept = (await c.snapshot()).department(t.department)
     if dept is None or not dept.files or not dept.issues:
         raise HTTPException(404, "本单位当前的报送没有需要修改的问题。")
     work = c.store.folder / "tmp" / f"return-{secrets.token_hex(8)}"

@@ -59,7 +59,7 @@ def _client(request: Request) -> str:
 
 
 async def home(request: Request) -> Response:
-    return page(request, "home.html")
+    return page(request, "home.html", snap=await ctx(request).snapshot())
 
 
 # ---- password --------------------------------------------------------------------------
@@ -164,7 +164,7 @@ def _mtime(path: Path) -> str:
 async def dashboard(request: Request) -> Response:
     _office(request)
     c = ctx(request)
-    snap = c.snapshot()
+    snap = await c.snapshot()
     rows = _department_rows(request, snap)
     files = outputs(c.root, snap.period)
     builds = c.store.builds(limit=1)
@@ -192,7 +192,7 @@ async def build_status(request: Request) -> Response:
 async def links(request: Request) -> Response:
     _office(request)
     c = ctx(request)
-    snap = c.snapshot()
+    snap = await c.snapshot()
     if request.method == "POST":
         form = await checked_form(request)
         dept, action = str(form.get("department", "")), form.get("action")
@@ -214,7 +214,7 @@ async def links(request: Request) -> Response:
 
 async def report(request: Request) -> Response:
     _office(request)
-    snap = ctx(request).snapshot()
+    snap = await ctx(request).snapshot()
     groups: dict[str, list] = {}
     for i in snap.issues:
         groups.setdefault(i.department or "（全局）", []).append(i)
@@ -227,7 +227,7 @@ async def report_workbook(request: Request) -> Response:
     """校验报告.xlsx of the findings as they are now (outputs/ untouched)."""
     _office(request)
     c = ctx(request)
-    snap = c.snapshot()
+    snap = await c.snapshot()
     target = c.store.folder / "tmp" / f"report-{secrets.token_hex(8)}.xlsx"
     await run_in_threadpool(write_report, Report(list(snap.issues)), target)
     return _file(target, f"{snap.period or ''}校验报告.xlsx", remove=True)
@@ -236,7 +236,7 @@ async def report_workbook(request: Request) -> Response:
 async def history(request: Request) -> Response:
     _office(request)
     c = ctx(request)
-    snap = c.snapshot()
+    snap = await c.snapshot()
     dept = request.query_params.get("department") or None
     versions = c.store.versions(snap.period, dept) if snap.period else []
     return page(request, "history.html", snap=snap, versions=versions, department=dept,
@@ -255,9 +255,9 @@ async def download_version(request: Request) -> Response:
 
 # ---- outputs ---------------------------------------------------------------------------
 
-def _output(request: Request, path: str):
+async def _output(request: Request, path: str):
     c = ctx(request)
-    found = next((o for o in outputs(c.root, c.snapshot().period) if o.path == path), None)
+    found = next((o for o in outputs(c.root, (await c.snapshot()).period) if o.path == path), None)
     if found is None:
         raise HTTPException(404, "没有这个文件。请先生成材料，或刷新页面。")
     return found
@@ -265,7 +265,7 @@ def _output(request: Request, path: str):
 
 async def download_output(request: Request) -> Response:
     _office(request)
-    o = _output(request, request.path_params["path"])
+    o = await _output(request, request.path_params["path"])
     inline = request.query_params.get("inline") == "1" and o.format in ("html", "pdf")
     response = _file(o.file, Path(o.path).name, inline=inline)
     if o.format == "html":
@@ -276,7 +276,7 @@ async def download_output(request: Request) -> Response:
 async def download_all(request: Request) -> Response:
     _office(request)
     c = ctx(request)
-    snap = c.snapshot()
+    snap = await c.snapshot()
     files = outputs(c.root, snap.period)
     if not files:
         raise HTTPException(404, "还没有生成材料。请先点“生成全部材料”。")
@@ -296,7 +296,7 @@ async def download_all(request: Request) -> Response:
 async def preview_press(request: Request) -> Response:
     _office(request)
     c = ctx(request)
-    files = [o for o in outputs(c.root, c.snapshot().period) if o.kind == "press-release" and o.format == "html"]
+    files = [o for o in outputs(c.root, (await c.snapshot()).period) if o.kind == "press-release" and o.format == "html"]
     if not files:
         raise HTTPException(404, "还没有生成新闻通稿。请先点“生成全部材料”。")
     chosen = next((o for o in files if o.variant == request.query_params.get("variant")), files[0])
@@ -306,7 +306,7 @@ async def preview_press(request: Request) -> Response:
 async def preview_briefing(request: Request) -> Response:
     _office(request)
     c = ctx(request)
-    pdf = next((o for o in outputs(c.root, c.snapshot().period) if o.kind == "briefing-pack" and o.format == "pdf"), None)
+    pdf = next((o for o in outputs(c.root, (await c.snapshot()).period) if o.kind == "briefing-pack" and o.format == "pdf"), None)
     if pdf is None:
         raise HTTPException(404, "还没有生成工作简报。请先点“生成全部材料”。")
     pages = await run_in_threadpool(preview_pages, c.store, pdf)
@@ -317,7 +317,7 @@ async def preview_page(request: Request) -> Response:
     _office(request)
     c = ctx(request)
     sha, n = request.path_params["sha"], request.path_params["n"]
-    pdf = next((o for o in outputs(c.root, c.snapshot().period) if o.format == "pdf" and o.sha256[:24] == sha), None)
+    pdf = next((o for o in outputs(c.root, (await c.snapshot()).period) if o.format == "pdf" and o.key == sha), None)
     if pdf is None:
         raise HTTPException(404, "没有这一页。")
     pages = await run_in_threadpool(preview_pages, c.store, pdf)

@@ -163,6 +163,9 @@ class Workspaces:
         except Busy:
             return replace(cached, stale=True)
 
+    def last(self) -> Snapshot | None:
+        return self._cached
+
     def refresh(self) -> Snapshot:
         """Read now (the caller holds the workspace lock) and keep the result."""
         snap = read_snapshot(self.root)
