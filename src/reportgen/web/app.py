@@ -105,9 +105,9 @@ def is_office(request: Request) -> bool:
     return bool(epoch) and request.session.get("office") == epoch
 
 
-def message_page(request: Request, title: str, text: str, status: int) -> Response:
+def message_page(request: Request, title: str, text: str, status: int, back: str = "", nav: bool = True) -> Response:
     try:
-        return page(request, "message.html", status, title=title, text=text)
+        return page(request, "message.html", status, title=title, text=text, back=back, nav=nav)
     except Exception:  # noqa: BLE001 - the workspace itself may be what failed
         return HTMLResponse(f"<!doctype html><meta charset=utf-8><title>{title}</title><p>{text}</p>", status)
 
@@ -120,7 +120,8 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     default = {404: "没有这个页面。请检查地址是否完整，或向推进办索取新的链接。",
                405: "请从页面上的按钮操作。"}.get(exc.status_code, "请返回上一页重试。")
     text = exc.detail if exc.detail and exc.detail != _reason(exc.status_code) else default
-    return message_page(request, titles.get(exc.status_code, "出错了"), text, exc.status_code)
+    return message_page(request, titles.get(exc.status_code, "出错了"), text, exc.status_code,
+                        nav=not request.url.path.startswith("/d/"))
 
 
 def _reason(code: int) -> str:
@@ -197,7 +198,11 @@ def too_large_response(path: str) -> Response:
 
 
 async def too_large(request: Request, exc: TooLarge) -> Response:
-    return too_large_response(request.url.path)
+    path = request.url.path
+    if not path.endswith("/upload"):
+        return message_page(request, "内容过长", "提交的内容过长，未接收。", 413)
+    return message_page(request, "文件过大", f"上传的文件超过 {MAX_UPLOAD_MB} MB，未接收。请只保留本单位的填报内容，"
+                        "另存为 .xlsx 后重新上传。", 413, back=path[: -len("/upload")], nav=False)
 
 
 def _attr(s: str) -> str:

@@ -11,7 +11,6 @@ and the links, never an input.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sqlite3
 from contextlib import contextmanager
@@ -349,15 +348,3 @@ def clear_temp(store: Store) -> Path:
     tmp.mkdir(mode=0o700)
     return tmp
 
-
-def fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
