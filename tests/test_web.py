@@ -111,9 +111,11 @@ def test_upload_shows_the_same_findings_as_validate_and_a_return_workbook(site, 
     for i in expected:
         assert i.message.replace("“", "&#34;")[:10] in r.text.replace("“", "&#34;") or i.message[:10] in r.text
 
-    v = site.ctx.store.versions(site.period, DEPT)[0]
-    assert (v.state, v.original_name, v.size, v.errors) == ("adopted", "民政局 上半年（终稿）.xlsx", len(messy), 3)
-    assert site.ctx.store.version_path(v).read_bytes() == messy
+    versions = site.ctx.store.versions(site.period, DEPT)
+    assert [(v.source, v.state, v.original_name, v.size, v.errors) for v in versions] == [
+        ("folder", "archived", f"{DEPT}.xlsx", len(before), 0),  # the file it replaced, kept
+        ("web", "adopted", "民政局 上半年（终稿）.xlsx", len(messy), 3)]
+    assert [site.ctx.store.version_path(v).read_bytes() for v in versions] == [before, messy]
 
     r = d.client.get(f"/d/{d.token}/return.xlsx")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
@@ -134,7 +136,7 @@ def test_fixed_upload_passes_and_every_version_is_kept(site, tmp_path):
     d.upload("第一次.xlsx", messy)
     r = d.upload("第二次.xlsx", fixed)
     assert "校验通过" in r.text and "错误 0 条" in r.text
-    versions = site.ctx.store.versions(site.period, DEPT)
+    versions = [v for v in site.ctx.store.versions(site.period, DEPT) if v.source == "web"]
     assert [(v.original_name, v.size, v.state) for v in versions] == [
         ("第二次.xlsx", len(fixed), "adopted"), ("第一次.xlsx", len(messy), "adopted")]
     assert [site.ctx.store.version_path(v).read_bytes() for v in versions] == [fixed, messy]

@@ -36,11 +36,12 @@ class Steps:
         target = os.environ.get("REPORTGEN_SCREENSHOTS")
         self.readme = Path(target) if target else None
 
-    def shot(self, name: str, readme: bool = False) -> None:
+    def shot(self, name: str, readme: bool = False, phone: bool = False) -> None:
         self.shots.append((name, self.driver.get_screenshot_as_png()))
         if readme and self.readme is not None:
             self.readme.mkdir(parents=True, exist_ok=True)
-            for suffix, width, scale in (("", 1100, 0.7), ("-phone", browser.PHONE[0], 0.75)):
+            sizes = [("", 1100, 0.7)] + ([("-phone", browser.PHONE[0], 0.75)] if phone else [])
+            for suffix, width, scale in sizes:
                 save_small(full_page(self.driver, width), self.readme / f"web-{name}{suffix}.png", scale)
             self.driver.set_window_size(*browser.DESKTOP)
 
@@ -112,7 +113,7 @@ def test_department_uploads_and_office_builds_in_a_browser(tmp_path):
 
             # first start: the office sets its password through the link from the terminal
             driver.get(setup.split()[-1])
-            steps.shot("setup", readme=True)
+            steps.shot("setup")
             css("input[name=password]").send_keys(PASSWORD)
             css("input[name=again]").send_keys(PASSWORD)
             submit_and_wait(driver, css("button.primary"))
@@ -133,7 +134,7 @@ def test_department_uploads_and_office_builds_in_a_browser(tmp_path):
             assert any("进展填报!C4" in p and "“差不多了”无法识别" in p for p in problems), problems
             assert any("进展填报!E5" in p and "“很多”不是数字" in p for p in problems), problems
             assert any("进展填报!D6" in p and "进展情况为空" in p for p in problems), problems
-            steps.shot("department-errors", readme=True)
+            steps.shot("department-errors", readme=True, phone=True)
             driver.find_element(By.PARTIAL_LINK_TEXT, "下载退回修改表").click()
             returned = browser.wait_for_file(downloads, "*退回修改*.xlsx")
             wb = load_workbook(returned)
@@ -162,7 +163,7 @@ def test_department_uploads_and_office_builds_in_a_browser(tmp_path):
             wait(driver, lambda d: "上次生成" in d.page_source and not d.find_elements(By.CSS_SELECTOR, "progress"),
                  180, what="build finished")
             assert "草稿" in css(".last-build").text  # 区市场监管局 has not reported
-            steps.shot("office", readme=True)
+            steps.shot("office", readme=True, phone=True)
             driver.find_element(By.PARTIAL_LINK_TEXT, "下载全部材料").click()
             archive = browser.wait_for_file(downloads, "*.zip", 60)
             manifest = json.loads((root / "outputs/2025H1/manifest.json").read_text(encoding="utf-8"))
@@ -186,7 +187,7 @@ def test_department_uploads_and_office_builds_in_a_browser(tmp_path):
             steps.shot("links", readme=True)
             driver.get(base + "/office/report")
             assert "区市场监管局" in driver.page_source
-            steps.shot("report")
+            steps.shot("report", readme=True)
             driver.get(base + "/office/history")
             assert "改好的.xlsx" in driver.page_source
             steps.shot("history", readme=True)

@@ -159,6 +159,9 @@ class Workspaces:
             return cached
         try:
             with workspace_lock(self.root, timeout=wait if cached is not None else None):
+                latest = self._cached  # another request may have read it while this one waited
+                if latest is not None and latest.fingerprint == fingerprint(self.root):
+                    return latest
                 return self.refresh()
         except Busy:
             return replace(cached, stale=True)

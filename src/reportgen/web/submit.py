@@ -140,23 +140,28 @@ def adopt(store: Store, workspaces: Workspaces, period: str, department: str, so
     target = folder / target_name
     if target.resolve().parent != folder.resolve():
         raise ValueError("department file outside departments/")  # file_stem makes this impossible
+    stem = name_key(Path(target_name).stem)
+    same_name = [p for p in folder.iterdir()
+                 if p.is_file() and p.suffix.lower() in SUFFIXES and name_key(p.stem) == stem]
+    for earlier in same_name:
+        _keep(store, period, department, earlier)  # the one about to be replaced too
     with atomic_path(target) as tmp:
         shutil.copyfile(source, tmp)
-    stem = name_key(Path(target_name).stem)
-    for other in folder.iterdir():
-        if other != target and other.is_file() and other.suffix.lower() in SUFFIXES and name_key(other.stem) == stem:
-            _retire(store, period, department, other)
+    for earlier in same_name:
+        if earlier.name != target.name:
+            earlier.unlink(missing_ok=True)
     snap = validate_workspace(workspaces)
     others = [p for p in snap.files_of(department) if p.name != target.name]
     if others:
         for other in others:
-            _retire(store, period, department, other)
+            _keep(store, period, department, other)
+            other.unlink(missing_ok=True)
         snap = validate_workspace(workspaces)
     return snap
 
 
-def _retire(store: Store, period: str, department: str, path: Path) -> None:
-    """Remove a department's earlier file from departments/, kept as a version unless the record has it."""
+def _keep(store: Store, period: str, department: str, path: Path) -> None:
+    """Keep a department's earlier file as a version before it leaves departments/, unless the record has it."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -166,4 +171,3 @@ def _retire(store: Store, period: str, department: str, path: Path) -> None:
         v = store.add_version(period, department, "folder", path.name, len(data), sha, suffix_of(path.name) or ".bin",
                               data=data)
         store.finish_version(v.id, "archived", [])
-    path.unlink(missing_ok=True)
