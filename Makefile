@@ -4,9 +4,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
 # LibreOffice only for tests: open our DOCX as Word would, and make legacy .xls files.
-TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui
+# Chromium and its driver only for tests: the browser test of `reportgen serve` (Selenium, no browser download).
+TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver
 
-.PHONY: demo test bench system system-test clean
+.PHONY: demo test bench screenshots system system-test clean
 
 demo: system $(STAMP)
 	$(VENV)/bin/reportgen build . --period 2025H1
@@ -16,6 +17,10 @@ test: system system-test $(STAMP)
 
 bench: system $(STAMP)
 	$(PY) bench/run.py
+
+# The README's pictures of the web pages (docs/img/web-*.png), taken by the browser test.
+screenshots: system system-test $(STAMP)
+	REPORTGEN_SCREENSHOTS=docs/img $(VENV)/bin/pytest tests/test_web_browser.py
 
 system:
 	@scripts/ensure-debs.sh $(DEBS)

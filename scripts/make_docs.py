@@ -21,7 +21,7 @@ LEVEL = {"error": "错误", "warning": "提醒"}
 OTHER = "其他提示"
 # what each placeholder of a message stands for, as a reader would name it
 PLACEHOLDERS = {
-    "allowed": "可选值", "choices": "牵头单位名单", "column": "列名", "computed": "计算结果", "department": "单位名称",
+    "allowed": "可选值", "choices": "牵头单位名单", "column": "列名", "computed": "计算结果", "count": "次数", "found": "文件中的单位", "minutes": "分钟数", "department": "单位名称",
     "detail": "具体原因", "existing": "已有的文件", "expected": "清单中的名称", "file": "文件名", "first": "先报送的单位",
     "first_where": "先报送的位置", "formula": "公式", "lead": "牵头单位", "limit": "行数上限", "name": "名称",
     "next": "新报告期", "number": "计入的数值", "other_row": "行号", "path": "路径", "percent": "百分数",

@@ -164,6 +164,20 @@ ADVICE: dict[str, Advice] = {
     "W-TASK-WRONG-DEPT": Advice(
         CROSS, "这项任务由牵头单位以外的单位报送。",
         "由牵头单位报送；如果牵头单位确有变化，请推进办修改任务清单。", True),
+    # uploads through the 报送平台 page
+    "E-UPLOAD-TYPE": Advice(
+        FILES, "上传的不是表格文件，例如 Word、PDF、图片，或 WPS 自有的 .et 格式。",
+        "用 Excel 或 WPS 打开本单位的填报表，另存为 .xlsx 后重新上传。", True),
+    "E-UPLOAD-EMPTY": Advice(
+        FILES, "点了“上传”但没有选文件，或选中的文件是空的。", "先点“选择文件”选好本单位的填报表，再点“上传”。", True),
+    "E-UPLOAD-TOO-LARGE": Advice(
+        FILES, "表中粘贴了图片、大量空行或其他无关内容，文件超过了上传上限。",
+        "删去无关的工作表、图片和空行，另存为 .xlsx 后重新上传。", True),
+    "E-UPLOAD-TOO-MANY": Advice(
+        FILES, "一小时内反复上传，达到了上传次数上限。", "按提示的时间后再上传；改好全部问题后一次上传即可。", True),
+    "E-UPLOAD-WRONG-DEPT": Advice(
+        FILES, "用本单位的链接上传了其他单位的表，或表头“填报单位”写错了。",
+        "上传本单位的表；确是本单位的表的，把“填报单位”改为本单位名称后重新上传。", True),
     # templates
     "E-TEMPLATE-SYNTAX": Advice(
         TEMPLATES, "修改模板时把标记写错了，例如 {{ 与 }} 不成对、{% if %} 缺少 {% endif %}。",

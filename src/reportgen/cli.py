@@ -226,6 +226,18 @@ def cmd_templates_check(args, console: Console) -> int:
     return EXIT_INPUT if any(i.is_error for i in problems) else EXIT_OK
 
 
+def cmd_serve(args, console: Console) -> int:
+    from .web.serve import serve  # the web stack loads only here
+
+    return serve(args.workspace, args.host, args.port, reset_password=args.reset_password, console=console)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 0～65535 之间的整数，而不是“{value}”")
+    return int(value)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="reportgen", description="民心工程/民生实事进展通报生成工具：校验各单位填报表，合并数据，生成新闻通稿、工作简报和进度汇总表。")
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help="显示版本号并退出")
@@ -277,6 +289,14 @@ def make_parser() -> argparse.ArgumentParser:
     t = tsub.add_parser("check", help="检查 templates/ 中的模板", description="检查模板语法错误（文件和行号）、数据中没有的变量，以及 Word 模板中被拆开的标记。")
     t.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     t.set_defaults(func=cmd_templates_check)
+
+    p = sub.add_parser("serve", help="启动报送平台（网页）", description="启动报送平台：各单位用专用链接下载填报表、上传并马上看到问题；"
+                       "推进办在网页上查看报送情况、生成和下载材料。数据仍保存在工作目录中，与命令行共用。")
+    p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（只有本机能打开）；让办公网内各单位访问请用 0.0.0.0")
+    p.add_argument("--port", type=_port, default=8000, help="端口，默认 8000")
+    p.add_argument("--reset-password", action="store_true", help="清除推进办密码，启动时重新显示设置密码的链接")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

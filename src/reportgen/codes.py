@@ -71,6 +71,13 @@ CATALOGUE: dict[str, Code] = {
     "W-DONE-RATE-LOW": Code(WARNING, "已完成但完成率不足", "进展状态为“已完成”，但完成率只有 {rate}。请核实状态或完成值。"),
     "W-RATE-FULL-NOT-DONE": Code(WARNING, "完成率已满但未标已完成", "完成率已达 {rate}，但进展状态为“{status}”。如已完成请改为“已完成”。"),
     "W-ACHIEVED-NOT-IN-TEXT": Code(WARNING, "完成值未写入进展情况", "完成值 {value} 在进展情况文字中没有出现。请在文字中写明该数字，便于公开发布。"),
+    # uploads through the web page (reportgen serve)
+    "E-UPLOAD-TYPE": Code(ERROR, "文件类型不支持", "“{name}”不是 Excel 或 CSV 文件。请上传 .xlsx、.xls 或 .csv 文件（可用 Excel 或 WPS 另存为 .xlsx）。"),
+    "E-UPLOAD-EMPTY": Code(ERROR, "没有收到文件", "没有收到文件内容{name}。请先点“选择文件”选好本单位的填报表，再点“上传”。"),
+    "E-UPLOAD-TOO-LARGE": Code(ERROR, "上传文件过大", "文件超过 {limit} MB，未接收。请只保留本单位的填报内容，另存为 .xlsx 后重新上传。"),
+    "E-UPLOAD-TOO-MANY": Code(ERROR, "上传过于频繁", "本单位一小时内已上传{count}次，达到上限。请{minutes}分钟后再上传；如有急事请联系推进办。"),
+    "E-UPLOAD-WRONG-DEPT": Code(ERROR, "填报单位与链接不符", "文件中的填报单位是“{found}”，而本链接属于“{department}”，未采用。请上传本单位的填报表；"
+                                   "如确是本单位的表，请把填报单位改为“{department}”后重新上传。"),
     # office templates
     "E-TEMPLATE-SYNTAX": Code(ERROR, "模板语法错误", "模板语法错误：{detail}"),
     "E-TEMPLATE-UNKNOWN-VARIABLE": Code(ERROR, "模板变量不存在", "模板使用了数据中没有的变量“{name}”，生成时会报错。请检查拼写。"),

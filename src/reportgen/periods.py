@@ -239,12 +239,28 @@ def tasks_by_department(ws: Workspace, only: str | None = None) -> dict[str, lis
     return {d: t for d, t in by_dept.items() if only is None or d == only}
 
 
+def workbook_title(ws: Workspace) -> str:
+    return f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
+
+
+def prefilled_workbook(root: Path, department: str, target: Path, code: str | None = None) -> Path:
+    """One department's pre-filled workbook written to `target` (a download, say); departments/ untouched."""
+    root = Path(root)
+    ws = read_workspace(root, code)
+    tasks = tasks_by_department(ws, department)[department]
+    prev_code = previous_period(root, ws.period.code)
+    previous = load_dataset(root, prev_code) if prev_code else None
+    guide = fillguide.make_guide(ws.config, ws.period, department, tasks, f"{department}.xlsx", previous)
+    department_workbook(target, department, tasks, workbook_title(ws), _previous_progress(previous), guide=guide)
+    return target
+
+
 def write_department_templates(ws: Workspace, previous: Dataset | None, only: str | None = None,
                                overwrite: bool = True) -> list[Path]:
     """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/."""
     folder = ws.root / "inputs" / ws.period.code / "departments"
     folder.mkdir(parents=True, exist_ok=True)
-    title = f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
+    title = workbook_title(ws)
     prev = _previous_progress(previous)
     written = []
     for dept, tasks in tasks_by_department(ws, only).items():
