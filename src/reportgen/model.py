@@ -120,6 +120,9 @@ class Config:
     copies: int = 0  # 共印N份
     headline: str = ""  # overrides the press release's default headline
     numbering: str = "cn"  # press-release headings: "cn" 一、二、 or "web" 01 02
+    forbidden_words: tuple[str, ...] = ()  # 禁用词: never in public text (an error)
+    review_words: tuple[str, ...] = ()  # 须人工确认的词: public text holding one stays a draft
+    allowed_words: tuple[str, ...] = ()  # confirmed for publication: a screening hit on one of these is no hit
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,7 @@ class Task:
     lead: str = ""
     partners: str = ""
     source: Source | None = None
+    columns: dict[str, str] = field(default_factory=dict, repr=False)  # field → column letter in plan.xlsx
 
     @property
     def lead_departments(self) -> list[str]:
@@ -195,6 +199,8 @@ class Submission:
     set_aside: list["SetAside"] = field(default_factory=list)
     rows_read: int = 0  # data rows seen, before any were set aside
     append_cell: str = ""  # A1 cell where a task left out of the table would go (for 未报送 issues)
+    period_stamp: str = ""  # the period code `new-period` stamped into the workbook (defined name), if any
+    titles: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, text): title lines, for the period
 
 
 @dataclass

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .codes import issue
@@ -26,6 +27,7 @@ from .merge import merge
 from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
 from .read import department_files, list_periods, read_workspace
 from .read.config import PERIOD_KINDS, default_period, period_key, split_period
+from .read.stamp import STAMP_NAME, stamp_value
 from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, text_width, write_plan
 
 REPORT_TOML = """\
@@ -133,10 +135,12 @@ def _add_category_dropdown(path: Path) -> None:
 
 
 def department_workbook(path: Path, department: str, tasks: list[Task], title: str,
-                        previous: dict[str, dict] | None = None) -> None:
-    """The pre-filled progress workbook a department receives."""
+                        previous: dict[str, dict] | None = None, period: str = "") -> None:
+    """The pre-filled progress workbook a department receives, stamped with its period (see read/stamp.py)."""
     previous = previous or {}
     wb = Workbook()
+    if period:
+        wb.defined_names[STAMP_NAME] = DefinedName(STAMP_NAME, attr_text=stamp_value(period), hidden=True)
     guide = wb.active
     guide.title = "填报说明"
     for r, line in enumerate(INSTRUCTIONS, 1):
@@ -220,9 +224,24 @@ def _previous_progress(ds: Dataset | None) -> dict[str, dict]:
             for m in ds.tasks}
 
 
+def check_plan(ws: Workspace) -> None:
+    """Refuse, with every cell to fix, a plan that would send wrong IDs, units or targets out to departments:
+    dates where IDs belong, duplicate IDs, required fields left empty, a 目标值 without its 计量单位."""
+    plan_file = f"inputs/{ws.period.code}/plan.xlsx"
+    errors = [i for i in ws.report.issues if i.is_error and i.file == "plan.xlsx"]
+    if not ws.plan and not errors:
+        raise InputError(issue("E-PLAN-EMPTY", file=plan_file))
+    if errors:
+        errors = [replace(i, file=plan_file) for i in errors]
+        raise InputError(errors[0], tuple(errors[1:]),
+                         heading=f"任务清单 {plan_file} 有{len(errors)}处需要修改，改好后再生成单位填报表（本次未生成任何填报表）：")
+
+
 def write_department_templates(ws: Workspace, previous: Dataset | None, only: str | None = None,
                                overwrite: bool = True) -> list[Path]:
-    """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/."""
+    """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/.
+    Nothing is written when the plan has errors (see `check_plan`)."""
+    check_plan(ws)
     folder = ws.root / "inputs" / ws.period.code / "departments"
     folder.mkdir(parents=True, exist_ok=True)
     title = f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
@@ -239,7 +258,7 @@ def write_department_templates(ws: Workspace, previous: Dataset | None, only: st
             path = folder / f"{dept}.xlsx"
             if path.exists() and not overwrite:
                 raise InputError(issue("E-DEPT-WORKBOOK-EXISTS", path=f"inputs/{ws.period.code}/departments/{path.name}"))
-            department_workbook(path, dept, tasks, title, prev)
+            department_workbook(path, dept, tasks, title, prev, ws.period.code)
             written.append(path)
     return written
 
@@ -296,8 +315,6 @@ def new_period(root: Path, next_code: str, from_code: str | None = None) -> Roll
             result.notes.append(f"提醒：已沿用 {prev_code} 的任务清单。新的一年如任务有变化，请先替换 inputs/{next_code}/plan.xlsx，"
                                 f"删除 departments/ 中的表后重新运行 reportgen new-period {next_code}。")
     ws = read_workspace(root, next_code)
-    if not ws.plan:
-        raise InputError(issue("E-PLAN-EMPTY", file="plan.xlsx"))
     result.workbooks = write_department_templates(ws, previous)
     return result
 

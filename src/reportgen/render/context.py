@@ -75,19 +75,27 @@ def headline(ds: Dataset) -> str:
 
 
 def lead_paragraph(ds: Dataset) -> str:
-    """截至6月底，10项民心工程涉及的34项具体工作，已累计完成6项，其余28项正在加快推进。"""
+    """截至6月底，10项民心工程涉及的34项具体工作，已累计完成6项，其余28项正在加快推进。
+
+    Every count comes from `Counts` and they add up to the total: tasks without accepted progress
+    are never among those 正在加快推进 (其余 only when nothing is missing)."""
     c, n = ds.config, ds.counts
     as_of = ds.period.as_of
     when = f"截至{as_of.year}年{as_of.month}月底" if as_of.day >= 28 else f"截至{fmt_date(as_of)}"
     scope = f"{len(ds.projects)}项{c.program}涉及的{n.total}项具体工作"
     over = f"（其中{n.over_target}项超额完成预期目标）" if n.over_target else ""
     if n.done == n.total:
-        text = f"{when}，{c.region}{scope}已全部完成{over}"
-    elif n.done:
-        text = f"{when}，{c.region}{scope}，已累计完成{n.done}项{over}，其余{n.in_progress}项正在加快推进"
-    else:
-        text = f"{when}，{c.region}{scope}均在加快推进"
-    return text + "。"
+        return f"{when}，{c.region}{scope}已全部完成{over}。"
+    if not n.done and not n.missing:
+        return f"{when}，{c.region}{scope}均在加快推进。"
+    parts = [f"已累计完成{n.done}项{over}"] if n.done else []
+    if n.in_progress:
+        parts.append(f"{'其余' if n.done and not n.missing else ''}{n.in_progress}项正在加快推进")
+    if n.not_reported:
+        parts.append(f"{n.not_reported}项未报送进展")
+    if n.not_adopted:
+        parts.append(f"{n.not_adopted}项进展情况正在核实")
+    return f"{when}，{c.region}{scope}，" + "，".join(parts) + "。"
 
 
 def closing(ds: Dataset) -> str:

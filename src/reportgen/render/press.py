@@ -14,6 +14,7 @@ from docxtpl import DocxTemplate
 
 from . import Job, Output
 from .context import public_context
+from .draft import mark_docx
 from .env import builtin_templates, environment, template_path
 from .files import atomic_path, make_zip_reproducible, write_text
 from .pdf import check_harfbuzz_subset, html_to_pdf
@@ -38,6 +39,8 @@ def render_html(job: Job, ctx: dict, *, medium: str, variant: str, extra_css: tu
 def render_docx(job: Job, ctx: dict, target: Path, template: str = DOCX_TEMPLATE) -> None:
     tpl = DocxTemplate(str(template_path(template, job.workspace)))
     tpl.render(ctx, jinja_env=environment(job.workspace), autoescape=True)
+    if ctx["draft"]:
+        mark_docx(tpl.docx, ctx["draft"])
     when = datetime.combine(ctx["period"]["publish_date"], datetime.min.time())
     tpl.docx.core_properties.title = ctx["headline"]
     tpl.docx.core_properties.author = ctx["publisher"]
@@ -50,19 +53,20 @@ def render_docx(job: Job, ctx: dict, target: Path, template: str = DOCX_TEMPLATE
 def render_formats(job: Job, ctx: dict, variant: str, formats: tuple[str, ...],
                    extra_css: tuple[str, ...] = (), docx_template: str = DOCX_TEMPLATE) -> list[Output]:
     outputs = []
+    draft = bool(ctx["draft"])
     if "docx" in formats:
-        target = job.file_name(TITLE, "docx", variant)
+        target = job.file_name(TITLE, "docx", variant, draft=draft)
         render_docx(job, ctx, target, docx_template)
         outputs.append(Output("press-release", "docx", target, variant))
     if "pdf" in formats:
         check_harfbuzz_subset()
-        target = job.file_name(TITLE, "pdf", variant)
+        target = job.file_name(TITLE, "pdf", variant, draft=draft)
         html = render_html(job, ctx, medium="print", variant=variant, extra_css=extra_css)
         pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace),
                             lang=ctx["lang"], tagged=True)
         outputs.append(Output("press-release", "pdf", target, variant, pages))
     if "html" in formats:
-        target = job.file_name(TITLE, "html", variant)
+        target = job.file_name(TITLE, "html", variant, draft=draft)
         write_text(target, render_html(job, ctx, medium="screen", variant=variant, extra_css=extra_css))
         outputs.append(Output("press-release", "html", target, variant))
     return outputs
@@ -71,6 +75,9 @@ def render_formats(job: Job, ctx: dict, variant: str, formats: tuple[str, ...],
 def render(job: Job) -> list[Output]:
     ctx = public_context(job.dataset)
     outputs = render_formats(job, ctx, "standard", ("docx", "pdf", "html"))
-    if ctx["counts"]["not_reported"]:
-        job.notes.append(f"提醒：新闻通稿中有{ctx['counts']['not_reported']}项任务未报送进展，只列出了年度目标，请补报后重新生成。")
+    c = ctx["counts"]
+    if c["not_reported"] or c["not_adopted"]:
+        parts = [f"{c['not_reported']}项任务未报送进展"] if c["not_reported"] else []
+        parts += [f"{c['not_adopted']}项任务报送的内容未采用"] if c["not_adopted"] else []
+        job.notes.append(f"提醒：新闻通稿中有{'、'.join(parts)}，只列出了年度目标，请补报或修改后重新生成。")
     return outputs

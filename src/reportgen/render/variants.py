@@ -56,7 +56,8 @@ def _convert_file(path: Path, config: str) -> None:
     with atomic_path(path) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
             for info, data in entries:
-                if info.filename in ("word/document.xml", "docProps/core.xml"):
+                if info.filename in ("word/document.xml", "docProps/core.xml") or \
+                        info.filename.startswith("word/header") and info.filename.endswith(".xml"):  # draft marks
                     data = to_traditional(data.decode("utf-8"), config).encode("utf-8")
                 elif info.filename in ("word/styles.xml", "word/settings.xml"):  # the template is tagged zh-HK
                     data = data.replace(b'"zh-HK"', f'"{TRADITIONAL_LANGS[config]}"'.encode())
@@ -91,7 +92,7 @@ def render_traditional(job: Job, ctx: dict) -> list[Output]:
 
 def _traditional_pdf(job: Job, tctx: dict, config: str, css: str) -> Output:
     """The PDF is made from HTML converted as a whole, template words included."""
-    target = job.file_name(TITLE, "pdf", "traditional")
+    target = job.file_name(TITLE, "pdf", "traditional", draft=bool(tctx["draft"]))
     html = to_traditional(render_html(job, tctx, medium="print", variant="traditional", extra_css=(css,)), config)
     pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace),
                         lang=tctx["lang"], tagged=True)
