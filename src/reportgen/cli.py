@@ -322,14 +322,26 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         console.print(f"[red]模板错误[/red] {template_error_text(e)}请运行 reportgen templates check 检查模板。",
                       highlight=False)
         return EXIT_INPUT
+    except Exception as e:  # noqa: BLE001 - raised inside an office's template (1/0, a call on a number…)
+        if not _raised_in_template(e):
+            raise
+        console.print(f"[red]模板错误[/red] {template_error_text(e)}请运行 reportgen templates check 检查模板。",
+                      highlight=False)
+        return EXIT_INPUT
 
 
-def template_error_text(e: jinja2.TemplateError) -> str:
-    """What went wrong, and where (file and line, or the Word paragraph), said once."""
-    import re
+def _raised_in_template(e: BaseException) -> bool:
+    tb = e.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            return True
+        tb = tb.tb_next
+    return False
 
-    from jinja2.sandbox import SecurityError
 
+def template_error_text(e: BaseException) -> str:
+    """What went wrong, and where (file and line, or the Word paragraph), said once, in Chinese."""
+    from .messages import jinja_detail
     from .templating import template_error_location
 
     file, line, text = template_error_location(e)
@@ -339,18 +351,7 @@ def template_error_text(e: jinja2.TemplateError) -> str:
         where = f"{file} 第{line}行：" if line else f"{file}："
     else:
         where = f"第{line}行：" if line else ""
-    detail = (getattr(e, "message", None) or str(e) or type(e).__name__).strip().splitlines()[0]
-    # the location is in `where`; drop any the message carries itself
-    detail = re.sub(r"\s*[（(]\s*(?:第\s*\d+\s*[行段]|line \d+)\s*[)）]\s*$", "", detail)
-    if isinstance(e, SecurityError):
-        what = "模板中有不允许的写法（出于安全考虑，模板不能访问程序内部对象）"
-    elif isinstance(e, jinja2.UndefinedError):
-        what = "模板使用了数据中没有的变量"
-        if detail.startswith("'None' has no attribute"):
-            detail += "；该值本期为空（如没有上期时 changes 为空），请先用 {% if … %} 判断"
-    else:
-        what = "模板语法错误"
-    return f"{where}{what}（{detail}）。"
+    return f"{where}{jinja_detail(e)}。"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,12 +31,14 @@ def _tags(text: str) -> str:
 
 
 _JINJA: list[tuple[re.Pattern, object]] = [
-    (re.compile(r"Unexpected end of template\. Jinja was looking for the following tags: (.*?)\. "
-                r"The innermost block that needs to be closed is '(\w+)'\."),
+    (re.compile(r"Unexpected end of template\.\s*Jinja was looking for the following tags: (.*?)\.\s*"
+                r"The innermost block that needs to be closed is '(\w+)'\.", re.S),
      lambda m: f"{_BLOCKS.get(m[2], m[2])} 没有结束：缺少 {{% end{m[2]} %}}（模板到结尾还没有找到它）"),
-    (re.compile(r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: (.*?)\. "
-                r"The innermost block that needs to be closed is '(\w+)'\."),
-     lambda m: f"这里的 {{% {m[1]} %}} 与前面的 {_BLOCKS.get(m[3], m[3])} 对不上（应当先写 {_tags(m[2])}），请检查标记的嵌套和拼写"),
+    (re.compile(r"Encountered unknown tag '(\w+)'\.\s*(?:Jinja was looking for the following tags: |You probably made a "
+                r"nesting mistake\. Jinja is expecting this tag, but currently looking for )(.*?)\.\s*"
+                r"The innermost block that needs to be closed is '(\w+)'\.", re.S),
+     lambda m: f"这里的 {{% {m[1]} %}} 与前面的 {_BLOCKS.get(m[3], m[3])} 对不上：{_BLOCKS.get(m[3], m[3])} 要以 "
+               f"{{% end{m[3]} %}} 结束，请检查标记的嵌套和拼写"),
     (re.compile(r"Encountered unknown tag '(\w+)'\..*"),
      lambda m: (f"多出了 {{% {m[1]} %}}，前面没有与它对应的开头标记" if m[1].startswith(("end", "el")) or m[1] == "else"
                 else f"无法识别的标记 {{% {m[1]} %}}，请检查拼写（常用的有 if、for、set、include）")),
@@ -70,8 +72,7 @@ def jinja_detail(e: BaseException) -> str:
     if isinstance(e, (TemplateNotFound, TemplatesNotFound)):
         names = getattr(e, "templates", None) or [getattr(e, "name", "")]
         return f"找不到被引用的模板“{'、'.join(str(n) for n in names)}”"
-    lines = (getattr(e, "message", None) or str(e) or "").strip().splitlines()
-    text = lines[0] if lines else ""
+    text = " ".join((getattr(e, "message", None) or str(e) or "").split())
     for pattern, say in _JINJA:
         m = pattern.search(text)
         if m:
@@ -79,17 +80,19 @@ def jinja_detail(e: BaseException) -> str:
     return f"模板写法有误（{type(e).__name__}）"
 
 
-def unclosed_block_line(source: str, env) -> int | None:
-    """The line where the innermost block left open at the end of `source` began (a missing endif points
-    there, not at the end of the template). None when the source cannot be lexed or nothing is open."""
+def unclosed_block_line(source: str, env, upto: int | None = None) -> int | None:
+    """The line where the innermost block still open at line `upto` (default: the end of `source`) began:
+    a missing endif is there, not where Jinja noticed it. None when the source cannot be lexed or nothing is open."""
     stack: list[tuple[str, int]] = []
     try:
-        tokens = list(env.lex(source))
+        tokens = [t for t in env.lex(source) if t[1] != "whitespace"]
     except Exception:  # noqa: BLE001 - a lexing error is reported as it is
         return None
     i = 0
     while i < len(tokens):
         lineno, kind, value = tokens[i]
+        if upto is not None and lineno >= upto:
+            break
         if kind == "block_begin" and i + 1 < len(tokens) and tokens[i + 1][1] == "name":
             name = tokens[i + 1][2]
             if name in _BLOCKS and name != "set":
