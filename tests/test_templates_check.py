@@ -148,3 +148,17 @@ def test_check_reports_what_build_rejects(exported, tmp_path, name, edit, code):
     else:
         assert built == 0, bout
 
+
+
+@pytest.mark.parametrize("argv", [
+    ["buidl"], ["build", "--group-by", "x"], ["new-period"], ["build", "--period"], ["templates"],
+    ["build", "--variant", "bold"], ["init"], ["validate", "a", "b", "c"],
+])
+def test_command_line_mistakes_are_said_in_chinese(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "参数错误：" in err and "error:" not in err and "usage:" not in err
+    said = err.split("参数错误：", 1)[1]
+    assert re.search(r"[\u4e00-\u9fff]", said) and not re.search(r"\b(invalid|choice|required|expected|argument|arguments|unrecognized)\b", said), err

@@ -26,7 +26,8 @@ MISSING_CODES = ("W-TASK-NOT-REPORTED", "W-TASK-NOT-ADOPTED", "W-DEPT-NOT-REPORT
 
 
 def is_screening(code: str) -> bool:
-    return code.startswith(("E-SCREEN-", "W-SCREEN-"))
+    """E-SCREEN-…, W-SCREEN-…: a hit of the screening of public text (screen.py)."""
+    return code.split("-")[1:2] == ["SCREEN"]
 
 
 def blocks_publication(code: str) -> bool:

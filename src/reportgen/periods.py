@@ -45,6 +45,9 @@ issue_to = ""                     # 简报报尾“发：”
 copies = 0                        # 简报报尾“共印N份”，0 表示不印
 variants = []                     # 另外生成的版本：["traditional", "large-print"]
 traditional = "s2hk"              # 繁體版用字：s2hk 香港，s2tw 台湾
+forbidden_words = []              # 禁用词：新闻通稿的文字中出现即为错误
+review_words = []                 # 须人工确认的词：出现时新闻通稿为草稿，由人工确认
+allowed_words = []                # 已确认可以公开的电话、网址、词语（筛查不再算作命中）
 """
 
 LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
