@@ -100,15 +100,19 @@ def test_a_clean_workspace_builds_without_marks_and_exits_0(base, tmp_path):
     assert run(["build", str(root), "--strict"])[0] == 0
 
 
+WITH_VARIANTS = ("error (unknown status)", "screening hit (warning only)")  # the others: the standard formats only
+
+
 @pytest.mark.parametrize("problem", list(PROBLEMS))
-def test_any_problem_makes_every_public_document_a_draft_and_strict_makes_none(base, tmp_path, problem):
-    root = make_workspace(tmp_path / "ws", PLAN, PROBLEMS[problem](), config={"variants": ["traditional", "large-print"]})
+def test_any_problem_makes_every_public_document_a_draft_and_strict_makes_none(tmp_path, problem):
+    variants = ["traditional", "large-print"] if problem in WITH_VARIANTS else []
+    root = make_workspace(tmp_path / "ws", PLAN, PROBLEMS[problem](), config={"variants": variants})
     code, out = run(["build", str(root)])
     outdir = root / "outputs/2025H1"
     manifest = read_manifest(outdir)
     assert manifest.state == "draft" and manifest.reasons and not manifest.withheld
     press = [outdir / e["path"] for e in manifest if e["kind"] == "press-release"]
-    assert len(press) == 8
+    assert len(press) == (8 if variants else 3)
     for path in press:
         assert path.stem.endswith("（草稿）"), path.name
         marks = draft_marks(path)
@@ -127,13 +131,6 @@ def test_any_problem_makes_every_public_document_a_draft_and_strict_makes_none(b
     manifest = read_manifest(outdir)
     assert manifest.withheld and manifest.state == "draft"
     assert {e["kind"] for e in manifest} <= {"validation-report", "return"}
-
-
-def test_the_sample_is_a_draft_because_one_department_has_not_reported(sample_workspace):
-    code, out = run(["build", str(sample_workspace)])
-    assert code == 0, out  # make demo succeeds
-    manifest = read_manifest(sample_workspace / "outputs/2025H1")
-    assert manifest.state == "draft" and manifest.reasons == ["2项任务未报送进展"]
 
 
 def test_the_readme_states_the_rules_and_the_marks(repo_root):

@@ -135,7 +135,7 @@ def cmd_build(args, console: Console) -> int:
     if report.issues:
         print_issues(console, report, limit=None if args.verbose else 40)
     print_reconciliation(console, result)
-    if result.stopped and not args.strict:  # nothing could be made (no usable plan)
+    if result.stopped and not result.outputs:  # nothing could be made (no usable plan)
         console.print(f"[red]有 {len(report.errors)} 条错误，未生成文档。[/red]")
         return EXIT_INPUT
     for note in result.notes:

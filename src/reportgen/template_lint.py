@@ -170,11 +170,8 @@ def _text(node: nodes.Node) -> str:
 
 def _mentions(node: nodes.Node) -> set[str]:
     """Every expression a test mentions: {% if changes and changes.total %} guards both."""
-    found = set()
-    for n in [node, *node.find_all((nodes.Name, nodes.Getattr, nodes.Getitem))]:
-        if isinstance(n, (nodes.Name, nodes.Getattr, nodes.Getitem)):
-            found.add(_text(n))
-    return found
+    kinds = (nodes.Name, nodes.Getattr, nodes.Getitem)
+    return {_text(n) for n in [node, *node.find_all(kinds)] if isinstance(n, kinds)}
 
 
 class Linter:
