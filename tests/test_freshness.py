@@ -82,7 +82,8 @@ def test_the_stamp_survives_saving_in_another_office_suite(rolled, tmp_path):
     src = rolled / "inputs/2025H1/departments/区民政局.xlsx"
     for fmt in ("xlsx", "xls"):
         out = tmp_path / fmt
-        subprocess.run(["libreoffice", "--headless", "--convert-to", fmt, "--outdir", str(out), str(src)],
+        profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"  # apart from other LibreOffice runs
+        subprocess.run(["libreoffice", profile, "--headless", "--convert-to", fmt, "--outdir", str(out), str(src)],
                        capture_output=True, timeout=180, check=True)
         assert read_period_stamp(out / f"区民政局.{fmt}") == "2025H1", fmt
 
