@@ -60,7 +60,7 @@ _JINJA: list[tuple[re.Pattern, object]] = [
     (re.compile(r"\w+ object has no element (.+)"), lambda m: f"列表中没有第 {m[1]} 项"),
     (re.compile(r"access to attribute '(.+?)' of '(.+?)' object is unsafe\.?"),
      lambda m: f"不允许访问“{m[1]}”（出于安全考虑，模板不能访问程序内部对象）"),
-    (re.compile(r"division by zero"), lambda m: "除数为零"),
+    (re.compile(r"by zero"), lambda m: "除数为零"),
     (re.compile(r"'(\w+)' object is not callable"), lambda m: "对不能调用的值使用了 ()"),
 ]
 
