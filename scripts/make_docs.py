@@ -15,13 +15,17 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from reportgen.advice import ADVICE, TOPICS  # noqa: E402
 from reportgen.codes import CATALOGUE  # noqa: E402
+from reportgen.gate import blocks_publication  # noqa: E402
 
 TARGET = ROOT / "docs" / "常见问题.md"
 LEVEL = {"error": "错误", "warning": "提醒"}
 OTHER = "其他提示"
 # what each placeholder of a message stands for, as a reader would name it
 PLACEHOLDERS = {
-    "allowed": "可选值", "choices": "牵头单位名单", "column": "列名", "computed": "计算结果", "count": "次数", "found": "文件中的单位", "minutes": "分钟数", "department": "单位名称",
+    "allowed": "可选值", "choices": "牵头单位名单", "column": "列名", "computed": "计算结果", "achieved": "完成值", "as_of": "截至日期", "current": "本期",
+    "evidence": "依据", "expr": "模板中的写法", "field": "栏目", "figures": "完成情况", "guess": "原来的编号",
+    "hint": "说明", "reason": "原因", "shown": "显示的值", "source": "词表", "target": "目标值", "typed": "填入的数",
+    "when": "何时", "count": "次数", "found": "文件中的单位", "minutes": "分钟数", "department": "单位名称",
     "detail": "具体原因", "existing": "已有的文件", "expected": "清单中的名称", "file": "文件名", "first": "先报送的单位",
     "first_where": "先报送的位置", "formula": "公式", "lead": "牵头单位", "limit": "行数上限", "name": "名称",
     "next": "新报告期", "number": "计入的数值", "other_row": "行号", "path": "路径", "percent": "百分数",
@@ -42,6 +46,8 @@ INTRO = """\
 - **错误**：必须改正。有的错误使该行未能计入，终端的“数据核对”逐行列出未计入的行及原因。
   严格模式（`--strict`）下，有错误就不生成材料。
 - **提醒**：程序已按提示中说明的方式处理，请核实；提醒不影响生成。
+- **影响发布**：标有“影响发布：是”的问题（全部错误，以及未报送、未采用、公开文字筛查、与上期相同的提醒）
+  使新闻通稿成为草稿（见 README“发布检查”），改正后重新生成即可去掉草稿标记。
 - 提示中〈〉里的文字，在实际提示中是具体的内容，例如〈填写的内容〉会显示为单元格中实际填写的文字。
 
 各单位怎样填写填报表，见[填报单位须知](填报单位须知.md)；各列和设置的含义，见[字段与格式说明](字段与格式说明.md)。
@@ -69,6 +75,8 @@ def render() -> str:
         for code in codes:
             level, title, template = CATALOGUE[code][:3]
             lines = [f"- 级别：{LEVEL[level]}", f"- 提示：{message(template)}"]
+            if blocks_publication(code):
+                lines.append("- 影响发布：是。出现这一问题时新闻通稿只能生成草稿，`build --strict` 不生成文档")
             advice = ADVICE.get(code)
             if advice:
                 lines += [f"- 原因：{_text(advice.cause)}", f"- 处理：{_text(advice.fix)}"]

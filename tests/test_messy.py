@@ -440,13 +440,13 @@ def test_rules_fire_at_their_cells_on_an_offset_layout(tmp_path):
     ds = result.dataset
     assert [s.department for s in ds.submissions] == ["区民政局"]
     assert sorted(found(ds, "E-STATUS-UNKNOWN", "W-ACHIEVED-NOT-IN-TEXT", "E-TASK-NOT-IN-PLAN", "W-ROW-NOTE",
-                        "W-TASK-NOT-REPORTED")) == sorted([
+                        "W-TASK-NOT-REPORTED", "W-TASK-NOT-ADOPTED")) == sorted([
         ("E-STATUS-UNKNOWN", "民政.xlsx", "进展填报", "E8"),
         ("W-ACHIEVED-NOT-IN-TEXT", "民政.xlsx", "进展填报", "G7"),
         ("E-TASK-NOT-IN-PLAN", "民政.xlsx", "进展填报", "C10"),
         ("W-ROW-NOTE", "民政.xlsx", "进展填报", "B12"),
-        ("W-TASK-NOT-REPORTED", "民政.xlsx", "进展填报", "C5"),  # 01-02 (set aside), 01-03, 01-04
-        ("W-TASK-NOT-REPORTED", "民政.xlsx", "进展填报", "C5"),
+        ("W-TASK-NOT-ADOPTED", "民政.xlsx", "进展填报", "C8"),  # 01-02: sent, set aside, said at its own row
+        ("W-TASK-NOT-REPORTED", "民政.xlsx", "进展填报", "C5"),  # 01-03, 01-04: left out
         ("W-TASK-NOT-REPORTED", "民政.xlsx", "进展填报", "C5"),
         ("W-TASK-NOT-REPORTED", "plan.xlsx", "任务清单", "A7"),
     ])

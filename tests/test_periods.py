@@ -40,9 +40,12 @@ def fill(path, done_ids=()):
         if not row[0].value:
             continue
         tid = row[0].value
+        target = row[header["目标值"] - 1].value  # figures that agree with the status: done is the whole target
+        done, part = (target, round(target * 0.4)) if isinstance(target, (int, float)) else (80, 40)
+        done, part = (int(done) if float(done).is_integer() else done), int(part)
         values = {"进展状态": "已完成" if tid in done_ids else "序时推进",
-                  "进展情况": f"目前，{tid}全年工作已完成80个" if tid in done_ids else f"目前，{tid}已完成40个",
-                  "完成值": 80 if tid in done_ids else 40}
+                  "进展情况": f"目前，{tid}全年工作已完成{done}个" if tid in done_ids else f"目前，{tid}已完成{part}个",
+                  "完成值": done if tid in done_ids else part}
         for label, value in values.items():
             cell = ws.cell(row=row[0].row, column=header[label])
             assert cell.protection.locked is False
@@ -168,8 +171,8 @@ def test_office_templates_export_edit_and_check(sample_workspace):
     code, out = run(["build", str(root)])
     assert code == 0, out
     outdir = root / "outputs/2025H1"
-    assert "欢迎群众监督" in next(outdir.glob("*新闻通稿）.html")).read_text(encoding="utf-8")
-    pdf = next(outdir.glob("*新闻通稿）.pdf"))
+    assert "欢迎群众监督" in next(outdir.glob("*新闻通稿）（草稿）.html")).read_text(encoding="utf-8")
+    pdf = next(outdir.glob("*新闻通稿）（草稿）.pdf"))
     assert "欢迎群众监督" in re.sub(r"\s", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
     # a broken template: file and line
     lines = edited.splitlines()
@@ -347,6 +350,6 @@ def test_exported_word_template_is_the_one_used(sample_workspace):
     doc.save(path)
     assert run(["templates", "check", str(root)])[0] == 0
     assert run(["build", str(root)])[0] == 0
-    press = Doc(str(next((root / "outputs/2025H1").glob("*新闻通稿*.docx"))))
+    press = Doc(str(next((root / "outputs/2025H1").glob("*新闻通稿）（草稿）.docx"))))
     assert press.styles["RG Body"].font.size == Pt(14)
     assert [p.style.name for p in press.paragraphs if p.text.startswith("截至")] == ["RG Body"]

@@ -57,8 +57,10 @@ SUBMISSIONS = {
 def built(tmp_path_factory):
     from conftest import make_workspace
 
+    # the hostile text's URL is confirmed for publication, so this release passes the gate (no draft marks)
     root = make_workspace(tmp_path_factory.mktemp("press") / "ws", TASKS, SUBMISSIONS,
-                          header={"reporter": "填报人寅卯辰", "phone": "022-99998888"})
+                          header={"reporter": "填报人寅卯辰", "phone": "022-99998888"},
+                          config={"allowed_words": ["http://example.invalid/x.css"]})
     result = build(root)
     files = {(o.format, o.variant): o.path for o in result.outputs if o.kind == "press-release"}
     return result, files

@@ -37,7 +37,7 @@ def test_summary_workbook(workspace_factory):
     assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
     stats = wb["分组统计"]
     assert [c.value for c in stats[4]][1:4] == ["合计", 2, 1]
-    manifest = json.loads((result.outdir / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((result.outdir / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert {"kind": "summary", "format": "xlsx"}.items() <= next(e for e in manifest if e["kind"] == "summary").items()
 
 

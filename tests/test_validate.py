@@ -44,10 +44,13 @@ def issues_for(tmp_path, rows, extra=None, plan=PLAN):
     (dict(OK_ROW, achieved="五个"), "E-NUMBER-INVALID", "E4"),
     (dict(OK_ROW, rate="大半"), "E-PERCENT-INVALID", "F4"),
     (dict(OK_ROW, achieved="约5", progress_text="已建成约5个"), "W-NUMBER-APPROX", "E4"),
-    (dict(OK_ROW, rate="350%"), "W-RATE-HIGH", "F4"),
+    (dict(OK_ROW, rate="350%", achieved=None, progress_text="已建成一批"), "W-RATE-HIGH", "F4"),
+    (dict(OK_ROW, rate="60%"), "E-RATE-MISMATCH", "F4"),  # 5 of 10 is 50%
+    (dict(OK_ROW, rate="8500%", achieved=None, progress_text="已建成一批"), "E-RATE-IMPOSSIBLE", "F4"),
+    (dict(OK_ROW, status="未启动"), "E-NOT-STARTED-WITH-PROGRESS", "C4"),
     (dict(OK_ROW, task_id="09-09"), "E-TASK-NOT-IN-PLAN", "A4"),
     (dict(OK_ROW, name="老年食堂"), "W-NAME-MISMATCH", "B4"),
-    (dict(OK_ROW, status="已完成"), "W-DONE-RATE-LOW", "C4"),
+    (dict(OK_ROW, status="已完成"), "E-DONE-BELOW-TARGET", "C4"),
     (dict(OK_ROW, achieved=10, progress_text="已建成10个"), "W-RATE-FULL-NOT-DONE", "C4"),
     (dict(OK_ROW, achieved=7), "W-ACHIEVED-NOT-IN-TEXT", "E4"),
 ])

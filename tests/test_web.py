@@ -411,7 +411,9 @@ def test_build_from_the_office_page_then_preview_and_download(site):
     build = site.ctx.store.builds()[0]
     assert build.gate == "draft" and any("未报送" in x for x in build.reason_list)
 
-    manifest = __import__("json").loads((site.root / "outputs/2025H1/manifest.json").read_text(encoding="utf-8"))
+    from reportgen.render.manifest import read_manifest
+
+    manifest = read_manifest(site.root / "outputs/2025H1")
     r = site.office.get("/office/all.zip")
     assert r.status_code == 200
     z = zipfile.ZipFile(io.BytesIO(r.content))

@@ -11,7 +11,6 @@ for the README.
 from __future__ import annotations
 
 import io
-import json
 import os
 import time
 import zipfile
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+
+from reportgen.render.manifest import read_manifest
 
 import browser
 from webutil import DEPT, PASSWORD, fixed_workbook, messy_workbook, sample
@@ -166,10 +167,10 @@ def test_department_uploads_and_office_builds_in_a_browser(tmp_path):
             steps.shot("office", readme=True, phone=True)
             driver.find_element(By.PARTIAL_LINK_TEXT, "下载全部材料").click()
             archive = browser.wait_for_file(downloads, "*.zip", 60)
-            manifest = json.loads((root / "outputs/2025H1/manifest.json").read_text(encoding="utf-8"))
+            manifest = read_manifest(root / "outputs/2025H1")
             names = zipfile.ZipFile(archive).namelist()
             assert sorted(names) == sorted([e["path"] for e in manifest] + ["manifest.json"])
-            assert any(n.endswith("新闻通稿）.pdf") for n in names) and any("工作简报" in n for n in names)
+            assert any(n.endswith("新闻通稿）（草稿）.pdf") for n in names) and any("工作简报" in n for n in names)
 
             # every other office page opens and shows what it should
             driver.find_element(By.LINK_TEXT, "预览新闻通稿").click()

@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 # topics of the 常见问题 page, in order
 WORKSPACE, FILES, PLAN, ROWS, CROSS, TEMPLATES = "工作目录与设置", "单位报送的文件", "任务清单", "填报表中的内容", "汇总核对", "自定义模板"
-TOPICS = (WORKSPACE, FILES, PLAN, ROWS, CROSS, TEMPLATES)
+SCREEN = "公开文字筛查"
+TOPICS = (WORKSPACE, FILES, PLAN, ROWS, CROSS, SCREEN, TEMPLATES)
 
 
 class Advice(NamedTuple):
@@ -74,6 +75,9 @@ ADVICE: dict[str, Advice] = {
     "E-PLAN-EMPTY": Advice(
         PLAN, "任务清单中还没有任务，或每一行都缺少必填项。",
         "在 plan.xlsx 的“任务清单”工作表中每行填写一项任务，必填列见《字段与格式说明》。"),
+    "E-PLAN-ID-DATE": Advice(
+        PLAN, "事项编号（如 01-03）输入到“常规”格式的单元格，被 Excel 自动当成了日期。",
+        "把任务清单的“事项编号”列设置为“文本”格式，按提示重新输入编号后，再生成各单位填报表。"),
     "E-PLAN-ID-MISSING": Advice(
         PLAN, "任务清单中有一行没有事项编号。",
         "为该任务编一个清单内唯一的编号，例如 01-02（工程序号-任务序号）。"),
@@ -152,9 +156,30 @@ ADVICE: dict[str, Advice] = {
     "W-NAME-MISMATCH": Advice(
         CROSS, "表中的任务名称与任务清单不一致：改动了名称，或事项编号与名称对应错了。材料中使用任务清单的名称。",
         "不要改动任务名称；如果是事项编号填错了，改正编号。", True),
-    "W-DONE-RATE-LOW": Advice(
-        CROSS, "进展状态为“已完成”，但完成值还没有达到目标值。",
-        "核实是否确已完成：未完成的改为序时推进或滞后；已完成的，改正完成值。", True),
+    "E-DONE-BELOW-TARGET": Advice(
+        CROSS, "进展状态为“已完成”，但完成值或完成率还没有达到年度目标。公开发布时会写成“该项目已完成”，与数字矛盾。",
+        "核实是否确已完成：未完成的改为序时推进或滞后；已完成的，改正完成值和完成率。", True),
+    "E-NOT-STARTED-WITH-PROGRESS": Advice(
+        CROSS, "进展状态为“未启动”，却填了完成值或完成率，两者矛盾。",
+        "已开始实施的，把进展状态改为序时推进或滞后；确未启动的，清空完成值和完成率。", True),
+    "E-RATE-MISMATCH": Advice(
+        CROSS, "完成率与完成值÷目标值算出的结果不一致，多是其中一个填错，或完成值的单位与任务清单的计量单位不同。",
+        "按提示核对完成值和完成率，改正填错的一个；也可以不填完成率，由完成值÷目标值计算。", True),
+    "E-RATE-IMPOSSIBLE": Advice(
+        ROWS, "完成率大得不合常理，常见原因是在设为百分比格式的单元格里输入了 85，显示为 8500%。",
+        "在完成率单元格中输入带 % 的数，例如 85%；也可以不填，由完成值÷目标值计算。", True),
+    "W-RATE-PERCENT-CELL": Advice(
+        ROWS, "在设为百分比格式的单元格里输入了整数（如 85），表中显示为 8500%；与完成值÷目标值相符，已按 85% 计入。",
+        "把单元格改为带 % 的数，例如 85%，以免转发后被误读。", True),
+    "E-FILE-OTHER-PERIOD": Advice(
+        FILES, "报回的是以前某一期的填报表（表内记有报告期，或标题写着以前的报告期），多是找错了文件。",
+        "用本期下发的填报表重新填写后报送；本期的表可向推进办索取或在报送平台下载。", True),
+    "W-PROGRESS-STALE": Advice(
+        CROSS, "进展情况与上一期报送的文字一字不差，多是直接复制了上期的内容。",
+        "按截至本期的最新进展重新填写；确实没有新进展的，也写明本期的情况和原因。", True),
+    "W-TASK-NOT-ADOPTED": Advice(
+        CROSS, "这项任务报送了，但所在的行因错误未能采用（如进展状态无法识别、不是本期的表）。",
+        "按同一文件中其他提示改正后重新报送。", True),
     "W-RATE-FULL-NOT-DONE": Advice(
         CROSS, "完成率已达到100%，进展状态却不是“已完成”。",
         "已经完成的，进展状态改为“已完成”；数量已达标但还有后续工作的，在进展情况中写明。", True),
@@ -178,6 +203,27 @@ ADVICE: dict[str, Advice] = {
     "E-UPLOAD-WRONG-DEPT": Advice(
         FILES, "用本单位的链接上传了其他单位的表，或表头“填报单位”写错了。",
         "上传本单位的表；确是本单位的表的，把“填报单位”改为本单位名称后重新上传。", True),
+    # screening of public text
+    "E-SCREEN-ID-NUMBER": Advice(
+        SCREEN, "可公开的文字（进展情况、任务名称、年度目标等）中有身份证号码，属于个人信息。", "删除身份证号码后重新报送。", True),
+    "E-SCREEN-BANK-CARD": Advice(
+        SCREEN, "可公开的文字中有一长串像银行卡号的数字。", "删除卡号；如是其他编号（如项目编号），请改写得不像卡号。", True),
+    "E-SCREEN-SPAM": Advice(
+        SCREEN, "可公开的文字中有赌博、诈骗或广告用语，常见于从网页复制文字时夹带的内容，或文件被人改动过。",
+        "删除或改写这段文字，并核实文字来源；必要时请单位负责人确认后重新报送。", True),
+    "E-SCREEN-FORBIDDEN": Advice(
+        SCREEN, "可公开的文字中有本单位在 report.toml 的 forbidden_words 中列出的禁用词。", "删除或改写后重新报送。", True),
+    "W-SCREEN-URL": Advice(
+        SCREEN, "可公开的文字中有网址。新闻通稿中的网址须确认是政府或正规机构的网站。",
+        "不需要的删除；确认可以公开的，推进办把它写入 report.toml 的 allowed_words。"),
+    "W-SCREEN-EMAIL": Advice(
+        SCREEN, "可公开的文字中有电子邮箱。", "个人邮箱删除；确认是对外公开的邮箱的，推进办把它写入 report.toml 的 allowed_words。"),
+    "W-SCREEN-PHONE": Advice(
+        SCREEN, "可公开的文字中有电话号码。个人手机等不能公开。",
+        "个人电话删除；确认是对外公布的服务电话的，推进办把它写入 report.toml 的 allowed_words。"),
+    "W-SCREEN-REVIEW": Advice(
+        SCREEN, "可公开的文字中有须人工确认的词（内置的，或 report.toml 的 review_words）。",
+        "由推进办人工核对用法；确认无误的，写入 report.toml 的 allowed_words。"),
     # templates
     "E-TEMPLATE-SYNTAX": Advice(
         TEMPLATES, "修改模板时把标记写错了，例如 {{ 与 }} 不成对、{% if %} 缺少 {% endif %}。",
@@ -188,6 +234,20 @@ ADVICE: dict[str, Advice] = {
     "E-TEMPLATE-SPLIT-TAG": Advice(
         TEMPLATES, "在 Word 中修改标记时改了其中一部分文字的格式，或经过了自动更正、拼写检查，标记被拆成了几段。",
         "在 Word 中删除整个标记，一次性重新输入，中途不要改格式。"),
+    "E-TEMPLATE-UNKNOWN-FIELD": Advice(
+        TEMPLATES, "模板中某个字段名拼错了（如 t.progres），或该数据没有这个字段。", "按提示中列出的可用字段改正拼写。"),
+    "E-TEMPLATE-INTERNAL-FIELD": Advice(
+        TEMPLATES, "新闻通稿的模板用了存在问题、下步打算、联系人等内部字段，这些内容不能公开。",
+        "从新闻通稿模板中删除；需要时在工作简报模板中使用。"),
+    "E-TEMPLATE-MAYBE-EMPTY": Advice(
+        TEMPLATES, "模板用到的某项数据在有的情况下为空，例如第一期没有上期数据，changes 为空。",
+        "按提示把这部分放在 {% if … %} … {% endif %} 之间。"),
+    "E-TEMPLATE-NOT-FOUND": Advice(
+        TEMPLATES, "模板用 include 等引用了另一个模板文件，但 templates/ 和内置模板中都没有这个文件。",
+        "检查文件名的拼写，或把该文件放进 templates/。"),
+    "E-TEMPLATE-RENDER": Advice(
+        TEMPLATES, "模板语法没有问题，但用本期数据试生成时出错，例如做了除以零的计算。",
+        "按提示的文件和行号修改；改不好的，删除 templates/ 中的这个文件，生成时即改用内置模板。"),
     "W-TEMPLATE-NONE": Advice(
         TEMPLATES, "工作目录中还没有 templates/ 文件夹，生成时使用内置模板。",
         "不需要修改模板的，无需处理；需要修改时先运行 reportgen templates export。"),

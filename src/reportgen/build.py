@@ -3,6 +3,10 @@
 `build()` is what the CLI and scripts call. It never raises for bad input:
 problems come back in `BuildResult.report`, and the files it could make are
 made. Only a workspace that cannot be read at all raises `InputError`.
+
+Before anything is rendered, the public text is screened (screen.py) and the
+publication gate decides (gate.py): a press release that does not pass is made
+as a draft, or, with `strict`, not at all (only the validation report is made).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from .codes import issue
 from .gate import Gate, assess
 from .merge import merge
 from .validate import validate
-from .model import Dataset, Report
+from .model import Dataset, Report, Workspace
 from .read import read_workspace
 from .render import Job, Output
 from .render.manifest import read_manifest, write_manifest
@@ -30,7 +34,7 @@ class BuildResult:
     outdir: Path
     outputs: list[Output] = field(default_factory=list)
     manifest: Path | None = None
-    stopped: bool = False  # strict build stopped by errors
+    stopped: bool = False  # strict build refused to make the documents (the gate was not passed)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -74,28 +78,42 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
     say("读取工作目录")
     ws = read_workspace(root, period)
     say("校验")
-    validation = validate(ws)
-    say("合并")
-    ds = merge(ws, group_by, validation)
-    ds.previous = load_previous(root, ws.period.code, ds.group_by)
+    ds = _assessed(root, ws, group_by)
     outdir = root / "outputs" / ws.period.code
     result = BuildResult(ds, ds.report, outdir)
     if not ws.plan:
         src = root / "inputs" / ws.period.code / "plan.xlsx"
         ds.report.add(issue("E-PLAN-EMPTY", file=src.name))
-    ds.gate = assess(ds)
-    if (strict and not ds.report.ok) or not ws.plan:
+        ds.gate = assess(ds)
         result.stopped = True
         return result
 
     job = Job(ds, root, outdir, tuple(dict.fromkeys((*ws.config.variants, *variants))))
-    for label, render in renderers():
-        say(f"生成{label}")
-        result.outputs.extend(render(job))
+    if strict and not ds.gate.publishable:
+        from .render import validation
+
+        result.stopped = True  # nothing public, and nothing built on the same doubtful data
+        say("生成校验报告")
+        result.outputs.extend(validation.render(job))
+    else:
+        for label, render in renderers():
+            say(f"生成{label}")
+            result.outputs.extend(render(job))
     result.notes.extend(job.notes)
     remove_stale(outdir, result.outputs)
-    result.manifest = write_manifest(outdir, result.outputs)
+    result.manifest = write_manifest(outdir, result.outputs, ds.gate, withheld=result.stopped)
     return result
+
+
+def _assessed(root: Path, ws: Workspace, group_by: str | None) -> Dataset:
+    """Validate (against the previous period too), merge, screen the public text, and decide the gate."""
+    from .screen import screen
+
+    ws.previous = load_previous(root, ws.period.code, group_by or ws.config.group_by)
+    ds = merge(ws, group_by, validate(ws))
+    ds.report.extend(screen(ds))
+    ds.gate = assess(ds)
+    return ds
 
 
 def load_previous(root: Path, code: str, group_by: str) -> Dataset | None:
@@ -134,7 +152,7 @@ def check(root: Path | str, period: str | None = None, *, progress: Progress | N
     say("读取工作目录")
     ws = read_workspace(root, period)
     say("校验")
-    ds = merge(ws, None, validate(ws))
+    ds = _assessed(root, ws, None)
     outdir = root / "outputs" / ws.period.code
     result = BuildResult(ds, ds.report, outdir)
     say("生成校验报告")

@@ -1,6 +1,9 @@
 """Command line: parse, call one library function, print, pick the exit code.
 
-Exit codes: 0 success; 1 the inputs had errors; 2 usage errors.
+Exit codes: 0 success; 1 the inputs had errors (or `build --strict` withheld the documents because
+the publication gate was not passed); 2 usage errors. A build whose press release is a draft
+because of warnings only (a department has not reported yet, a phone number to confirm) exits 0:
+the terminal says so last, and the files say so themselves.
 """
 
 from __future__ import annotations
@@ -41,9 +44,16 @@ class Parser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
+    def format_help(self) -> str:
+        import re
+
+        return re.sub(r"^(\S[^\n]*?):$", r"\1：", super().format_help(), flags=re.M)  # 选项： not 选项:
+
     def error(self, message: str):
+        from .messages import argparse_message
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}：参数错误：{message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}：参数错误：{argparse_message(message)}\n")
 
 
 def _workspace_arg(p: argparse.ArgumentParser) -> None:
@@ -109,6 +119,46 @@ def print_reconciliation(console: Console, result) -> None:
         console.print("[red]数据核对不平：有数据行去向不明，生成的材料可能缺项。请把本提示和填报表发给技术支持。[/red]")
     for s in result.dataset.set_aside if result.dataset else []:
         console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False, markup=False)
+    print_missing(console, result.dataset)
+
+
+def print_missing(console: Console, ds) -> None:
+    """未报送 (nothing came) and 未采用 (sent, set aside: why), never one word for both."""
+    if ds is None:
+        return
+    from .model import NOT_ADOPTED, NOT_REPORTED
+
+    missing = [m for m in ds.tasks if m.status == NOT_REPORTED]
+    aside = [m for m in ds.tasks if m.status == NOT_ADOPTED]
+    if missing:
+        console.print(f"未报送 {len(missing)} 项（没有收到进展）：", highlight=False)
+        for m in missing:
+            console.print(f"  {m.task.task_id} {m.task.name}（牵头单位：{m.task.lead}）", highlight=False, markup=False)
+    if aside:
+        console.print(f"未采用 {len(aside)} 项（报送了，但未采用）：", highlight=False)
+        for m in aside:
+            console.print(f"  {m.task.task_id} {m.task.name}（牵头单位：{m.task.lead}）  原因：{m.set_aside_reason}", highlight=False, markup=False)
+
+
+def print_gate(console: Console, gate, *, strict: bool = False, planned: bool = False) -> None:
+    """The publication state, said last: publishable, or a draft (or withheld) and why."""
+    if gate is None:
+        return
+    if gate.publishable:
+        what = "按目前的数据，新闻通稿可以发布。" if planned else "新闻通稿可以发布。"
+        console.print(f"[green]发布检查通过：{what}[/green]", highlight=False)
+        return
+    if strict:
+        head = "发布检查未通过，严格模式下未生成文档（新闻通稿、工作简报、进度汇总表都没有生成，只生成了校验报告）。原因："
+    elif planned:
+        head = "发布检查未通过：按目前的数据生成的新闻通稿将标为“草稿 · 未经审核”。原因："
+    else:
+        head = "发布检查未通过：新闻通稿已标为“草稿 · 未经审核”（文件名带“（草稿）”），不得直接发布。原因："
+    console.print(f"[red]{head}[/red]", highlight=False)
+    for reason in gate.reasons:
+        console.print(f"[red]  · {escape(reason)}[/red]", highlight=False)
+    if not planned:
+        console.print("[red]处理后重新运行 reportgen build；发布规则见 README“发布检查”。[/red]", highlight=False)
 
 
 def cmd_build(args, console: Console) -> int:
@@ -121,15 +171,18 @@ def cmd_build(args, console: Console) -> int:
     if report.issues:
         print_issues(console, report, limit=None if args.verbose else 40)
     print_reconciliation(console, result)
-    if result.stopped:
-        why = "严格模式下" if args.strict else ""
-        console.print(f"[red]有 {len(report.errors)} 条错误，{why}未生成文档。[/red]")
+    if result.stopped and not result.outputs:  # nothing could be made (no usable plan)
+        console.print(f"[red]有 {len(report.errors)} 条错误，未生成文档。[/red]")
         return EXIT_INPUT
     for note in result.notes:
         print_note(console, note)
     console.print(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}：", markup=False)
     for o in result.outputs:
         console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False, markup=False)
+    print_gate(console, result.gate, strict=result.stopped)
+    if result.stopped:
+        return EXIT_INPUT
+    # a draft with warnings only (e.g. a department has not reported yet) is a successful run: exit 0
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
@@ -148,6 +201,7 @@ def cmd_validate(args, console: Console) -> int:
                   markup=False)
     for o in result.outputs:
         console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False, markup=False)
+    print_gate(console, result.gate, planned=True)
     if report.errors or (args.strict and report.warnings):
         return EXIT_INPUT
     return EXIT_OK
@@ -245,7 +299,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="校验并生成本期全部文档", description="读取工作目录，校验、合并各单位填报表，生成新闻通稿、工作简报、进度汇总表和 manifest.json。")
     _workspace_arg(p)
-    p.add_argument("--strict", action="store_true", help="严格模式：有错误时不生成文档")
+    p.add_argument("--strict", action="store_true", help="严格模式：发布检查未通过（有错误、未报送、筛查命中等）时不生成文档，退出码 1")
     p.add_argument("--group-by", choices=("project", "category"), help="分组方式：project 按工程，category 按领域（默认取 report.toml）")
     p.add_argument("--variant", action="append", choices=VARIANTS, help="另外生成的版本：traditional 繁體版，large-print 适老版（可重复）")
     p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
@@ -328,12 +382,21 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
     try:
         return args.func(args, console)
     except InputError as e:
-        console.print(issue_line(e.issue), highlight=False)
+        if e.heading:
+            console.print(f"[red]{escape(e.heading)}[/red]", highlight=False)
+        for i in e.issues:
+            console.print(issue_line(i), highlight=False)
         return EXIT_INPUT
     except SubsetterMissing as e:
         console.print(f"[red]错误[/red] {escape(str(e))}", highlight=False)
         return EXIT_INPUT
     except jinja2.TemplateError as e:
+        console.print(f"[red]模板错误[/red] {escape(template_error_text(e))}请运行 reportgen templates check 检查模板。",
+                      highlight=False)
+        return EXIT_INPUT
+    except Exception as e:  # noqa: BLE001 - raised inside an office's template (1/0, a call on a number…)
+        if not _raised_in_template(e):
+            raise
         console.print(f"[red]模板错误[/red] {escape(template_error_text(e))}请运行 reportgen templates check 检查模板。",
                       highlight=False)
         return EXIT_INPUT
@@ -344,11 +407,18 @@ def shell_word(text: str) -> str:
     return shlex.quote(text) if re.search(r"[\s'\"\\$`&;|()<>*?!#~{}\[\]]", text) or not text else text
 
 
-def template_error_text(e: jinja2.TemplateError) -> str:
-    """What went wrong, and where (file and line, or the Word paragraph), said once."""
+def _raised_in_template(e: BaseException) -> bool:
+    tb = e.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            return True
+        tb = tb.tb_next
+    return False
 
-    from jinja2.sandbox import SecurityError
 
+def template_error_text(e: BaseException) -> str:
+    """What went wrong, and where (file and line, or the Word paragraph), said once, in Chinese."""
+    from .messages import jinja_detail
     from .templating import template_error_location
 
     file, line, text = template_error_location(e)
@@ -358,18 +428,7 @@ def template_error_text(e: jinja2.TemplateError) -> str:
         where = f"{file} 第{line}行：" if line else f"{file}："
     else:
         where = f"第{line}行：" if line else ""
-    detail = (getattr(e, "message", None) or str(e) or type(e).__name__).strip().splitlines()[0]
-    # the location is in `where`; drop any the message carries itself
-    detail = re.sub(r"\s*[（(]\s*(?:第\s*\d+\s*[行段]|line \d+)\s*[)）]\s*$", "", detail)
-    if isinstance(e, SecurityError):
-        what = "模板中有不允许的写法（出于安全考虑，模板不能访问程序内部对象）"
-    elif isinstance(e, jinja2.UndefinedError):
-        what = "模板使用了数据中没有的变量"
-        if detail.startswith("'None' has no attribute"):
-            detail += "；该值本期为空（如没有上期时 changes 为空），请先用 {% if … %} 判断"
-    else:
-        what = "模板语法错误"
-    return f"{where}{what}（{detail}）。"
+    return f"{where}{jinja_detail(e)}。"
 
 
 if __name__ == "__main__":  # pragma: no cover

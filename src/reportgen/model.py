@@ -126,6 +126,9 @@ class Config:
     office_contact: str = ""  # the office's contact person, printed on each department's 填报说明
     office_phone: str = ""
     form: str = "by-project"  # press-release form: one of FORMS, or an office's own press-release-<form>.html.j2
+    forbidden_words: tuple[str, ...] = ()  # 禁用词: never in public text (an error)
+    review_words: tuple[str, ...] = ()  # 须人工确认的词: public text holding one stays a draft
+    allowed_words: tuple[str, ...] = ()  # confirmed for publication: a screening hit on one of these is no hit
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ class Task:
     partners: str = ""
     kind: str = ""  # 任务类型, e.g. 管理服务类 (summed up in the completed-first form's 此外 paragraph)
     source: Source | None = None
+    columns: dict[str, str] = field(default_factory=dict, repr=False)  # field → column letter in plan.xlsx
 
     @property
     def is_service(self) -> bool:
@@ -211,6 +215,8 @@ class Submission:
     set_aside: list["SetAside"] = field(default_factory=list)
     rows_read: int = 0  # data rows seen, before any were set aside
     append_cell: str = ""  # A1 cell where a task left out of the table would go (for 未报送 issues)
+    period_stamp: str = ""  # the period code `new-period` stamped into the workbook (defined name), if any
+    titles: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, text): title lines, for the period
 
 
 @dataclass

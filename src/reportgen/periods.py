@@ -20,6 +20,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import fillguide
@@ -30,6 +31,7 @@ from .merge import merge
 from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
 from .read import department_files, list_periods, read_workspace
 from .read.config import PERIOD_KINDS, default_period, period_key, split_period
+from .read.stamp import STAMP_NAME, stamp_value
 from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, text_width, write_plan
 
 REPORT_TOML = """\
@@ -50,6 +52,9 @@ office_contact = ""               # 推进办联系人，印在发给各单位�
 office_phone = ""                 # 推进办联系电话，印在填报说明上
 form = "by-project"               # 新闻通稿版式：by-project 按工程，completed-first 先列已完成，by-theme 按领域叙述，numbered-list 编号列表
 traditional = "s2t"               # 繁體版用字：s2t 内地繁体，s2hk 香港，s2tw 台湾
+forbidden_words = []              # 禁用词：新闻通稿的文字中出现即为错误
+review_words = []                 # 须人工确认的词：出现时新闻通稿为草稿，由人工确认
+allowed_words = []                # 已确认可以公开的电话、网址、词语（筛查不再算作命中）
 """
 
 LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -143,10 +148,13 @@ def _add_category_dropdown(path: Path) -> None:
 
 
 def department_workbook(path: Path, department: str, tasks: list[Task], title: str,
-                        previous: dict[str, dict] | None = None, *, guide: Guide) -> None:
-    """The pre-filled progress workbook a department receives: the 填报说明 first, then 进展填报 (opened)."""
+                        previous: dict[str, dict] | None = None, period: str = "", *, guide: Guide) -> None:
+    """The pre-filled progress workbook a department receives: the 填报说明 first, then 进展填报 (opened);
+    stamped with its period (see read/stamp.py)."""
     previous = previous or {}
     wb = Workbook()
+    if period:
+        wb.defined_names[STAMP_NAME] = DefinedName(STAMP_NAME, attr_text=stamp_value(period), hidden=True)
     first = wb.active
     first.title = fillguide.FOLDER
     fillguide.write_sheet(first, guide)
@@ -228,6 +236,19 @@ def _previous_progress(ds: Dataset | None) -> dict[str, dict]:
             for m in ds.tasks}
 
 
+def check_plan(ws: Workspace) -> None:
+    """Refuse, with every cell to fix, a plan that would send wrong IDs, units or targets out to departments:
+    dates where IDs belong, duplicate IDs, required fields left empty, a 目标值 without its 计量单位."""
+    plan_file = f"inputs/{ws.period.code}/plan.xlsx"
+    errors = [i for i in ws.report.issues if i.is_error and i.file == "plan.xlsx"]
+    if not ws.plan and not errors:
+        raise InputError(issue("E-PLAN-EMPTY", file=plan_file))
+    if errors:
+        errors = [replace(i, file=plan_file) for i in errors]
+        raise InputError(errors[0], tuple(errors[1:]),
+                         heading=f"任务清单 {plan_file} 有{len(errors)}处需要修改，改好后再生成单位填报表（本次未生成任何填报表）：")
+
+
 def tasks_by_department(ws: Workspace, only: str | None = None) -> dict[str, list[Task]]:
     """The plan's tasks under their first lead department (only `only`'s, which must be one)."""
     by_dept: dict[str, list[Task]] = {}
@@ -251,13 +272,16 @@ def prefilled_workbook(root: Path, department: str, target: Path, code: str | No
     prev_code = previous_period(root, ws.period.code)
     previous = load_dataset(root, prev_code) if prev_code else None
     guide = fillguide.make_guide(ws.config, ws.period, department, tasks, f"{department}.xlsx", previous)
-    department_workbook(target, department, tasks, workbook_title(ws), _previous_progress(previous), guide=guide)
+    department_workbook(target, department, tasks, workbook_title(ws), _previous_progress(previous), ws.period.code,
+                        guide=guide)
     return target
 
 
 def write_department_templates(ws: Workspace, previous: Dataset | None, only: str | None = None,
                                overwrite: bool = True) -> list[Path]:
-    """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/."""
+    """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/.
+    Nothing is written when the plan has errors (see `check_plan`)."""
+    check_plan(ws)
     folder = ws.root / "inputs" / ws.period.code / "departments"
     folder.mkdir(parents=True, exist_ok=True)
     title = workbook_title(ws)
@@ -268,7 +292,7 @@ def write_department_templates(ws: Workspace, previous: Dataset | None, only: st
         if path.exists() and not overwrite:
             raise InputError(issue("E-DEPT-WORKBOOK-EXISTS", path=f"inputs/{ws.period.code}/departments/{path.name}"))
         guide = fillguide.make_guide(ws.config, ws.period, dept, tasks, path.name, previous)
-        department_workbook(path, dept, tasks, title, prev, guide=guide)
+        department_workbook(path, dept, tasks, title, prev, ws.period.code, guide=guide)
         written.append(path)
     return written
 
@@ -346,8 +370,6 @@ def new_period(root: Path, next_code: str, from_code: str | None = None, deadlin
             result.notes.append(f"提醒：已沿用 {prev_code} 的任务清单。新的一年如任务有变化，请先替换 inputs/{next_code}/plan.xlsx，"
                                 f"删除 departments/ 中的表后重新运行：\nreportgen new-period {next_code}")
     ws = read_workspace(root, next_code)
-    if not ws.plan:
-        raise InputError(issue("E-PLAN-EMPTY", file="plan.xlsx"))
     if deadline and deadline != ws.period.deadline:
         if period_file in result.kept:
             result.notes.append(f"提醒：period.toml 已保留未改，填报说明按 --deadline 写明截止日期 {deadline.isoformat()}。"

@@ -11,11 +11,12 @@ from pathlib import Path
 from ..codes import issue
 from ..errors import InputError
 from ..model import BEHIND, DONE, NOT_STARTED, ON_SCHEDULE, Issue, Progress, SetAside, Source, Submission
-from ..numbers import fmt_num, fmt_percent, parse_number, parse_percent
+from ..numbers import fmt_num, parse_number, parse_percent
 from .cells import filled, is_blank_row, is_note_row, is_total_row, text
 from .grid import Grid, cell_ref, column_letter
 from .headers import DEPT_COLUMNS, DEPT_REQUIRED, Header, find_header
 from .sheets import read_grids
+from .stamp import read_period_stamp
 
 PREFERRED_SHEET = "进展填报"
 COLUMN_LABELS = {f: syns[0] for f, syns in DEPT_COLUMNS.items()}
@@ -186,8 +187,6 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
             rate = parse_percent(raw_rate, (r, cols["rate"]) in grid.percent_cells)
             if rate is None:
                 row_issues.append(issue("E-PERCENT-INVALID", cell=at("rate"), value=text(raw_rate), **where))
-            elif rate > 300:
-                row_issues.append(issue("W-RATE-HIGH", cell=at("rate"), value=fmt_percent(rate), **where))
 
         issues.extend(row_issues)
         fatal = [i for i in row_issues if i.code in ("E-ID-MISSING", "E-STATUS-MISSING", "E-STATUS-UNKNOWN", "E-PROGRESS-MISSING")]
@@ -221,7 +220,22 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         issues.append(issue("W-ROW-NOTE", cell=cell_ref(first, col), rows="、".join(str(r + 1) for r in notes),
                             value=_short(text(grid.rows[first][col])), **where))
     sub.append_cell = _append_cell(grid.rows, header, last_data)
+    sub.titles = _titles(grids, grid, hr)
+    sub.period_stamp = read_period_stamp(path)
     return sub, issues
+
+
+def _titles(grids: list[Grid], picked: Grid, header_row: int) -> list[tuple[str, str, str]]:
+    """(sheet, cell, text) of the lines that may name the period: the picked sheet's rows above its
+    header first, then the first row of every other sheet (a 问题清单 left from an earlier round)."""
+    found = []
+    for g in [picked, *(g for g in grids if g is not picked)]:
+        for r in range(min(header_row if g is picked else 1, len(g.rows))):
+            for c, value in enumerate(g.rows[r]):
+                t = text(value)
+                if t and not (c and value == g.rows[r][c - 1]):  # a merged title filled across: once
+                    found.append((g.name, cell_ref(r, c), t[:200]))
+    return found
 
 
 def _short(s: str, n: int = 20) -> str:

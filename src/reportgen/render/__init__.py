@@ -12,6 +12,8 @@ from pathlib import Path
 
 from ..model import Dataset
 
+DRAFT_SUFFIX = "（草稿）"  # in the file name of every public document the gate did not pass (see draft.py)
+
 
 @dataclass(frozen=True)
 class Output:
@@ -32,8 +34,9 @@ class Job:
     variants: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)  # things the CLI should tell the user
 
-    def file_name(self, title: str, ext: str, variant: str = "standard") -> Path:
-        """示例区2025年上半年民心工程进展情况（新闻通稿）.docx"""
+    def file_name(self, title: str, ext: str, variant: str = "standard", *, draft: bool = False) -> Path:
+        """示例区2025年上半年民心工程进展情况（新闻通稿）.docx; a draft ends in （草稿）."""
         c, p = self.dataset.config, self.dataset.period
         suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）"}.get(variant, f"（{variant}）")
-        return self.outdir / f"{c.region}{p.year}年{p.label}{c.program}{title}{suffix}.{ext}"
+        mark = DRAFT_SUFFIX if draft else ""
+        return self.outdir / f"{c.region}{p.year}年{p.label}{c.program}{title}{suffix}{mark}.{ext}"

@@ -1,13 +1,33 @@
-"""outputs/<period>/manifest.json: every file made, with a checksum."""
+"""outputs/<period>/manifest.json: the publication state, and every file made with a checksum.
+
+    {"state": "publishable" | "draft", "reasons": ["1项任务未报送进展", …],
+     "withheld": false, "files": [{"kind", "format", "variant", "path", "sha256"[, "pages"]}, …]}
+
+`state` is the gate's (gate.py); `withheld` is true when `build --strict` refused to make
+the public documents. `read_manifest` returns the file entries as a list (older manifests
+were a bare list) with the state attached.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import Output
 from .files import write_text
+
+if TYPE_CHECKING:
+    from ..gate import Gate
+
+
+class Manifest(list):
+    """The file entries of a manifest, with its `state`, `reasons` and `withheld`."""
+
+    state: str = ""
+    reasons: list[str]
+    withheld: bool = False
 
 
 def sha256(path: Path) -> str:
@@ -18,7 +38,7 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_manifest(outdir: Path, outputs: list[Output]) -> Path:
+def write_manifest(outdir: Path, outputs: list[Output], gate: "Gate | None" = None, *, withheld: bool = False) -> Path:
     entries = []
     for o in outputs:
         entry = {
@@ -32,10 +52,23 @@ def write_manifest(outdir: Path, outputs: list[Output]) -> Path:
             entry["pages"] = o.pages
         entries.append(entry)
     entries.sort(key=lambda e: (e["kind"], e["variant"], e["format"], e["path"]))
+    data = {
+        "state": gate.state if gate else "",
+        "reasons": list(gate.reasons) if gate else [],
+        "withheld": withheld,
+        "files": entries,
+    }
     target = outdir / "manifest.json"
-    write_text(target, json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
+    write_text(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return target
 
 
-def read_manifest(outdir: Path) -> list[dict]:
-    return json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+def read_manifest(outdir: Path) -> Manifest:
+    data = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    if isinstance(data, list):  # before the publication state was recorded
+        data = {"files": data}
+    m = Manifest(data.get("files", []))
+    m.state = data.get("state", "")
+    m.reasons = list(data.get("reasons", []))
+    m.withheld = bool(data.get("withheld", False))
+    return m

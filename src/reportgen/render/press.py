@@ -60,10 +60,11 @@ def page(job: Job, ctx: dict, *, medium: str, variant: str = "standard") -> str:
 def render_variant(job: Job, ctx: dict, variant: str) -> list[Output]:
     ctx = variant_context(job, ctx, variant)
     formats = VARIANT_FORMATS[variant]
+    draft = bool(ctx["draft"])
     outputs = []
     screen = page(job, ctx, medium="screen", variant=variant)
     if "docx" in formats:
-        target = job.file_name(TITLE, "docx", variant)
+        target = job.file_name(TITLE, "docx", variant, draft=draft)
         traditional = variant == "traditional"
         header = to_traditional(DRAFT_HEADER, job.dataset.config.traditional) if traditional else DRAFT_HEADER
         write_docx(screen, template_path(DOCX_REFERENCE, job.workspace), target, title=_title(screen),
@@ -72,12 +73,12 @@ def render_variant(job: Job, ctx: dict, variant: str) -> list[Output]:
         outputs.append(Output("press-release", "docx", target, variant))
     if "pdf" in formats:
         check_harfbuzz_subset()
-        target = job.file_name(TITLE, "pdf", variant)
+        target = job.file_name(TITLE, "pdf", variant, draft=draft)
         pages = html_to_pdf(page(job, ctx, medium="print", variant=variant), target, base=builtin_templates(),
                             roots=template_roots(job.workspace), lang=ctx["lang"], tagged=True)
         outputs.append(Output("press-release", "pdf", target, variant, pages))
     if "html" in formats:
-        target = job.file_name(TITLE, "html", variant)
+        target = job.file_name(TITLE, "html", variant, draft=draft)
         write_text(target, screen)
         outputs.append(Output("press-release", "html", target, variant))
     return outputs
@@ -113,6 +114,9 @@ def render(job: Job) -> list[Output]:
     ctx = public_context(job.dataset)
     outputs = render_variant(job, ctx, "standard")
     job.notes.extend(legacy_notes(job))
-    if ctx["counts"]["not_reported"]:
-        job.notes.append(f"提醒：新闻通稿中有{ctx['counts']['not_reported']}项任务未报送进展，只列出了年度目标，请补报后重新生成。")
+    c = ctx["counts"]
+    if c["not_reported"] or c["not_adopted"]:
+        parts = [f"{c['not_reported']}项任务未报送进展"] if c["not_reported"] else []
+        parts += [f"{c['not_adopted']}项任务报送的内容未采用"] if c["not_adopted"] else []
+        job.notes.append(f"提醒：新闻通稿中有{'、'.join(parts)}，已在相应任务后注明，请补报或修改后重新生成。")
     return outputs

@@ -47,8 +47,17 @@ def _put(ws: Worksheet, row: int, col: int, value: object):
 
 
 def _counts_text(c: dict) -> str:
-    return (f"任务{c['total']}项：已完成{c['done']}项，序时推进{c['on_schedule']}项，滞后{c['behind']}项，"
+    """The parts add up to the total (Counts.adds_up); 超额 is counted among 已完成."""
+    over = f"（其中超额完成{c['over_target']}项）" if c["over_target"] else ""
+    return (f"任务{c['total']}项：已完成{c['done']}项{over}，序时推进{c['on_schedule']}项，滞后{c['behind']}项，"
             f"未启动{c['not_started']}项，未报送{c['not_reported']}项，未采用{c['not_adopted']}项")
+
+
+def missing_text(t: dict) -> str:
+    """What the 进展情况 cell says for a task without accepted progress: nothing came, or what was set aside and why."""
+    if t["status"] == NOT_REPORTED:
+        return "（未报送：本期没有收到该任务的进展）"
+    return f"（未采用：已报送，但{t['set_aside_reason'] or '未能采用'}）"
 
 
 def _task_sheet(ws: Worksheet, ctx: dict) -> None:
@@ -72,6 +81,8 @@ def _task_sheet(ws: Worksheet, ctx: dict) -> None:
                 value = t[key]
                 if key == "rate" and value is not None:
                     value = value / 100
+                elif key == "progress" and t["status"] in (NOT_REPORTED, NOT_ADOPTED):
+                    value = missing_text(t)
                 cell = _put(ws, row, col, value)
                 cell.font = Font(name=FONT, size=10)
                 cell.alignment = Alignment(vertical="top", wrap_text=True)

@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..codes import title
-from ..model import Issue, Report, Submission
+from ..model import NOT_ADOPTED, NOT_REPORTED, Dataset, Issue, Report, Submission
 from ..read.grid import MAX_COLS, ROW_CAP, cell_position
 from ..read.sheets import can_edit, read_grids
 from ..workbooks import print_landscape, put, save_workbook
@@ -105,7 +105,33 @@ def _write_listing(ws, issues: list[Issue], title: str = "") -> None:
         ws.append([cell(level, "error" if i.is_error else "warning"), *(cell(v, "text") for v in rest)])
 
 
-def write_report(report: Report, target: Path) -> None:
+MISSING_SHEET = "未报送与未采用"
+
+
+def _missing_sheet(ws, ds: Dataset) -> None:
+    """Every task without accepted progress: 未报送 (nothing came) apart from 未采用 (sent, set aside: why)."""
+    c = ds.counts
+    put(ws, 1, 1, f"共{c.total}项任务：已采用进展{c.reported}项，未报送{c.not_reported}项，未采用{c.not_adopted}项。"
+                  "未报送＝没有收到该任务的进展；未采用＝报送了，但因下列原因未能采用。").font = Font(bold=True)
+    headers = (("事项编号", 10), ("任务名称", 24), ("牵头单位", 16), ("情况", 8), ("说明", 80))
+    for col, (label, width) in enumerate(headers, 1):
+        put(ws, 2, col, label).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    r = 3
+    for m in ds.tasks:
+        if m.status == NOT_REPORTED:
+            why = "本期没有收到该任务的进展"
+        elif m.status == NOT_ADOPTED:
+            why = m.set_aside_reason or "报送的行均未采用"
+        else:
+            continue
+        for col, v in enumerate((m.task.task_id, m.task.name, m.task.lead, m.status, why), 1):
+            put(ws, r, col, _clean(v)).alignment = _WRAP
+        r += 1
+    ws.freeze_panes = "A3"
+
+
+def write_report(report: Report, target: Path, ds: Dataset | None = None) -> None:
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
@@ -120,6 +146,8 @@ def write_report(report: Report, target: Path) -> None:
         for col, v in enumerate((_clean(dept), errors, len(items) - errors), 1):
             put(summary, r, col, v)
     _write_listing(wb.create_sheet("问题明细"), report.issues)
+    if ds is not None:
+        _missing_sheet(wb.create_sheet(MISSING_SHEET), ds)
     save_workbook(wb, target)
 
 
@@ -378,7 +406,7 @@ def write_returns(submissions: list[Submission], report: Report, folder: Path) -
 def render(job: Job) -> list[Output]:
     ds = job.dataset
     report_path = job.outdir / REPORT_NAME
-    write_report(ds.report, report_path)
+    write_report(ds.report, report_path, ds)
     outputs = [Output("validation-report", "xlsx", report_path)]
     for path in write_returns(ds.submissions, ds.report, job.outdir / RETURNS_DIR):
         outputs.append(Output("return", "xlsx", path))

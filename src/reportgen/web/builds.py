@@ -8,7 +8,6 @@ manifest is never served. Also: all outputs as one zip, and PNG pages of a PDF f
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -72,15 +71,14 @@ class OutputFile:
 
 
 def manifest_entries(outdir: Path) -> list[dict]:
-    """The manifest's file entries: a list of entries, or (later versions) an object holding one."""
+    """The manifest's file entries (render/manifest.py is the one reader); none when it is missing or unreadable."""
+    from ..render.manifest import read_manifest
+
     try:
-        data = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        entries = read_manifest(outdir)
+    except (OSError, ValueError, AttributeError):
         return []
-    if isinstance(data, dict):
-        data = next((v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)
-                     and "path" in v[0]), [])
-    return [e for e in data if isinstance(e, dict) and isinstance(e.get("path"), str)] if isinstance(data, list) else []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)]
 
 
 def outputs(root: Path, period: str | None) -> list[OutputFile]:
