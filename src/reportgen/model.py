@@ -120,6 +120,8 @@ class Config:
     copies: int = 0  # 共印N份
     headline: str = ""  # overrides the press release's default headline
     numbering: str = "cn"  # press-release headings: "cn" 一、二、 or "web" 01 02
+    toc: bool | None = None  # briefing pack's table of contents: true, false, or unset (only for a long pack)
+    internal: bool = False  # briefing pack as 内部版: with the annex of data sources (files, sheets, rows)
 
 
 @dataclass(frozen=True)

@@ -35,5 +35,6 @@ class Job:
     def file_name(self, title: str, ext: str, variant: str = "standard") -> Path:
         """示例区2025年上半年民心工程进展情况（新闻通稿）.docx"""
         c, p = self.dataset.config, self.dataset.period
-        suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）"}.get(variant, f"（{variant}）")
+        suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）",
+                  "internal": "（内部版）"}.get(variant, f"（{variant}）")
         return self.outdir / f"{c.region}{p.year}年{p.label}{c.program}{title}{suffix}.{ext}"

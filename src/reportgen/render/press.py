@@ -16,6 +16,7 @@ from . import Job, Output
 from .context import public_context
 from .env import builtin_templates, environment, template_path
 from .files import atomic_path, make_zip_reproducible, write_text
+from .fonts import font_set
 from .pdf import check_harfbuzz_subset, html_to_pdf
 
 TITLE = "进展情况（新闻通稿）"
@@ -58,7 +59,7 @@ def render_formats(job: Job, ctx: dict, variant: str, formats: tuple[str, ...],
         check_harfbuzz_subset()
         target = job.file_name(TITLE, "pdf", variant)
         html = render_html(job, ctx, medium="print", variant=variant, extra_css=extra_css)
-        pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace),
+        pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace), fonts=font_set(job.workspace),
                             lang=ctx["lang"], tagged=True)
         outputs.append(Output("press-release", "pdf", target, variant, pages))
     if "html" in formats:
