@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
@@ -413,9 +413,6 @@ def briefing_pack(path: Path) -> None:
     toc_entry(doc, 2)
     add("{%p endif %}")
     add("{%p endfor %}")
-    brk = add("")  # the body starts on a new page, as in the PDF
-    brk.add_run().add_break(WD_BREAK.PAGE)
-    brk.paragraph_format.line_spacing = Pt(1)
     add("{%p endif %}")
     add("{{ sections.overview }}", "RG Heading 1")
     add("{{ overview }}")

@@ -26,7 +26,9 @@ TEMPLATE_SUFFIXES = (".j2", ".css", ".docx")
 # Names templates may use beyond the context: Jinja's own, and the variables each renderer adds.
 JINJA_NAMES = {"range", "loop", "lipsum", "dict", "cycler", "joiner", "namespace", "true", "false", "none"}
 PRESS_RENDER_VARIABLES = {"medium", "variant", "extra_css"}
-BRIEFING_RENDER_VARIABLES = {"toc", "images", "charts", "chart_png", "overview"}
+# the briefing pack's own names (render/pack.py, render/briefing.py)
+BRIEFING_RENDER_VARIABLES = {"toc", "toc_entries", "images", "figures", "overview", "overview_table", "change_tables",
+                             "annexes", "attention", "sections", "all_tables", "colophon", "title", "internal"}
 
 
 def export_templates(root: Path, *, overwrite: bool = False) -> list[Path]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import columns
 from .context import internal_context
 from ..model import Dataset
-from ..numbers import cn_ordinal, fmt_date, fmt_percent
+from ..numbers import cn_ordinal, fmt_date, fmt_percent, tidy
 
 TEXT_WIDTH_MM = 156.0
 TOC_AFTER_PAGES = 20  # a pack longer than this gets a table of contents unless report.toml says toc = false
@@ -22,6 +22,8 @@ BODY_LINE_PT, CHARS_PER_LINE = 28.0, 28
 # (label, key in a Counts dict) in the order sentences and tables list them
 STATUS_COUNTS = (("已完成", "done"), ("序时推进", "on_schedule"), ("滞后", "behind"), ("未启动", "not_started"),
                  ("未报送", "not_reported"), ("未采用", "not_adopted"))
+ONE = {"done": "已完成", "on_schedule": "序时推进", "behind": "进度滞后", "not_started": "尚未启动",
+       "not_reported": "未报送进展", "not_adopted": "报送内容未采用"}
 ALL_SAME = {"done": "已全部完成", "on_schedule": "均序时推进", "behind": "均滞后", "not_started": "均未启动",
             "not_reported": "均未报送", "not_adopted": "报送内容均未采用"}
 
@@ -30,6 +32,9 @@ def count_phrase(c: dict) -> str:
     """已完成2项（其中1项超额完成），序时推进3项，滞后1项 — zero counts left out, 其中 next to what it belongs to."""
     present = [(label, key) for label, key in STATUS_COUNTS if c[key]]
     over = c["over_target"]
+    if c["total"] == 1:
+        key = present[0][1]
+        return "已超额完成" if over else ONE[key]
     if len(present) == 1:
         key = present[0][1]
         text = ALL_SAME[key]
@@ -190,7 +195,7 @@ def _annexes(ctx: dict) -> list[dict]:
                                           [("编号", "center"), ("任务名称", "left"), ("牵头单位", "left"),
                                            ("未采用原因", "left")],
                                           [[_cell(t["task_id"]), _cell(t["name"]), _cell(t["department"]),
-                                            _cell(t["set_aside_reason"])] for t in na])})
+                                            _cell(tidy(t["set_aside_reason"]))] for t in na])})
     if parts:
         title = "未报送和未采用任务" if both else ("未报送单位及事项" if nr else "未采用的报送事项")
         annexes.append({"key": "missing", "title": title, "parts": parts})
