@@ -22,10 +22,11 @@ def test_summary_workbook(workspace_factory):
     wb = load_workbook(summary)
     ws = wb["进度汇总"]
     header = [c.value for c in ws[3]]
-    assert header[:4] == ["事项编号", "工程名称", "领域", "任务名称"]
+    assert header[:4] == ["事项编号", "任务名称", "工程名称", "领域"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
     ids = [r[0] for r in rows]
-    assert ids == ["01-01", "小计：一、甲工程", "02-01", "小计：二、乙工程"]
+    assert ids == ["01-01", "小计", "02-01", "小计"]
+    assert [r[1] for r in rows] == ["助餐", "一、甲工程", "学位", "二、乙工程"]
     first = dict(zip(header, rows[0]))
     assert first["存在问题"] == "资金缺口" and first["联系人"] == "张三"
     assert first["进展状态"] == "已完成" and first["完成率"] == 1.0

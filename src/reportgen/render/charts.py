@@ -3,7 +3,7 @@
 `figures(ctx, fonts)` returns every figure of the pack, numbered in order
 (图1, 图2, …), each drawn by `draw(kind, data, …)` at the width it is printed
 at, so 9 pt in the chart is 9 pt on paper. A new chart is a new entry in
-`DRAWERS` and a line in `figures`. PNG output is deterministic (no software
+`DRAWERS` and an entry in `chart_specs`. PNG output is deterministic (no software
 stamp, fixed size and dpi), so the same data gives the same bytes.
 """
 
@@ -108,17 +108,23 @@ def _bars(fig, data: dict, font) -> None:
 DRAWERS: dict[str, Callable] = {"status": _ring, "by_group": _bars}
 
 
-def draw(kind: str, data: dict, width_mm: float, height_mm: float, fonts: FontSet) -> bytes:
-    """The one way a chart is made: a figure of the printed size, drawn in the PDF's 黑体 face."""
+def figure(kind: str, data: dict, width_mm: float, height_mm: float, fonts: FontSet):
+    """A matplotlib figure of the printed size, drawn in the PDF's 黑体 face (the caller closes it)."""
     face = fonts.face("hei")
     font = chart_font(str(face.path or ""), face.used)
     fig = plt.figure(figsize=(width_mm * MM, height_mm * MM), facecolor="white")
+    if kind == "by_group":
+        fig.add_subplot()
+    DRAWERS[kind](fig, data, font)
+    if kind == "by_group":
+        fig.tight_layout(pad=0.4)
+    return fig
+
+
+def draw(kind: str, data: dict, width_mm: float, height_mm: float, fonts: FontSet) -> bytes:
+    """The one way a chart is made: PNG bytes of `figure(...)`."""
+    fig = figure(kind, data, width_mm, height_mm, fonts)
     try:
-        if kind == "by_group":
-            fig.add_subplot()
-        DRAWERS[kind](fig, data, font)
-        if kind == "by_group":
-            fig.tight_layout(pad=0.4)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     finally:
@@ -133,26 +139,30 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + step] for i in range(0, len(items), step)] or [[]]
 
 
-def figures(ctx: dict, fonts: FontSet) -> dict[str, list[Figure]]:
-    """Every figure of the pack by place in the text, numbered in reading order."""
-    out: dict[str, list[Figure]] = {}
-    number = 0
-
-    def add(place: str, kind: str, data: dict, caption: str, width_mm: float, height_mm: float) -> None:
-        nonlocal number
-        number += 1
-        png = draw(kind, data, width_mm, height_mm, fonts)
-        out.setdefault(place, []).append(Figure(number, f"图{number}　{caption}", png, width_mm))
-
-    add("status", "status", {"counts": ctx["counts"]}, "任务进展状态分布", 110, 52)
+def chart_specs(ctx: dict) -> list[dict]:
+    """Every chart of the pack in reading order: where it goes, what it draws, its caption and printed size."""
+    specs = [{"place": "status", "kind": "status", "data": {"counts": ctx["counts"]}, "caption": "任务进展状态分布",
+              "width_mm": 110, "height_mm": 52}]
     groups = ctx["groups"]
     statuses = [s for s, k in STATUS_KEYS.items() if ctx["counts"][k]]
     most = max((g["counts"]["total"] for g in groups), default=1)
     parts = _chunks(groups, BARS_PER_CHART)
-    for i, part in enumerate(parts):
+    for part in parts:
         caption = f"各{ctx['group_word']}任务进展情况"
         if len(parts) > 1:
             caption += f"（{part[0]['no_label']}至{part[-1]['no_label']}）"
-        height = 7.4 * len(part) + 24
-        add("by_group", "by_group", {"groups": part, "statuses": statuses, "most": most}, caption, 150, height)
+        specs.append({"place": "by_group", "kind": "by_group", "data": {"groups": part, "statuses": statuses, "most": most},
+                      "caption": caption, "width_mm": 150, "height_mm": 7.4 * len(part) + 24})
+    for n, spec in enumerate(specs, 1):
+        spec["number"] = n
+    return specs
+
+
+def figures(ctx: dict, fonts: FontSet) -> dict[str, list[Figure]]:
+    """Every figure of the pack by its place in the text, numbered 图1, 图2, … in reading order."""
+    out: dict[str, list[Figure]] = {}
+    for spec in chart_specs(ctx):
+        png = draw(spec["kind"], spec["data"], spec["width_mm"], spec["height_mm"], fonts)
+        out.setdefault(spec["place"], []).append(
+            Figure(spec["number"], f"图{spec['number']}　{spec['caption']}", png, spec["width_mm"]))
     return out
