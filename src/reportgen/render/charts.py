@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from .fonts import FontSet  # noqa: E402
+from .fonts import ROLES, FontSet, system_file  # noqa: E402
 
 STATUS_COLOURS = {"已完成": "#2e7d32", "序时推进": "#1565c0", "滞后": "#c62828", "未启动": "#f9a825", "未报送": "#9e9e9e",
                   "未采用": "#7e57c2"}
@@ -50,13 +50,19 @@ class Figure:
 
 @lru_cache(maxsize=8)
 def chart_font(path: str, family: str) -> font_manager.FontProperties:
-    """The face the PDF uses for 黑体 (the workspace's own file, or its substitute)."""
+    """The face the PDF uses for 黑体 (the workspace's own file, or its substitute), with the free face
+    behind it for any character an office's font lacks."""
+    families = []
     if path:
         font_manager.fontManager.addfont(path)
         names = {e.name for e in font_manager.fontManager.ttflist if e.fname == path}
         if names:
-            return font_manager.FontProperties(family=family if family in names else sorted(names)[0])
-    return font_manager.FontProperties(family="sans-serif")
+            families.append(family if family in names else sorted(names)[0])
+    fallback = system_file(ROLES["hei"][2])
+    if fallback is not None and str(fallback) != path:
+        font_manager.fontManager.addfont(str(fallback))
+        families.append(ROLES["hei"][2])
+    return font_manager.FontProperties(family=families or ["sans-serif"])
 
 
 def _sized(font: font_manager.FontProperties, size: float) -> font_manager.FontProperties:
