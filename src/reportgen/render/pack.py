@@ -15,7 +15,7 @@ from ..model import Dataset
 from ..numbers import cn_ordinal, fmt_date, fmt_percent, tidy
 
 TEXT_WIDTH_MM = 156.0
-TOC_AFTER_PAGES = 20  # a pack longer than this gets a table of contents unless report.toml says toc = false
+TOC_AFTER_PAGES = 16  # a pack longer than this gets a table of contents unless report.toml says toc = false
 PAGE_PT = 225 * 72 / 25.4  # text area height
 BODY_LINE_PT, CHARS_PER_LINE = 28.0, 28
 
