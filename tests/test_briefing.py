@@ -229,6 +229,13 @@ def test_missing_reports_and_set_aside_rows_are_apart(forty):
         assert m.task.lead not in text[text.index("未报送本期进展") - 20:text.index("未报送本期进展")]
 
 
+def test_a_department_that_sent_a_file_is_not_said_to_have_sent_nothing(tmp_path):
+    subs = {**SUBS, "区教育局": SUBS["区教育局"][:2]}  # 02-03 left out of the file
+    text = pdf_text(pack(build(make_workspace(tmp_path / "ws", TASKS, subs)))["pdf"])
+    assert "区人社局未报送本期进展；区教育局的报送中缺少部分任务，涉及4项任务" in text
+    assert "区教育局未报送" not in text
+
+
 def test_colophon_at_the_foot_of_the_last_page(built, tmp_path_factory):
     _, files = built
     for path in (files["pdf"], *([word_pdf(files["docx"], tmp_path_factory)] if LIBREOFFICE else [])):

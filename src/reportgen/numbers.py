@@ -155,7 +155,8 @@ def fmt_date(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-_WRITTEN_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月)?(?:\s+0?0:00(?::00)?)?\s*$")
+_WRITTEN_DATE = re.compile(
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月)?(?:\s+0?0:00(?::00)?)?\s*$")
 
 
 def fmt_when(value: object) -> str:

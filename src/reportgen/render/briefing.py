@@ -12,8 +12,10 @@ import io
 from datetime import datetime
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate, InlineImage
 
 from . import Job, Output
@@ -54,8 +56,6 @@ def render_pdf(job: Job, ctx: dict, target) -> int:
 
 def _set_widths(table, spec: dict) -> None:
     """The pack's computed widths and alignments on a rendered Word table (found by its caption, the table id)."""
-    from docx.oxml import OxmlElement
-
     twips = [round(c["mm"] * 1440 / 25.4) for c in spec["columns"]]
     tbl = table._tbl
     grid = tbl.tblGrid
@@ -78,8 +78,6 @@ def _set_widths(table, spec: dict) -> None:
             tcw.set(qn("w:type"), "dxa")
             centre = spec["columns"][i]["align"] == "center" or r == 0
             for p in tc.findall(qn("w:p")):
-                from docx.text.paragraph import Paragraph
-
                 para = Paragraph(p, table)
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
                 status = data[i]["cls"].rsplit("-", 1)[-1] if data and data[i]["cls"].startswith("status") else ""

@@ -157,7 +157,8 @@ def chart_specs(ctx: dict) -> list[dict]:
         caption = f"各{ctx['group_word']}任务进展情况"
         if len(parts) > 1:
             caption += f"（{part[0]['no_label']}至{part[-1]['no_label']}）"
-        specs.append({"place": "by_group", "kind": "by_group", "data": {"groups": part, "statuses": statuses, "most": most},
+        data = {"groups": part, "statuses": statuses, "most": most}
+        specs.append({"place": "by_group", "kind": "by_group", "data": data,
                       "caption": caption, "width_mm": 150, "height_mm": 7.4 * len(part) + 24})
     for n, spec in enumerate(specs, 1):
         spec["number"] = n

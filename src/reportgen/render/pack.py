@@ -164,6 +164,17 @@ def _departments(tasks: list[dict], key: str = "department") -> str:
     return "、".join(dict.fromkeys(d for t in tasks for d in t[key].split("、") if d))
 
 
+def _not_reported_phrase(tasks: list[dict], silent: list[str]) -> str:
+    """区市场监管局未报送本期进展；区民政局的报送中缺少部分任务 — a department that sent a file is not said to
+    have sent nothing."""
+    leads = list(dict.fromkeys(d for t in tasks for d in t["department"].split("、") if d))
+    quiet = [d for d in leads if d in silent]
+    partial = [d for d in leads if d not in silent]
+    parts = ([f"{'、'.join(quiet)}未报送本期进展"] if quiet else []) + (
+        [f"{'、'.join(partial)}的报送中缺少部分任务"] if partial else [])
+    return "；".join(parts)
+
+
 def _annexes(ctx: dict) -> list[dict]:
     annexes = []
     behind = ctx["behind"] + ctx["not_started"]
@@ -182,7 +193,8 @@ def _annexes(ctx: dict) -> list[dict]:
     both = bool(nr and na)
     if nr:
         parts.append({"heading": "（一）未报送" if both else "",
-                      "lead": f"截至汇总时，{_departments(nr)}未报送本期进展，涉及{len(nr)}项任务：",
+                      "lead": f"截至汇总时，{_not_reported_phrase(nr, ctx['unreported_departments'])}，"
+                              f"涉及{len(nr)}项任务：",
                       "table": make_table("annex-not-reported", "annex-not-reported",
                                           [("编号", "center"), ("任务名称", "left"), ("年度目标", "left"),
                                            ("牵头单位", "left")],
@@ -232,7 +244,7 @@ def _attention(ctx: dict, annexes: dict[str, dict]) -> list[str]:
     if nr or na:
         parts = []
         if nr:
-            parts.append(f"{_departments(nr)}未报送本期进展，涉及{len(nr)}项任务")
+            parts.append(f"{_not_reported_phrase(nr, ctx['unreported_departments'])}，涉及{len(nr)}项任务")
         if na:
             parts.append(f"{_departments(na)}报送的{len(na)}项任务进展未能采用")
         lines.append("；".join(parts) + f"，详见{annexes['missing']['label']}。")

@@ -59,7 +59,8 @@ def render_formats(job: Job, ctx: dict, variant: str, formats: tuple[str, ...],
         check_harfbuzz_subset()
         target = job.file_name(TITLE, "pdf", variant)
         html = render_html(job, ctx, medium="print", variant=variant, extra_css=extra_css)
-        pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace), fonts=font_set(job.workspace),
+        pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace),
+                            fonts=font_set(job.workspace),
                             lang=ctx["lang"], tagged=True)
         outputs.append(Output("press-release", "pdf", target, variant, pages))
     if "html" in formats:

@@ -73,7 +73,8 @@ def fit_height(ws: Worksheet, row: int, widths: dict[int, float], least: float =
     ws.row_dimensions[row].height = max(least, lines * LINE_PT + 4)
 
 
-def page_setup(ws: Worksheet, header_row: int | None, *, title_cols: str | None = None, fit_width: bool = False) -> None:
+def page_setup(ws: Worksheet, header_row: int | None, *, title_cols: str | None = None,
+               fit_width: bool = False) -> None:
     """A4 landscape, narrow margins, header repeated, page numbers; at 100% (every text at its own size on
     paper) unless `fit_width` (a narrow sheet, scaled down a little at most where width units run wide)."""
     ws.page_setup.orientation = "landscape"

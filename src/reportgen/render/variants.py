@@ -94,7 +94,8 @@ def _traditional_pdf(job: Job, tctx: dict, config: str, css: str) -> Output:
     """The PDF is made from HTML converted as a whole, template words included."""
     target = job.file_name(TITLE, "pdf", "traditional")
     html = to_traditional(render_html(job, tctx, medium="print", variant="traditional", extra_css=(css,)), config)
-    pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace), fonts=font_set(job.workspace),
+    pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace),
+                        fonts=font_set(job.workspace),
                         lang=tctx["lang"], tagged=True)
     return Output("press-release", "pdf", target, "traditional", pages)
 
