@@ -393,7 +393,7 @@ def headings(path) -> list[str]:
             for line in page.extract_text_lines():
                 size = max(c["size"] for c in line["chars"])
                 text = re.sub(r"\s", "", line["text"])
-                if 15 < size < 17 and re.match(r"^([一二三]、|（[一二三四五六七八九十]+）|附件\d)", text):
+                if 15 < size < 17 and re.match(r"^([一二三]、|（[一二三四五六七八九十]+）|附件\d+$)", text):
                     found.append(text)
     return found
 
