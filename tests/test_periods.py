@@ -115,7 +115,7 @@ def test_round_trip_validate_and_build(filled):
     assert "示例区2025年全年民心工程推进情况" in pack_text and "第7期" in pack_text and "2026年1月10日" in pack_text
     assert "截至12月底" in pack_text
     summary = load_workbook(next(outdir.glob("*全年*进度汇总表.xlsx")))["进度汇总"]
-    assert summary["A1"].value == "示例区2025年全年民心工程进度汇总表" and summary["A2"].value == "截至2025-12-31"
+    assert summary["A1"].value == "示例区2025年全年民心工程进度汇总表" and summary["A2"].value == "截至2025年12月31日"
     ws = read_workspace(rolled, "2025FY")
     assert ws.submissions[0].reporter == "李四"
 

@@ -129,6 +129,8 @@ class Config:
     forbidden_words: tuple[str, ...] = ()  # 禁用词: never in public text (an error)
     review_words: tuple[str, ...] = ()  # 须人工确认的词: public text holding one stays a draft
     allowed_words: tuple[str, ...] = ()  # confirmed for publication: a screening hit on one of these is no hit
+    toc: bool | None = None  # briefing pack's table of contents: true, false, or unset (only for a long pack)
+    internal: bool = False  # briefing pack as 内部版: with the annex of data sources (files, sheets, rows)
 
 
 @dataclass(frozen=True)

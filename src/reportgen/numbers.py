@@ -155,6 +155,23 @@ def fmt_date(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+_WRITTEN_DATE = re.compile(
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月)?(?:\s+0?0:00(?::00)?)?\s*$")
+
+
+def fmt_when(value: object) -> str:
+    """A date as typed, in the one form the documents use: 2025-06-15, 2025/6/15 → 2025年6月15日,
+    2025-10 → 2025年10月; words (10月底, 年底前) are kept as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return fmt_date(value)
+    m = _WRITTEN_DATE.match(str(value))
+    if not m or not 1 <= int(m[2]) <= 12:
+        return str(value)
+    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m[3] else f"{m[1]}年{int(m[2])}月"
+
+
 def fmt_month_end(value: date) -> str:
     """2025-06-30 → 6月底 (as bulletins say 截至6月底)."""
     return f"{value.month}月底"

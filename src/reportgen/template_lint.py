@@ -115,22 +115,26 @@ def example_dataset(previous: bool = True, draft: bool = True):
 
 
 PRESS_RENDER = {"medium": "print", "variant": "standard", "extra_css": ["press-release-print.css"]}
-BRIEFING_RENDER = {"toc": True, "overview": "概述", "charts": {"by_group": "data:,", "status": "data:,"},
-                   "chart_png": {"by_group": b"", "status": b""}, "images": {"by_group": "", "status": ""}}
+# what render/briefing.py adds to the pack's context: figures by their place (charts.Figure), the contents
+_FIGURE = {"number": 1, "caption": "图1　标题", "png": b"", "width_mm": 150.0, "src": "data:,"}
+FIGURE_PLACES = ("status", "by_group")
+BRIEFING_RENDER = {"toc": True, "toc_entries": [{"id": "overview", "text": "一、总体进展", "level": 1, "page": 1}],
+                   "figures": {place: [_FIGURE] for place in FIGURE_PLACES},
+                   "images": {place: [{"image": "", "caption": ""}] for place in FIGURE_PLACES}}
 
 
 @lru_cache(maxsize=1)
 def context_shapes() -> tuple[Shape, Shape]:
     """(public, internal) shapes, each merged over a first period and a later one, a draft and a publishable one."""
-    from .render.context import internal_context, public_context
+    from .render.context import public_context
+    from .render.pack import pack_context
 
     public = internal = None
     for previous in (True, False):
         for draft in (True, False):
             ds = example_dataset(previous, draft)
-            p, i = shape_of({**public_context(ds), **PRESS_RENDER}), shape_of({**internal_context(ds), **BRIEFING_RENDER})
+            p, i = shape_of({**public_context(ds), **PRESS_RENDER}), shape_of({**pack_context(ds), **BRIEFING_RENDER})
             public, internal = (p, i) if public is None else (merge(public, p), merge(internal, i))
-    internal.fields["images"] = Shape("dict", {k: ANY for k in ("by_group", "status")})  # docxtpl InlineImages
     return public, internal
 
 

@@ -195,8 +195,10 @@ def trial_render(root: Path) -> list[Issue]:
     from .errors import InputError
     from .messages import jinja_detail
     from .read import read_workspace
-    from .render.context import internal_context, public_context
+    from .render.context import public_context
     from .render.env import template_path
+    from .render.forms import template_name
+    from .render.pack import pack_context
     from .template_lint import BRIEFING_RENDER
 
     try:
@@ -220,12 +222,10 @@ def trial_render(root: Path) -> list[Issue]:
         for medium, variant, css in (("print", "standard", ["press-release-print.css"]), ("screen", "standard", []),
                                      ("print", "traditional", ["press-release-traditional.css"]),
                                      ("print", "large-print", ["press-release-large-print.css"])):
-            attempt(lambda: env.get_template("press-release.html.j2").render(**ctx, medium=medium, variant=variant,
-                                                                                extra_css=css))
-        for name in ("press-release.docx", "press-release-traditional.docx"):
-            if (root / "templates" / name).is_file():
-                attempt(lambda: DocxTemplate(str(template_path(name, root))).render(ctx, jinja_env=env, autoescape=True))
-    inner = {**internal_context(ds), **BRIEFING_RENDER}
+            attempt(lambda: env.get_template(template_name(ctx["form"])).render(**ctx, medium=medium, variant=variant,
+                                                                                   extra_css=css))
+    # press-release.docx is only the Word look (styles, page set-up): every press format comes from the HTML template
+    inner = {**pack_context(ds), **BRIEFING_RENDER}
     for toc in (False, True):
         attempt(lambda: env.get_template("briefing-pack.html.j2").render(**{**inner, "toc": toc}))
     if (root / "templates" / "briefing-pack.docx").is_file():

@@ -38,7 +38,10 @@ def read_config(path: Path) -> Config:
         if name not in data:
             continue
         value, default = data[name], f.default
-        if isinstance(default, tuple):
+        if isinstance(default, bool) or default is None:
+            ok = isinstance(value, bool)
+            want = "true 或 false（不带引号）"
+        elif isinstance(default, tuple):
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             value = tuple(value) if ok else value
             want = "一组带引号的文字，例如 [\"traditional\"]"

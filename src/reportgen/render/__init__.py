@@ -37,6 +37,7 @@ class Job:
     def file_name(self, title: str, ext: str, variant: str = "standard", *, draft: bool = False) -> Path:
         """示例区2025年上半年民心工程进展情况（新闻通稿）.docx; a draft ends in （草稿）."""
         c, p = self.dataset.config, self.dataset.period
-        suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）"}.get(variant, f"（{variant}）")
+        suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）",
+                  "internal": "（内部版）"}.get(variant, f"（{variant}）")
         mark = DRAFT_SUFFIX if draft else ""
         return self.outdir / f"{c.region}{p.year}年{p.label}{c.program}{title}{suffix}{mark}.{ext}"

@@ -11,7 +11,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import re
+
 import jinja2
+from markupsafe import Markup, escape
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..numbers import FILTERS
@@ -53,7 +56,16 @@ def _environment(search: tuple[str, ...], sandboxed: bool, autoescape: bool) -> 
     )
     env.filters.update(FILTERS)
     env.filters.update(clause=wording.clause, sentence=wording.sentence)  # 新建10个。 → 新建10个, and back
+    env.filters["nobreak"] = nobreak
     return env
+
+
+_NUMBER_WITH_UNIT = re.compile(r"(?:附件|第)?\d+(?:\.\d+)?[%％]?[\u4e00-\u9fff]?")
+
+
+def nobreak(text: str) -> Markup:
+    """HTML in which a number stays on the line of its unit (2项, 附件2, 17.6%): for sentences we write."""
+    return Markup(_NUMBER_WITH_UNIT.sub(lambda m: f'<span class="nobr">{m[0]}</span>', str(escape(text))))
 
 
 def environment(workspace: Path | None = None, *, autoescape: bool = True, sandboxed: bool | None = None) -> jinja2.Environment:

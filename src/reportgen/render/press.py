@@ -22,6 +22,7 @@ from .docx_writer import DRAFT_HEADER, write_docx
 from .env import builtin_templates, environment, is_workspace_template, template_path
 from .files import write_text
 from .forms import template_name
+from .fonts import font_set
 from .pdf import check_harfbuzz_subset, html_to_pdf
 from .traditional import LANGS, convert_page, to_traditional
 from .typeset import typeset
@@ -75,7 +76,8 @@ def render_variant(job: Job, ctx: dict, variant: str) -> list[Output]:
         check_harfbuzz_subset()
         target = job.file_name(TITLE, "pdf", variant, draft=draft)
         pages = html_to_pdf(page(job, ctx, medium="print", variant=variant), target, base=builtin_templates(),
-                            roots=template_roots(job.workspace), lang=ctx["lang"], tagged=True)
+                            roots=template_roots(job.workspace), fonts=font_set(job.workspace), lang=ctx["lang"],
+                            tagged=True)
         outputs.append(Output("press-release", "pdf", target, variant, pages))
     if "html" in formats:
         target = job.file_name(TITLE, "html", variant, draft=draft)
