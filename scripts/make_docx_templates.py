@@ -220,6 +220,22 @@ def table(doc, headers: list[tuple[str, float]], loop: str, cells: list[str], to
     return t
 
 
+# ---- 本年度各期进展 (issue 15, render/trend.py): only when `trend` is set (two or more periods this year) ----
+def trend_section(doc, add) -> None:
+    add("{%p if trend %}")
+    add("{{ trend.heading }}", "RG Heading 2")
+    add("{{ trend.sentence }}")
+    add("{{ images.trend }}", "RG Figure")
+    add("{{ trend.caption }}", "RG Caption")
+    add("{{ trend.lead }}", "RG Lead-in")
+    add("{%p if trend.rows %}")
+    table(doc, [("编号", 14), ("任务名称", 40), ("牵头单位", 26), ("{{ trend.path_header }}", 50), ("情况", 26)],
+          "for r in trend.rows", ["{{ r.task_id }}", "{{ r.name }}", "{{ r.department }}", "{{ r.path }}", "{{ r.note }}"])
+    add("{%p endif %}")
+    add("{%p endif %}")
+# ---- end of 本年度各期进展 ----
+
+
 def briefing_pack(path: Path) -> None:
     doc = base_document()
     paragraph_style(doc, "Normal", FANGSONG, 16, indent=False)
@@ -313,6 +329,7 @@ def briefing_pack(path: Path) -> None:
                  "{{ counts.over_target }}"], style="RG Table Together")
     add("{{ images.by_group }}", "RG Figure")
     add("图2　各{{ group_word }}任务进展情况", "RG Caption")
+    trend_section(doc, add)
     add("{%p for g in groups %}")
     add("{{ (g.no + 1)|cn }}、{{ g.title }}", "RG Heading 1")
     add("共{{ g.counts.total }}项任务，已完成{{ g.counts.done }}项，序时推进{{ g.counts.on_schedule }}项"

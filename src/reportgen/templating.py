@@ -26,7 +26,7 @@ TEMPLATE_SUFFIXES = (".j2", ".css", ".docx")
 # Names templates may use beyond the context: Jinja's own, and the variables each renderer adds.
 JINJA_NAMES = {"range", "loop", "lipsum", "dict", "cycler", "joiner", "namespace", "true", "false", "none"}
 PRESS_RENDER_VARIABLES = {"medium", "variant", "extra_css"}
-BRIEFING_RENDER_VARIABLES = {"toc", "images", "charts", "chart_png", "overview"}
+BRIEFING_RENDER_VARIABLES = {"toc", "images", "charts", "chart_png", "overview", "trend"}
 
 
 def export_templates(root: Path, *, overwrite: bool = False) -> list[Path]:

@@ -20,6 +20,7 @@ from .env import builtin_templates, environment, template_path
 from .files import atomic_path, make_zip_reproducible
 from .pdf import check_harfbuzz_subset, html_to_pdf
 from .press import template_roots
+from .trend import docx_image, trend_context
 
 HTML_TEMPLATE = "briefing-pack.html.j2"
 DOCX_TEMPLATE = "briefing-pack.docx"
@@ -44,6 +45,7 @@ def briefing_context(job: Job) -> dict:
     ctx["overview"] = overview(ctx)
     ctx["chart_png"] = {"by_group": completion_by_group(ctx["groups"]), "status": status_distribution(ctx["counts"])}
     ctx["charts"] = {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in ctx["chart_png"].items()}
+    ctx["trend"] = trend_context(job, numbered=ctx["changes"] is not None, figure_no=len(ctx["chart_png"]) + 1)
     return ctx
 
 
@@ -68,6 +70,7 @@ def render_docx(job: Job, ctx: dict, target) -> None:
     tpl = DocxTemplate(str(template_path(DOCX_TEMPLATE, job.workspace)))
     images = {k: InlineImage(tpl, io.BytesIO(v), width=Mm(150 if k == "by_group" else 100))
               for k, v in ctx["chart_png"].items()}
+    images.update(docx_image(tpl, ctx))
     tpl.render({**ctx, "images": images}, jinja_env=environment(job.workspace), autoescape=True)
     when = datetime.combine(ctx["period"]["publish_date"], datetime.min.time())
     tpl.docx.core_properties.title = ctx["briefing_title"]
