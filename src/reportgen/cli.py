@@ -292,6 +292,24 @@ def _port(value: str) -> int:
     return int(value)
 
 
+def cmd_export(args, console: Console) -> int:
+    from .export import FORMATS, export
+
+    suffix = args.output.suffix.lower().lstrip(".") if args.output else ""
+    fmt = args.format or (suffix if suffix in FORMATS else "xlsx")
+    with console.status("正在读取各报告期……"):
+        done = export(args.workspace, fmt, args.output)
+    report = Report(done.problems)
+    if report.issues:
+        print_issues(console, report, limit=None if args.verbose else 40)
+    periods = "、".join(done.periods) or "（无）"
+    console.print(f"已导出 {len(done.periods)} 个报告期（{periods}），共 {done.rows} 行：", highlight=False, markup=False)
+    console.print(f"  {done.path}", highlight=False, markup=False)
+    if report.errors:
+        console.print(f"[yellow]有 {len(report.errors)} 条错误，涉及的行未计入或缺少数值，详见上方列表。[/yellow]")
+    return EXIT_OK if report.ok else EXIT_INPUT
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="reportgen", description="民心工程/民生实事进展通报生成工具：校验各单位填报表，合并数据，生成新闻通稿、工作简报和进度汇总表。")
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help="显示版本号并退出")
@@ -333,6 +351,16 @@ def make_parser() -> argparse.ArgumentParser:
     _workspace_arg(p)
     p.add_argument("--force", action="store_true", help="该单位的表已存在（可能已填写）时仍然覆盖")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("export", help="导出历次进展数据（供分析）",
+                       description="读取 inputs/ 下的全部报告期，导出每项任务每期一行的明细表；Excel 版另有分期汇总表"
+                                   "（按工程、按牵头单位、合计）。CSV 为带 BOM 的 UTF-8，Excel 和 WPS 可直接打开。")
+    p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
+    p.add_argument("--format", choices=("xlsx", "csv"), help="xlsx（默认，含分期汇总表）或 csv（只有明细表）")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="输出文件（或文件夹）；默认写入工作目录的 outputs/，文件名为“地区+工程总称+历次进展数据”")
+    p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("templates", help="导出或检查本单位自己的模板", description="把内置模板复制到工作目录 templates/ 中修改；检查修改后的模板。")
     tsub = p.add_subparsers(dest="templates_command", title="子命令", metavar="ACTION", parser_class=Parser, required=True)

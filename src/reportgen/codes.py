@@ -28,6 +28,8 @@ CATALOGUE: dict[str, Code] = {
                                       "如需重新生成某个单位的表，请用 reportgen template 单位名 --force。"),
     "E-DEPT-UNKNOWN": Code(ERROR, "单位不在任务清单中", "任务清单中没有以“{department}”为牵头单位的任务。牵头单位有：{choices}。"),
     "E-DEPT-WORKBOOK-EXISTS": Code(ERROR, "单位填报表已存在", "{path} 已存在（可能已经填写），为免覆盖未做改动。确需重新生成请加 --force。"),
+    "E-EXPORT-WRITE": Code(ERROR, "导出文件无法写入", "无法写入 {path}（{detail}）。如该文件正在 Excel 或 WPS 中打开，请关闭后重试；"
+                                                  "或用 -o 指定其他位置。"),
     # files
     "E-FILE-UNREADABLE": Code(ERROR, "文件无法读取", "文件无法读取（{detail}）。请用 Excel 或 WPS 另存为 .xlsx 后重新报送。"),
     "E-FILE-ENCRYPTED": Code(ERROR, "文件有密码", "文件设置了打开密码，无法读取。请取消密码后重新报送。"),

@@ -117,8 +117,15 @@ def example_dataset(previous: bool = True, draft: bool = True):
 PRESS_RENDER = {"medium": "print", "variant": "standard", "extra_css": ["press-release-print.css"]}
 # what render/briefing.py adds to the pack's context: figures by their place (charts.Figure), the contents
 _FIGURE = {"number": 1, "caption": "图1　标题", "png": b"", "width_mm": 150.0, "src": "data:,"}
-FIGURE_PLACES = ("status", "by_group")
-BRIEFING_RENDER = {"toc": True, "toc_entries": [{"id": "overview", "text": "一、总体进展", "level": 1, "page": 1}],
+FIGURE_PLACES = ("status", "by_group", "trend")
+# 本年度各期进展 (render/trend.py): only from a year's second period, so a template must test it first
+_TREND = {"heading": "（三）本年度各期进展", "sentence": "句子。", "caption": "标题", "height_mm": 60.0, "lead": "句子。",
+          "chart": {"labels": ["一季度"], "series": [["（一）工程", [50.0]]], "expected": [25]},
+          "rows": [{"task_id": "01-01", "name": "任务", "department": "区甲局", "path": "序时推进→滞后", "note": "状态倒退",
+                    "backwards": True}],
+          "table": {"id": "trend", "kind": "trend", "columns": [{"label": "编号", "align": "center", "mm": 10.0, "pct": 6.4}],
+                    "rows": [{"cells": [{"text": "01-01", "cls": ""}], "total": False}]}}
+BRIEFING_RENDER = {"trend": None, "toc": True, "toc_entries": [{"id": "overview", "text": "一、总体进展", "level": 1, "page": 1}],
                    "figures": {place: [_FIGURE] for place in FIGURE_PLACES},
                    "images": {place: [{"image": "", "caption": ""}] for place in FIGURE_PLACES}}
 
@@ -133,7 +140,8 @@ def context_shapes() -> tuple[Shape, Shape]:
     for previous in (True, False):
         for draft in (True, False):
             ds = example_dataset(previous, draft)
-            p, i = shape_of({**public_context(ds), **PRESS_RENDER}), shape_of({**pack_context(ds), **BRIEFING_RENDER})
+            p, i = shape_of({**public_context(ds), **PRESS_RENDER}), shape_of({**pack_context(ds), **BRIEFING_RENDER,
+                                                                       "trend": _TREND if previous else None})
             public, internal = (p, i) if public is None else (merge(public, p), merge(internal, i))
     return public, internal
 

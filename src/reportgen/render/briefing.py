@@ -26,6 +26,7 @@ from .fonts import font_set
 from .pack import pack_context, toc_entries, wants_toc
 from .pdf import check_harfbuzz_subset, layout, write
 from .press import template_roots
+from .trend import trend_context
 
 HTML_TEMPLATE = "briefing-pack.html.j2"
 DOCX_TEMPLATE = "briefing-pack.docx"
@@ -34,6 +35,7 @@ STATUS_RGB = {"滞后": RGBColor(0xC0, 0x00, 0x00), "未报送": RGBColor(0x7F, 
 
 def briefing_context(job: Job) -> dict:
     ctx = pack_context(job.dataset)
+    ctx["trend"] = trend_context(job, ctx)
     ctx["figures"] = figures(ctx, font_set(job.workspace))
     ctx["toc"] = wants_toc(ctx, job.dataset.config.toc)
     ctx["toc_entries"] = toc_entries(ctx) if ctx["toc"] else []

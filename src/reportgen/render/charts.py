@@ -111,7 +111,13 @@ def _bars(fig, data: dict, font) -> None:
               bbox_to_anchor=(0.4, 1.0), frameon=False, handlelength=1.2, columnspacing=1.0)
 
 
-DRAWERS: dict[str, Callable] = {"status": _ring, "by_group": _bars}
+def _trend(fig, data: dict, font) -> None:
+    from .trend import draw_trend  # pandas and the other periods only when there is a trend to draw
+
+    draw_trend(fig, data, font)
+
+
+DRAWERS: dict[str, Callable] = {"status": _ring, "by_group": _bars, "trend": _trend}
 
 
 def figure(kind: str, data: dict, width_mm: float, height_mm: float, fonts: FontSet):
@@ -160,6 +166,10 @@ def chart_specs(ctx: dict) -> list[dict]:
         data = {"groups": part, "statuses": statuses, "most": most}
         specs.append({"place": "by_group", "kind": "by_group", "data": data,
                       "caption": caption, "width_mm": 150, "height_mm": 7.4 * len(part) + 24})
+    trend = ctx.get("trend")
+    if trend:
+        specs.append({"place": "trend", "kind": "trend", "data": trend["chart"], "caption": trend["caption"],
+                      "width_mm": 156, "height_mm": trend["height_mm"]})
     for n, spec in enumerate(specs, 1):
         spec["number"] = n
     return specs
