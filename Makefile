@@ -4,9 +4,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
 # LibreOffice only for tests: open our DOCX as Word would, and make legacy .xls files.
-TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui
+# Chromium and its driver only for tests: the browser test of `reportgen serve` (Selenium, no browser download).
+TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver
 
-.PHONY: demo test fuzz bench system system-test clean
+.PHONY: demo test fuzz bench screenshots system system-test clean
 
 demo: system $(STAMP)
 	$(VENV)/bin/reportgen build . --period 2025H1
@@ -23,6 +24,10 @@ fuzz: system system-test $(STAMP)
 bench: system $(STAMP)
 	$(PY) bench/run.py
 
+# The README's pictures of the web pages (docs/img/web-*.png), taken by the browser test.
+screenshots: system system-test $(STAMP)
+	REPORTGEN_SCREENSHOTS=docs/img $(VENV)/bin/pytest tests/test_web_browser.py
+
 system:
 	@scripts/ensure-debs.sh $(DEBS)
 
@@ -32,6 +37,7 @@ system-test:
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip uninstall -y -q opencc-python-reimplemented 2>/dev/null || true  # same module name as opencc
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 

@@ -23,10 +23,8 @@ from reportgen.render.files import make_zip_reproducible  # noqa: E402
 
 LATIN = "Times New Roman"
 TITLE_FONT, HEI, FANGSONG, KAI, SONG = "方正小标宋简体", "黑体", "仿宋_GB2312", "楷体_GB2312", "宋体"
-# East-Asian fonts per role: office fonts for the mainland; Traditional faces for 繁體版.
+# East-Asian fonts per role: office fonts for the mainland (繁體版 swaps them: render/docx_writer.py).
 SIMPLIFIED = {"title": TITLE_FONT, "heading": HEI, "body": FANGSONG, "plain": SONG, "lang": "zh-CN"}
-# zh-HK is retagged zh-TW at render time when report.toml asks for s2tw (render/variants.py).
-TRADITIONAL = {"title": "新細明體", "heading": "微軟正黑體", "body": "新細明體", "plain": "新細明體", "lang": "zh-HK"}
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -111,6 +109,9 @@ def add_paragraph(doc, text: str, style: str, fonts: dict = SIMPLIFIED):
 
 
 def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
+    """The Word look of the press release: page, styles and page numbers. Its text comes from the
+    HTML template (render/docx_writer.py maps h1, p.meta, h2, h3, p.draft-banner, p to these styles);
+    the paragraphs below only show the styles and are dropped when a release is written."""
     doc = base_document(margins=(30, 28, 28, 26), fonts=fonts)
     paragraph_style(doc, "Normal", fonts["body"], 16, indent=False)
     paragraph_style(doc, "RG Title", fonts["title"], 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
@@ -119,22 +120,17 @@ def press_release(path: Path, fonts: dict = SIMPLIFIED) -> None:
                     color=RGBColor(0x59, 0x59, 0x59))
     paragraph_style(doc, "RG Body", fonts["body"], 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph_style(doc, "RG Heading 1", fonts["heading"], 16, indent=True, before=6, keep=True)
+    paragraph_style(doc, "RG Heading 2", KAI, 16, indent=True, keep=True)
+    paragraph_style(doc, "RG Draft", fonts["heading"], 12, bold=True, indent=False, after=6, line=20,
+                    color=RGBColor(0xB0, 0x00, 0x00))
     add = lambda text, style: add_paragraph(doc, text, style, fonts)  # noqa: E731
-    add("{{ headline }}", "RG Title")
-    add("来源：{{ publisher }}　发布时间：{{ period.publish_date|cndate }}", "RG Meta")
-    add("{{ lead }}", "RG Body")
-    add("{%p for g in groups %}", "RG Body")
-    add("{{ g.heading }}", "RG Heading 1")
-    add("{%p for t in g.tasks %}", "RG Body")
-    task = add("{{ t.target }}", "RG Body")
-    done = task.add_run("{% if t.done %}该项目已完成。{% endif %}")  # bold, as in the PDF and HTML
-    set_fonts(done, fonts["body"], bold=True)
-    set_fonts(task.add_run("{{ t.progress }}"), fonts["body"])
-    add("{%p endfor %}", "RG Body")
-    add("{%p endfor %}", "RG Body")
-    add("{{ closing }}", "RG Body")
+    add("新闻通稿的版面和样式", "RG Title")
+    add("本文件只决定 Word 版的页面、字体、字号、行距和页码；文字来自 press-release.html.j2 等模板。", "RG Meta")
+    add("一、标题样式 RG Heading 1", "RG Heading 1")
+    add("正文样式 RG Body：在 Word 或 WPS 中修改这些样式，生成的 Word 版随之改变。下面的段落在生成时会被替换。", "RG Body")
+    add("草稿提示样式 RG Draft", "RG Draft")
     page_footer(doc.sections[0].footer, WD_ALIGN_PARAGRAPH.CENTER, fonts["plain"])
-    doc.core_properties.title = "新闻通稿模板"
+    doc.core_properties.title = "新闻通稿样式"
     doc.core_properties.author = "reportgen"
     doc.save(path)
     make_zip_reproducible(path)
@@ -220,6 +216,128 @@ def table(doc, headers: list[tuple[str, float]], loop: str, cells: list[str], to
     return t
 
 
+TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+               "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+               "tblCaption", "tblDescription")
+
+
+def table_property(tbl, tag: str, attrs: dict, children: list | None = None):
+    """Set a w:tblPr child, replacing one already there, in the order the schema requires (Word checks it)."""
+    tblpr = tbl.tblPr
+    old = tblpr.find(qn(f"w:{tag}"))
+    if old is not None:
+        tblpr.remove(old)
+    el = tblpr.makeelement(qn(f"w:{tag}"), {qn(k): v for k, v in attrs.items()})
+    for child in children or []:
+        el.append(child)
+    rank = TBLPR_ORDER.index(tag)
+    after = [c for c in tblpr if c.tag.split("}")[1] in TBLPR_ORDER and TBLPR_ORDER.index(c.tag.split("}")[1]) > rank]
+    if after:
+        after[0].addprevious(el)
+    else:
+        tblpr.append(el)
+    return el
+
+
+def data_table(doc, var: str):
+    """A pack table as the pack context describes it (`var`: columns, rows, widths): the header row repeated
+    on every page, rows never split; widths and alignments are set per table after rendering (its caption
+    is the table's id), the same as the PDF's."""
+    t = doc.add_table(rows=4, cols=3)  # header, {%tr for %}, data row, {%tr endfor %}
+    t.style = doc.styles["Table Grid"]
+    t.alignment = 1
+    t.autofit = False
+    table_property(t._tbl, "tblLayout", {"w:type": "fixed"})
+    tblpr = t._tbl.tblPr
+    sides = [tblpr.makeelement(qn(f"w:{side}"), {qn("w:w"): "57", qn("w:type"): "dxa"})  # 1 mm, as in the PDF
+             for side in ("top", "left", "bottom", "right")]
+    table_property(t._tbl, "tblCellMar", {}, sides)
+    table_property(t._tbl, "tblCaption", {"w:val": "{{ %s.id }}" % var})
+    rows = t.rows
+    for i, (text, style) in enumerate((("{%tc for c in " + var + ".columns %}", "RG Table Head"),
+                                       ("{{ c.label }}", "RG Table Head"), ("{%tc endfor %}", "RG Table Head"))):
+        para = rows[0].cells[i].paragraphs[0]
+        para.style = doc.styles[style]
+        para.add_run(text)
+    trpr = rows[0]._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+    rows[1].cells[0].paragraphs[0].add_run("{%tr for row in " + var + ".rows %}")
+    for i, text in enumerate(("{%tc for cell in row.cells %}", "{{ cell.text }}", "{%tc endfor %}")):
+        para = rows[2].cells[i].paragraphs[0]
+        para.style = doc.styles["RG Table"]
+        para.add_run(text)
+    trpr = rows[2]._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+    rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    return t
+
+
+def toc_entry(doc, level: int) -> None:
+    """One entry of the table of contents, inside a TOC field: the field starts with the first entry and ends
+    with the last, so Word can update it, and until then it shows the pages of the PDF's layout."""
+    p = doc.add_paragraph(style=f"RG TOC {level}")
+    p.add_run("{% if loop.first %}")
+    field_chars(p, "begin", 'TOC \\o "1-2" \\h \\z \\u')
+    p.add_run("{% endif %}")
+    set_fonts(p.add_run("{{ e.text }}\t{{ e.page }}"), FANGSONG)
+    p.add_run("{% if loop.last %}")
+    field_chars(p, "end")
+    p.add_run("{% endif %}")
+
+
+def field_chars(paragraph, which: str, instruction: str = "") -> None:
+    def run_with(tag, **attrs):
+        r = paragraph.add_run()
+        el = r._r.makeelement(qn(tag), {qn(k): v for k, v in attrs.items()})
+        r._r.append(el)
+        return el
+
+    if which == "begin":
+        run_with("w:fldChar", **{"w:fldCharType": "begin"})
+        instr = run_with("w:instrText")
+        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        instr.text = f" {instruction} "
+        run_with("w:fldChar", **{"w:fldCharType": "separate"})
+    else:
+        run_with("w:fldChar", **{"w:fldCharType": "end"})
+
+
+COLOPHON_MM = 149.5  # LibreOffice floats a table only when it is somewhat narrower than the text area
+
+
+def colophon_table(doc):
+    """版记 (GB/T 9704 §7.4): a table floated to the foot of the last page's text area, thick rules above
+    and below, a thin rule between the lines; 报/送/发 lines, then the compiler and 共印N份."""
+    t = doc.add_table(rows=4, cols=1)  # {%tr for %}, line, {%tr endfor %}, last line
+    t.autofit = False
+    # floated to the bottom of the text area
+    table_property(t._tbl, "tblpPr", {
+        "w:leftFromText": "0", "w:rightFromText": "0", "w:topFromText": "0", "w:bottomFromText": "0",
+        "w:vertAnchor": "margin", "w:horzAnchor": "margin", "w:tblpXSpec": "center", "w:tblpYSpec": "bottom"})
+    table_property(t._tbl, "tblW", {"w:w": str(round(COLOPHON_MM * 1440 / 25.4)), "w:type": "dxa"})
+    tblpr = t._tbl.tblPr
+    rules = [tblpr.makeelement(qn(f"w:{side}"), {qn("w:val"): "single", qn("w:sz"): size, qn("w:space"): "0",
+                                                 qn("w:color"): "000000"})
+             for side, size in (("top", "8"), ("bottom", "8"), ("insideH", "4"))]
+    table_property(t._tbl, "tblBorders", {}, rules)
+    table_property(t._tbl, "tblLayout", {"w:type": "fixed"})
+    t.columns[0].width = Mm(COLOPHON_MM)
+    for row in t.rows:
+        row.cells[0].width = Mm(COLOPHON_MM)
+    rows = t.rows
+    rows[0].cells[0].paragraphs[0].add_run("{%tr for line in colophon.lines %}")
+    line = rows[1].cells[0].paragraphs[0]
+    line.style = doc.styles["RG Colophon"]
+    set_fonts(line.add_run("{{ line.label }}：{{ line.text }}"), FANGSONG)
+    rows[2].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    last = rows[3].cells[0].paragraphs[0]
+    last.style = doc.styles["RG Colophon"]
+    last.paragraph_format.tab_stops.add_tab_stop(Mm(COLOPHON_MM) - Pt(28) - Mm(2), alignment=2)
+    set_fonts(last.add_run("{{ colophon.compiler }}\t{% if colophon.copies %}共印{{ colophon.copies }}份{% endif %}"),
+              FANGSONG)
+    return t
+
+
 def briefing_pack(path: Path) -> None:
     doc = base_document()
     paragraph_style(doc, "Normal", FANGSONG, 16, indent=False)
@@ -230,137 +348,131 @@ def briefing_pack(path: Path) -> None:
     paragraph_style(doc, "RG Title", TITLE_FONT, 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
                     before=12, after=12, line=34, keep=True)
     paragraph_style(doc, "RG Heading 1", HEI, 16, before=6, keep=True)
-    paragraph_style(doc, "RG Heading 2", KAI, 16, keep=True)
+    paragraph_style(doc, "RG Heading 2", KAI, 16, before=6, keep=True)
+    paragraph_style(doc, "RG Annex", HEI, 16, indent=False, keep=True)
     paragraph_style(doc, "RG Lead-in", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY, keep=True)
     paragraph_style(doc, "RG Caption", HEI, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=20, after=6)
     figure = paragraph_style(doc, "RG Figure", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6,
                              keep=True)
     figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would clip the picture
-    heading = doc.styles["RG Heading 1"].element.get_or_add_pPr()
-    heading.append(heading.makeelement(qn("w:outlineLvl"), {qn("w:val"): "0"}))  # listed in the TOC
+    for name, level in (("RG Heading 1", "0"), ("RG Heading 2", "1")):  # listed in the TOC
+        ppr = doc.styles[name].element.get_or_add_pPr()
+        ppr.append(ppr.makeelement(qn("w:outlineLvl"), {qn("w:val"): level}))
     paragraph_style(doc, "RG Table", FANGSONG, 10.5, indent=False, line=16)
     paragraph_style(doc, "RG Table Head", HEI, 10.5, indent=False, line=16, align=WD_ALIGN_PARAGRAPH.CENTER,
                     keep=True)
-    paragraph_style(doc, "RG Table Together", FANGSONG, 10.5, indent=False, line=16, keep=True)  # a short table on one page
     paragraph_style(doc, "RG Colophon", FANGSONG, 14, indent=False, line=26)
-    fonts = {"title": TITLE_FONT, "heading": HEI, "body": FANGSONG}
+    doc.styles["RG Colophon"].paragraph_format.left_indent = Pt(14)
+    doc.styles["RG Colophon"].paragraph_format.right_indent = Pt(14)
+    paragraph_style(doc, "RG TOC Title", HEI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    for level in (1, 2):
+        toc = paragraph_style(doc, f"RG TOC {level}", FANGSONG, 14, indent=False, line=24)
+        toc.paragraph_format.left_indent = Pt(28 * (level - 1))
+        toc.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2, leader=1)  # right, dot leader
+    roles = {"RG Masthead": TITLE_FONT, "RG Title": TITLE_FONT, "RG Heading 1": HEI, "RG Caption": HEI,
+             "RG Table Head": HEI, "RG Annex": HEI, "RG TOC Title": HEI, "RG Heading 2": KAI}
 
     def add(text: str, style: str = "RG Body"):
         p = doc.add_paragraph(style=style)
-        role = {"RG Masthead": "title", "RG Title": "title", "RG Heading 1": "heading", "RG Caption": "heading",
-                "RG Table Head": "heading"}.get(style, "body")
-        east = KAI if style == "RG Heading 2" else fonts[role]
         if text:
-            set_fonts(p.add_run(text), east)
+            set_fonts(p.add_run(text), roles.get(style, FANGSONG))
         return p
+
+    def figures(place: str) -> None:
+        add("{%p for f in images." + place + " %}")
+        add("{{ f.image }}", "RG Figure")
+        add("{{ f.caption }}", "RG Caption")
+        add("{%p endfor %}")
+
+    def table(var: str) -> None:
+        data_table(doc, var)
 
     add("{{ briefing_title }}", "RG Masthead")
     add("{%p if period.issue_no %}")
-    add("第{{ period.issue_no }}期", "RG Issue")
+    add("第{{ period.issue_no }}期{% if internal %}（内部版）{% endif %}", "RG Issue")
     add("{%p endif %}")
     line = add("{{ compiler }}\t{{ period.publish_date|cndate }}", "RG Issue")
     line.alignment = WD_ALIGN_PARAGRAPH.LEFT
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
     ppr = line._p.get_or_add_pPr()
     bdr = ppr.makeelement(qn("w:pBdr"), {})
-    bdr.append(bdr.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "4",
+    bdr.append(bdr.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "3",
                                                  qn("w:color"): "D40000"}))
     ppr.append(bdr)
-    add("{{ region }}{{ period.year }}年{{ period.label }}{{ program }}推进情况", "RG Title")
+    add("{{ title }}", "RG Title")
     add("{%p if toc %}")
-    add("目　录", "RG Caption")
-    field(add(""), 'TOC \\o "1-1" \\h \\z \\u', "（打开文档时由 Word 更新目录）")
+    add("目　录", "RG TOC Title")
+    add("{%p for e in toc_entries %}")
+    add("{%p if e.level == 1 %}")
+    toc_entry(doc, 1)
+    add("{%p else %}")
+    toc_entry(doc, 2)
     add("{%p endif %}")
-    add("一、总体进展", "RG Heading 1")
+    add("{%p endfor %}")
+    add("{%p endif %}")
+    add("{{ sections.overview }}", "RG Heading 1")
     add("{{ overview }}")
-    add("{{ images.status }}", "RG Figure")
-    add("图1　任务进展状态分布", "RG Caption")
+    figures("status")
     add("{%p if changes %}")
     add("（一）与{{ changes.previous_label }}相比", "RG Heading 2")
     add("{{ changes.summary }}")
-    table(doc, [("编号", 16), ("任务名称", 50), ("上期状态", 26), ("本期状态", 26), ("完成率变化", 38)],
-          "for t in changes.status_changes",
-          ["{{ t.task_id }}", "{{ t.name }}", "{{ t.before }}", "{{ t.after }}",
-           "{% if t.rate_delta is not none %}{{ '+' if t.rate_delta > 0 else '' }}{{ t.rate_delta }}个百分点"
-           "{% else %}—{% endif %}"])
-    # per group: done and completion rate then and now (changes.groups, changes.total)
-    add("{%p if changes.groups %}")
-    add("分{{ group_word }}看，完成情况变化如下：", "RG Lead-in")
-    rate = "{{ %s.rate_before|pct(1) if %s.rate_before is not none else '—' }}"
-    by_group = table(
-        doc, [("{{ group_word }}", 40), ("上期已完成", 22), ("本期已完成", 22), ("上期完成率", 22), ("本期完成率", 22),
-              ("变化", 28)],
-        "for g in changes.groups",
-        ["{{ loop.index|cn }}、{{ g.title }}", "{{ g.done_before }}", "{{ g.done_after }}", rate % ("g", "g"),
-         "{{ g.rate_after|pct(1) }}", "{{ g.rate_change }}"],
-        total=["合计", "{{ changes.total.done_before }}", "{{ changes.total.done_after }}",
-               rate % ("changes.total", "changes.total"), "{{ changes.total.rate_after|pct(1) }}",
-               "{{ changes.total.rate_change }}"], style="RG Table Together")
-    for row in (by_group.rows[2], by_group.rows[4]):  # figures centred, as in the PDF
-        for cell in row.cells[1:]:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add("{%p with t = change_tables['status-changes'] %}")
+    add("{%p if t %}")
+    table("t")
     add("{%p endif %}")
+    add("{%p endwith %}")
+    add("{%p with t = change_tables['group-changes'] %}")
+    add("{%p if t %}")
+    add("分{{ group_word }}看，完成情况变化如下：", "RG Lead-in")
+    table("t")
+    add("{%p endif %}")
+    add("{%p endwith %}")
     add("（二）各{{ group_word }}进展", "RG Heading 2")
     add("{%p endif %}")
-    table(doc, [("{{ group_word }}", 49), ("任务数", 14), ("已完成", 14), ("序时推进", 17), ("滞后", 10), ("未启动", 14),
-                ("未报送", 14), ("完成率", 14), ("超额", 10)],
-          "for g in groups", ["{{ g.no_cn }}、{{ g.title }}", "{{ g.counts.total }}", "{{ g.counts.done }}",
-                              "{{ g.counts.on_schedule }}", "{{ g.counts.behind }}", "{{ g.counts.not_started }}",
-                              "{{ g.counts.not_reported }}", "{{ g.counts.completion_rate|pct(1) }}",
-                              "{{ g.counts.over_target }}"],
-          total=["合计", "{{ counts.total }}", "{{ counts.done }}", "{{ counts.on_schedule }}", "{{ counts.behind }}",
-                 "{{ counts.not_started }}", "{{ counts.not_reported }}", "{{ counts.completion_rate|pct(1) }}",
-                 "{{ counts.over_target }}"], style="RG Table Together")
-    add("{{ images.by_group }}", "RG Figure")
-    add("图2　各{{ group_word }}任务进展情况", "RG Caption")
+    table("overview_table")
+    figures("by_group")
+    add("{%p if trend %}")  # 本年度各期进展 (render/trend.py), from the year's second period
+    add("{{ trend.heading }}", "RG Heading 2")
+    add("{{ trend.sentence }}")
+    figures("trend")
+    add("{{ trend.lead }}", "RG Lead-in")
+    add("{%p with t = trend.table %}")
+    add("{%p if t %}")
+    table("t")
+    add("{%p endif %}")
+    add("{%p endwith %}")
+    add("{%p endif %}")
+    add("{{ sections.groups }}", "RG Heading 1")
     add("{%p for g in groups %}")
-    add("{{ (g.no + 1)|cn }}、{{ g.title }}", "RG Heading 1")
-    add("共{{ g.counts.total }}项任务，已完成{{ g.counts.done }}项，序时推进{{ g.counts.on_schedule }}项"
-        "{% if g.counts.behind %}，滞后{{ g.counts.behind }}项{% endif %}"
-        "{% if g.counts.not_started %}，未启动{{ g.counts.not_started }}项{% endif %}"
-        "{% if g.counts.not_reported %}，未报送{{ g.counts.not_reported }}项{% endif %}。", "RG Lead-in")
-    table(doc, [("编号", 14), ("任务名称", 22), ("年度目标", 30), ("进展情况", 42), ("状态", 17), ("完成率", 14),
-                ("牵头单位", 17)],
-          "for t in g.tasks", ["{{ t.task_id }}", "{{ t.name }}", "{{ t.target }}", "{{ t.progress or '（未报送）' }}",
-                               "{{ t.status }}{% if t.over_target %}（超额）{% endif %}",
-                               "{{ t.rate|pct(1) if t.rate is not none else '—' }}", "{{ t.department }}"])
+    add("{{ g.label }}", "RG Heading 2")
+    add("{{ g.sentence }}", "RG Lead-in")
+    table("g.table")
     add("{%p endfor %}")
-    for no, title, loop, headers, cells in (
-        (1, "滞后任务及存在问题", "for t in behind + not_started",
-         [("编号", 14), ("任务名称", 24), ("进展情况", 36), ("存在问题", 32), ("下步打算", 32), ("牵头单位", 18)],
-         ["{{ t.task_id }}", "{{ t.name }}（{{ t.status }}）", "{{ t.progress }}", "{{ t.problems or '（未填写）' }}",
-          "{{ t.next_steps or '（未填写）' }}", "{{ t.department }}"]),
-        (2, "未报送单位及事项", "for t in not_reported",
-         [("编号", 14), ("任务名称", 30), ("年度目标", 80), ("牵头单位", 32)],
-         ["{{ t.task_id }}", "{{ t.name }}", "{{ t.target }}", "{{ t.department }}"]),
-        (3, "数据来源", "for t in tasks",
-         [("编号", 14), ("任务名称", 30), ("填报单位", 26), ("文件", 46), ("工作表", 24), ("行", 12)],
-         ["{{ t.task_id }}", "{{ t.name }}", "{{ t.reported_by or '（未报送）' }}", "{{ t.source_file or t.plan_source }}",
-          "{{ t.source_sheet }}", "{{ t.source_row or '' }}"]),
-    ):
-        p = add(f"附件{no}", "RG Heading 1")
-        p.paragraph_format.page_break_before = True
-        p.paragraph_format.first_line_indent = Pt(0)
-        add(title, "RG Title")
-        if no == 2:
-            add("{%p if not_reported %}")
-            add("截至汇总时，{{ unreported_departments|join('、') }}未报送本期进展，涉及{{ not_reported|length }}项任务。")
-            add("{%p else %}")
-            add("各单位均已按时报送。")
-            add("{%p endif %}")
-        table(doc, headers, loop, cells)
-    rule = add("", "RG Colophon")
-    for text in ("{%p if report_to %}", "报：{{ report_to }}", "{%p endif %}", "{%p if send_to %}", "送：{{ send_to }}",
-                 "{%p endif %}", "{%p if issue_to %}", "发：{{ issue_to }}", "{%p endif %}"):
-        add(text, "RG Colophon")
-    copies = add("{% if copies %}共印{{ copies }}份{% endif %}", "RG Colophon")
-    copies.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for para, side in ((rule, "w:bottom"), (copies, "w:bottom")):
-        ppr = para._p.get_or_add_pPr()
-        bdr = ppr.makeelement(qn("w:pBdr"), {})
-        bdr.append(bdr.makeelement(qn(side), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1",
-                                              qn("w:color"): "000000"}))
-        ppr.append(bdr)
+    add("{{ sections.attention }}", "RG Heading 1")
+    add("{%p for line in attention %}")
+    add("{{ line }}")
+    add("{%p endfor %}")
+    add("{%p for a in annexes %}")
+    p = add("{{ a.label }}", "RG Annex")
+    p.paragraph_format.page_break_before = True
+    add("{{ a.title }}", "RG Title")
+    add("{%p for part in a.parts %}")
+    add("{%p if part.heading %}")
+    add("{{ part.heading }}", "RG Heading 2")
+    add("{%p endif %}")
+    add("{%p if part.lead %}")
+    add("{{ part.lead }}", "RG Lead-in")
+    add("{%p endif %}")
+    table("part.table")
+    add("{%p endfor %}")
+    add("{%p endfor %}")
+    add("{%p if colophon %}")
+    anchor = add("")  # the floating 版记 hangs on a paragraph of its own: two tables in a row would merge
+    anchor.paragraph_format.line_spacing = Pt(1)
+    colophon_table(doc)
+    add("{%p endif %}")
+    end = add("")  # a document ends with a paragraph; this one takes no room
+    end.paragraph_format.line_spacing = Pt(1)
     section = doc.sections[0]
     section.footer_distance = Mm(35 - 7 - 7)
     page_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
@@ -376,9 +488,8 @@ def main() -> None:
     out = ROOT / "templates"
     out.mkdir(exist_ok=True)
     press_release(out / "press-release.docx")
-    press_release(out / "press-release-traditional.docx", TRADITIONAL)
     briefing_pack(out / "briefing-pack.docx")
-    print("已生成 templates/press-release.docx、press-release-traditional.docx、briefing-pack.docx")
+    print("已生成 templates/press-release.docx、briefing-pack.docx")
 
 
 if __name__ == "__main__":

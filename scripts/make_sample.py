@@ -28,7 +28,10 @@ send_to = "区人大常委会、区政协"            # 送：
 issue_to = "各街镇，区各有关部门"           # 发：
 copies = 60                              # 共印份数
 variants = ["traditional", "large-print"] # 另外生成：繁體版、适老版
-traditional = "s2hk"                     # 繁體版用字：s2hk 香港，s2tw 台湾
+office_contact = "综合组 李明"              # 推进办联系人，印在发给各单位的填报说明上
+office_phone = "010-12345678"              # 推进办联系电话
+form = "by-project"                      # 新闻通稿版式：by-project、completed-first、by-theme、numbered-list
+traditional = "s2t"                      # 繁體版用字：s2t 内地繁体，s2hk 香港，s2tw 台湾
 """
 
 PERIOD_TOML = """\
@@ -36,6 +39,7 @@ period = "2025H1"
 as_of = 2025-06-30        # 截至日期
 issue_no = 6              # 简报期号（第6期）
 publish_date = 2025-07-10 # 发布/印发日期
+deadline = 2025-07-04     # 各单位报送截止日期（填报说明）
 """
 
 PROJECTS = {

@@ -84,3 +84,30 @@ def return_path(outdir: Path, name: str) -> Path:
 
     returns = outdir / "退回修改"
     return returns / round_folder(latest_round(returns)) / name
+# ---- a workspace of 40 groups (one task each), every status and long texts: the pack at city scale ----
+
+FORTY_DEPTS = ["区民政局", "区教育局", "区住房建设委", "区卫生健康委", "区城市管理委", "区人社局", "区文化旅游局", "区交通运输局"]
+FORTY_STATUSES = ["已完成", "序时推进", "序时推进", "滞后", "序时推进", "未启动", "已完成", "序时推进"]
+
+
+def forty_groups(root: Path, config: dict | None = None) -> Path:
+    """40 projects of one task each: done (some above target), on schedule, behind, not started,
+    未报送 (区市场监管局 sends nothing) and 未采用 (a row whose status cannot be read)."""
+    tasks, subs = [], {}
+    for p in range(1, 41):
+        dept = "区市场监管局" if p in (13, 29) else FORTY_DEPTS[p % len(FORTY_DEPTS)]
+        tid = f"{p:02d}-01"
+        tasks.append(dict(task_id=tid, project_no=p, project=f"第{p}项民生工程", category="其他",
+                          name=f"民生任务{p}" + "建设" * (p % 4), target_text=f"完成第{p}项民生任务的年度目标{10 * p}个，"
+                          + "，确保群众满意" * (p % 3), target_value=10 * p, unit="个", lead=dept))
+        if dept == "区市场监管局":
+            continue
+        status = FORTY_STATUSES[p % len(FORTY_STATUSES)]
+        if p in (7, 21):
+            status = "正在办理中"  # unreadable: the row is set aside, the task is 未采用
+        achieved = 10 * p * (1.125 if p % 16 == 6 else 1) if status == "已完成" else 4 * p
+        subs.setdefault(dept, []).append(dict(
+            task_id=tid, status=status, progress_text=f"目前已完成{4 * p}个" + "，各项工作有序推进" * (1 + p % 5) + "。",
+            achieved=achieved, expected="2025-10-31" if p % 2 else "10月底",
+            problems="资金拨付较慢" if status == "滞后" else "", next_steps="加快推进" if status == "滞后" else ""))
+    return make_workspace(root, tasks, subs, config=config)

@@ -1,8 +1,10 @@
-"""The briefing pack: official layout measured on the PDF, every task, annexes, Word fields."""
+"""The briefing pack: official layout measured on the PDF, every task, annexes, Word fields,
+and the Word file the same document as the PDF (sample, small and 40-group workspaces)."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import zipfile
 
@@ -10,7 +12,7 @@ import pdfplumber
 import pytest
 from docx import Document
 
-from conftest import make_workspace
+from conftest import copy_sample, forty_groups, make_workspace
 from reportgen import build
 from reportgen.render.manifest import read_manifest
 
@@ -22,6 +24,8 @@ TASKS = [
                                (3, "供热保障工程", "供热", "区城市管理委"), (4, "就业促进工程", "就业", "区人社局"))
     for i in range(1, 4)
 ]
+LIBREOFFICE = shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice not installed")
 
 
 def _rows(prefix, statuses):
@@ -40,16 +44,62 @@ SUBS = {
 }
 
 
+def pack(result) -> dict:
+    return {o.format: o.path for o in result.outputs if o.kind == "briefing-pack"}
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = make_workspace(tmp_path_factory.mktemp("brief") / "ws", TASKS, SUBS)
     result = build(root)
-    return result, {o.format: o.path for o in result.outputs if o.kind == "briefing-pack"}
+    return result, pack(result)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    result = build(copy_sample(tmp_path_factory.mktemp("sample") / "ws"))
+    return result, pack(result)
+
+
+@pytest.fixture(scope="module")
+def forty(tmp_path_factory):
+    result = build(forty_groups(tmp_path_factory.mktemp("forty") / "ws"))
+    return result, pack(result)
+
+
+_printed: dict = {}
+
+
+def word_pdf(docx, tmp_path_factory):
+    """The Word pack as LibreOffice prints it (once per file)."""
+    if docx in _printed:
+        return _printed[docx]
+    out = tmp_path_factory.mktemp("lo")
+    r = subprocess.run([LIBREOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+                       capture_output=True, text=True, timeout=300)
+    pdfs = list(out.glob("*.pdf"))
+    assert r.returncode == 0 and pdfs, r.stderr
+    _printed[docx] = pdfs[0]
+    return pdfs[0]
 
 
 def pdf_text(path) -> str:
     return re.sub(r"\s+", "", subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
                                              text=True, check=True).stdout)
+
+
+def pages_text(path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return [re.sub(r"\s+", "", page.extract_text() or "") for page in pdf.pages]
+
+
+def pdf_tables(path) -> list[list[list[str]]]:
+    with pdfplumber.open(path) as pdf:
+        return [[[re.sub(r"\s+", "", c or "") for c in row] for row in t] for page in pdf.pages
+                for t in page.extract_tables()]
+
+
+# ---- official layout ---------------------------------------------------------------------------
 
 
 def test_listed_in_manifest(built):
@@ -84,13 +134,10 @@ def test_every_task_and_annex(built):
     text = pdf_text(files["pdf"])
     for t in TASKS:
         assert t["task_id"] in text and t["name"] in text
-    with pdfplumber.open(files["pdf"]) as pdf:
-        rows = [[re.sub(r"\s+", "", c or "") for c in row] for page in pdf.pages for table in page.extract_tables()
-                for row in table]
-    annex = [r for r in rows if len(r) == 6]  # 编号 任务名称 进展情况 存在问题 下步打算 牵头单位
+    annex = [row for t in pdf_tables(files["pdf"]) for row in t if len(row) == 7 and row[2] in ("滞后", "未启动")]
     for r in SUBS["区民政局"] + SUBS["区城市管理委"]:
-        if r["status"] == "滞后":
-            assert [r["task_id"], r["problems"], r["next_steps"]] in [[a[0], a[3], a[4]] for a in annex]
+        if r["status"] == "滞后":  # 编号 任务名称 状态 进展情况 存在问题 下步打算 牵头单位
+            assert [r["task_id"], r["problems"], r["next_steps"]] in [[a[0], a[4], a[5]] for a in annex]
     assert "区人社局未报送本期进展" in text
     assert "民心工程工作简报" in text and "第3期" in text and "测试区民心工程推进办公室" in text
     assert "报：区委、区政府" in text and "共印30份" in text
@@ -109,34 +156,289 @@ def test_docx_has_page_fields_and_updates_on_open(built):
         assert not re.search(r"<w:t>\s*\d+\s*</w:t>", f)  # no typed page numbers
     assert "<w:evenAndOddHeaders/>" in settings and 'w:updateFields w:val="true"' in settings
     assert "<w:tblHeader/>" in document and "<w:cantSplit/>" in document
+    assert "{{" not in document and "{%" not in document
     text = "\n".join(p.text for p in Document(str(files["docx"])).paragraphs)
     assert "民心工程工作简报" in text and "附件1" in text
 
 
-@pytest.mark.skipif(subprocess.run(["which", "libreoffice"], capture_output=True).returncode != 0,
-                    reason="LibreOffice not installed")
-def test_docx_converts_with_libreoffice(built, tmp_path):
-    _, files = built
-    r = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(files["docx"])],
-                       capture_output=True, text=True, timeout=180)
-    pdfs = list(tmp_path.glob("*.pdf"))
-    assert r.returncode == 0 and pdfs, r.stderr
-    text = pdf_text(pdfs[0])
-    for t in TASKS:
-        assert t["task_id"] in text
+# ---- numbering, sentences, annexes, 版记, internal variant ---------------------------------------
 
 
-def test_table_of_contents_only_past_eight_pages(built, tmp_path):
-    result, files = built
-    with pdfplumber.open(files["pdf"]) as pdf:
-        pages = len(pdf.pages)
+@pytest.mark.parametrize("which", ["sample", "forty"])
+def test_group_numbers_agree_in_table_chart_and_headings(which, request):
+    result, files = request.getfixturevalue(which)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(files["pdf"]), "-"], capture_output=True, text=True).stdout
+    groups = result.dataset.groups
+    found = headings(files["pdf"])
+    section = found[found.index(next(h for h in found if h.startswith("二、"))) + 1:]
+    labels = [h for h in section[:section.index(next(h for h in section if h.startswith("三、")))]]
+    assert len(labels) == len(groups)
+    overview = [r[0] for t in pdf_tables(files["pdf"]) if t[0][:2] == ["工程", "任务数"] for r in t[1:] if r[0] != "合计"]
+    assert overview == labels  # the overview table names each group as its heading does
+    assert [h.split("）", 1)[1] for h in labels] == [g.title for g in groups]
+    # the Word file numbers them the same way
+    doc = [p.text for p in Document(str(files["docx"])).paragraphs if p.style.name == "RG Heading 2"]
+    assert [p for p in doc if p in labels] == labels
+    captions = re.findall(r"图(\d+)\u3000", text)
+    assert captions == [str(n) for n in range(1, len(captions) + 1)]
+
+
+def counts_in(sentence: str) -> dict[str, int]:
+    return {k: int(v) for v, k in ((m[2], m[1]) for m in re.finditer(r"(已完成|序时推进|滞后|未启动|未报送|未采用)(\d+)项", sentence))}
+
+
+@pytest.mark.parametrize("which", ["sample", "forty", "built"])
+def test_sentences_add_up_and_read_naturally(which, request):
+    result, files = request.getfixturevalue(which)
     text = pdf_text(files["pdf"])
-    assert ("目录" in text) == (pages > 8)
-    many = [dict(t, task_id=f"{p:02d}-{t['task_id'][3:]}", project_no=p, project=f"第{p}工程")
-            for p in range(1, 9) for t in TASKS[:3]]
-    root = make_workspace(tmp_path / "big", many, {})
-    big = next(o.path for o in build(root).outputs if o.kind == "briefing-pack" and o.format == "pdf")
-    with pdfplumber.open(big) as pdf:
-        assert len(pdf.pages) > 8
-    big_text = pdf_text(big)
-    assert "目录" in big_text and "附件3数据来源" in big_text
+    assert not re.search(r"[^\d.%]0项", text)  # no "已完成0项"
+    assert not re.search(r"(未报送|未采用|未启动|滞后)\d+项，其中\d+项超额", text)  # 其中 next to 已完成
+    start = text.index("二、各")
+    for g in result.dataset.groups:
+        c = g.counts
+        start = text.index("）" + g.title + "共", start)
+        sentence = re.search(rf"共{c.total}项任务，[^。]*。", text[start:]).group(0)
+        found = counts_in(sentence)
+        if len(found) > 1:
+            assert sum(found.values()) == c.total, sentence
+        assert ("超额" in sentence) == bool(c.over_target), sentence
+    c = result.dataset.counts
+    overview = re.search(r"截至\d+月底，[^。]*。", text).group(0)
+    assert sum(counts_in(overview).values()) == c.total, overview
+
+
+def test_empty_annexes_are_one_line_in_the_body(tmp_path):
+    subs = {d: [dict(r, status="序时推进", problems="", next_steps="") for r in rows] for d, rows in SUBS.items()}
+    subs["区人社局"] = [dict(task_id=f"04-{i:02d}", status="已完成", progress_text="已完成。", achieved=10 * i)
+                     for i in range(1, 4)]
+    files = pack(build(make_workspace(tmp_path / "ws", TASKS, subs)))
+    text = pdf_text(files["pdf"])
+    assert "附件" not in text
+    assert "本期无滞后和未启动任务。各单位均已按时报送本期进展。" in text
+    assert "本期无滞后和未启动任务" in pages_text(files["pdf"])[-1]  # the pack ends with the body, no annex page
+
+
+def test_missing_reports_and_set_aside_rows_are_apart(forty):
+    result, files = forty
+    adopted_not = [m for m in result.dataset.tasks if m.status == "未采用"]
+    missing = [m for m in result.dataset.tasks if m.status == "未报送"]
+    assert adopted_not and missing
+    tables = pdf_tables(files["pdf"])
+    not_reported = next(t for t in tables if t[0] == ["编号", "任务名称", "年度目标", "牵头单位"])
+    set_aside = next(t for t in tables if t[0] == ["编号", "任务名称", "牵头单位", "未采用原因"])
+    assert [r[0] for r in not_reported[1:]] == [m.task.task_id for m in missing]
+    assert [r[0] for r in set_aside[1:]] == [m.task.task_id for m in adopted_not]
+    assert all("正在办理中" in r[3] for r in set_aside[1:])  # the reason, as the validation found it
+    text = pdf_text(files["pdf"])
+    assert "区市场监管局未报送本期进展，涉及2项任务" in text
+    for m in adopted_not:  # never blamed as not reported
+        assert m.task.lead not in text[text.index("未报送本期进展") - 20:text.index("未报送本期进展")]
+
+
+def test_a_department_that_sent_a_file_is_not_said_to_have_sent_nothing(tmp_path):
+    subs = {**SUBS, "区教育局": SUBS["区教育局"][:2]}  # 02-03 left out of the file
+    text = pdf_text(pack(build(make_workspace(tmp_path / "ws", TASKS, subs)))["pdf"])
+    assert "区人社局未报送本期进展；区教育局的报送中缺少部分任务，涉及4项任务" in text
+    assert "区教育局未报送" not in text
+
+
+@pytest.mark.parametrize("which", ["built", "sample", "forty"])
+def test_colophon_at_the_foot_of_the_last_page(which, request, tmp_path_factory):
+    _, files = request.getfixturevalue(which)
+    for path in (files["pdf"], *([word_pdf(files["docx"], tmp_path_factory)] if LIBREOFFICE else [])):
+        with pdfplumber.open(path) as pdf:
+            last = pdf.pages[-1]
+            words = {w["text"]: w for w in last.extract_words()}
+            copies = next(w for t, w in words.items() if "共印" in t)
+            report = next(w for t, w in words.items() if t.startswith("报："))
+            # the last line sits at the bottom of the text area (297 − 35 mm), the 报 line above it
+            assert (297 - 35 - 14) * MM < copies["bottom"] <= (297 - 35 + 1) * MM, path
+            assert report["top"] < copies["top"]
+            assert all("共印" not in (p.extract_text() or "") for p in pdf.pages[:-1])
+
+
+def test_no_colophon_without_report_send_issue(tmp_path):
+    root = make_workspace(tmp_path / "ws", TASKS, SUBS, config={"report_to": "", "send_to": "", "issue_to": ""})
+    files = pack(build(root))
+    text = pdf_text(files["pdf"])
+    assert "报：" not in text and "共印" not in text
+    docx = "".join(p.text for p in Document(str(files["docx"])).paragraphs)
+    docx += "".join(c.text for t in Document(str(files["docx"])).tables for r in t.rows for c in r.cells)
+    assert "报：" not in docx and "共印" not in docx
+
+
+def test_sources_only_in_the_internal_pack(built, tmp_path):
+    _, files = built
+    for path in files.values():
+        text = pdf_text(path) if path.suffix == ".pdf" else "".join(
+            c.text for t in Document(str(path)).tables for r in t.rows for c in r.cells)
+        assert ".xlsx" not in text and "数据来源" not in text
+    result = build(make_workspace(tmp_path / "ws", TASKS, SUBS, config={"internal": True}))
+    internal = pack(result)
+    assert "（内部版）" in internal["pdf"].name and "（内部版）" in internal["docx"].name
+    assert {o.variant for o in result.outputs if o.kind == "briefing-pack"} == {"internal"}
+    text = pdf_text(internal["pdf"])
+    assert "数据来源" in text and "区民政局.xlsx" in text and "第3期（内部版）" in text
+
+
+# ---- tables: widths from the content ------------------------------------------------------------
+
+LATIN = re.compile(r"[0-9A-Za-z.%\-]")
+
+
+def check_cells(path, prose_numbers: bool = True) -> int:
+    """No cell text outside its cell, no break inside a cell of ≤ 4 characters or inside a number
+    (LibreOffice breaks numbers inside Chinese prose, 8|0%, which Word does not: `prose_numbers=False`
+    checks numbers only in cells without Chinese, such as 112.5% or 01-01)."""
+    checked = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for table in page.find_tables():
+                for cell in table.cells:
+                    x0, top, x1, bottom = cell
+                    chars = [c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                             and top <= (c["top"] + c["bottom"]) / 2 <= bottom and c["text"].strip()]
+                    if not chars:
+                        continue
+                    checked += 1
+                    assert min(c["x0"] for c in chars) >= x0 - 0.5 and max(c["x1"] for c in chars) <= x1 + 0.5, \
+                        ("overflow", "".join(c["text"] for c in chars))
+                    lines: list[list] = []
+                    for c in sorted(chars, key=lambda c: c["top"]):
+                        if not lines or c["top"] - lines[-1][0]["top"] > 4:
+                            lines.append([])
+                        lines[-1].append(c)
+                    texts = ["".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])) for line in lines]
+                    if len("".join(texts)) <= 4:
+                        assert len(texts) == 1, ("short word broken", texts)
+                    prose = re.search(r"[\u4e00-\u9fff]", "".join(texts))
+                    for a, b in zip(texts, texts[1:]) if prose_numbers or not prose else ():
+                        assert not (LATIN.match(a[-1]) and LATIN.match(b[0])), ("number broken", a, b)
+    return checked
+
+
+@pytest.mark.parametrize("which", ["sample", "forty"])
+def test_table_cells_fit_and_short_words_stay_whole(which, request, tmp_path_factory):
+    _, files = request.getfixturevalue(which)
+    assert check_cells(files["pdf"]) > 100
+    if LIBREOFFICE:
+        assert check_cells(word_pdf(files["docx"], tmp_path_factory), prose_numbers=False) > 100
+
+
+def test_column_widths_come_from_the_content():
+    from reportgen.render.columns import unbreakable_em, widths
+
+    assert unbreakable_em("牵头单位") == 4 and unbreakable_em("已完成") == 3
+    assert unbreakable_em("112.5%") > 3 and unbreakable_em("区住房和城乡建设委员会") == 1
+    cells = [["编号", "进展情况", "状态"], ["01-01", "目前已完成" * 20, "已完成"], ["01-02", "短", "序时推进"]]
+    w = widths(cells, 156)
+    assert abs(sum(w) - 156) < 0.1
+    assert w[1] > 100 and w[2] >= 4 * 10.5 / 72 * 25.4 + 2  # 序时推进 on one line, padding included
+
+
+# ---- table of contents, one layout ---------------------------------------------------------------
+
+
+def test_pack_is_laid_out_once(built, monkeypatch, tmp_path):
+    from reportgen.render import briefing
+
+    calls = []
+    real = briefing.layout
+    monkeypatch.setattr(briefing, "layout", lambda *a, **k: calls.append(1) or real(*a, **k))
+    root = make_workspace(tmp_path / "ws", TASKS, SUBS, config={"toc": True})
+    build(root)
+    assert len(calls) == 1
+
+
+def test_no_table_of_contents_in_a_short_pack(sample, built):
+    for _, files in (sample, built):
+        assert "目录" not in pdf_text(files["pdf"])
+        assert "目　录" not in "".join(p.text for p in Document(str(files["docx"])).paragraphs)
+
+
+def test_table_of_contents_on_request_with_the_pages_of_the_layout(tmp_path, tmp_path_factory):
+    files = pack(build(make_workspace(tmp_path / "ws", TASKS, SUBS, config={"toc": True})))
+    pages = pages_text(files["pdf"])
+    toc = re.findall(r"([^.\d][^.]*?)\.{3,}(\d+)", pages[0].split("目录", 1)[1])
+    assert len(toc) >= 7 and toc[0] == ("一、总体进展", "1")
+    for entry, page in toc:  # every entry points at the page its heading is on
+        assert entry in pages[int(page) - 1].replace(entry + ".", ""), (entry, page)
+    # Word: real entries and the same page numbers before any field update
+    doc = Document(str(files["docx"]))
+    entries = [tuple(re.sub(r"\s", "", part) for part in p.text.split("\t")) for p in doc.paragraphs
+               if re.fullmatch(r"RG TOC \d", p.style.name)]
+    assert entries == toc
+    xml = zipfile.ZipFile(files["docx"]).read("word/document.xml").decode()
+    assert re.search(r"<w:instrText[^>]*>\s*TOC ", xml) and "更新目录" not in xml
+    if LIBREOFFICE:
+        word = pages_text(word_pdf(files["docx"], tmp_path_factory))
+        assert all(entry in word[0] for entry, _ in toc)
+
+
+def test_long_pack_gets_a_table_of_contents_unless_refused(forty, tmp_path):
+    _, files = forty
+    text = pages_text(files["pdf"])
+    assert "目录" in text[0] and "（四十）第40项民生工程" in "".join(text[:3])
+    root = forty_groups(tmp_path / "ws", config={"toc": False})
+    result = build(root)
+    assert "目录" not in pdf_text(pack(result)["pdf"])
+    # the length is foreseen closely enough to decide before the one layout
+    from reportgen.render.pack import estimate_pages, pack_context
+
+    pages = next(o.pages for o in result.outputs if o.kind == "briefing-pack" and o.format == "pdf")
+    assert abs(estimate_pages(pack_context(result.dataset)) - pages) <= 0.2 * pages
+
+
+# ---- the Word pack is the same document -----------------------------------------------------------
+
+
+def headings(path) -> list[str]:
+    """Lines set at 16 pt (headings, 附件N) that open with a section number, in order."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines():
+                size = max(c["size"] for c in line["chars"])
+                text = re.sub(r"\s", "", line["text"])
+                if 15 < size < 17 and re.match(r"^([一二三]、|（[一二三四五六七八九十]+）|附件\d+$)", text):
+                    found.append(text)
+    return found
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("which", ["sample", "forty"])
+def test_word_pack_has_the_pages_sections_and_tables_of_the_pdf(which, request, tmp_path_factory):
+    _, files = request.getfixturevalue(which)
+    word = word_pdf(files["docx"], tmp_path_factory)
+    with pdfplumber.open(files["pdf"]) as a, pdfplumber.open(word) as b:
+        assert abs(len(a.pages) - len(b.pages)) <= 1, (len(a.pages), len(b.pages))
+    assert headings(word) == headings(files["pdf"]) and len(headings(word)) > 5
+    # same tables, same headers, same column widths (within 1 mm)
+    with pdfplumber.open(files["pdf"]) as a, pdfplumber.open(word) as b:
+        def shapes(pdf):
+            out = []
+            for page in pdf.pages:
+                for t in page.find_tables():
+                    xs = sorted({round(c[0], 0) for c in t.cells} | {round(c[2], 0) for c in t.cells})
+                    header = [re.sub(r"\s+", "", c or "") for c in t.extract()[0]]
+                    out.append((header, [b - a for a, b in zip(xs, xs[1:])]))
+            return out
+
+        pa, pb = shapes(a), shapes(b)
+    heads_a = [h for h, _ in pa if h[0] in ("编号", "工程", "位置")]
+    heads_b = [h for h, _ in pb if h[0] in ("编号", "工程", "位置")]
+    assert dict.fromkeys(map(tuple, heads_a)) == dict.fromkeys(map(tuple, heads_b))
+    widths_a = {tuple(h): w for h, w in pa}
+    for h, w in pb:
+        if tuple(h) in widths_a and len(w) == len(widths_a[tuple(h)]):
+            assert all(abs(x - y) <= 1 * MM for x, y in zip(w, widths_a[tuple(h)])), h
+
+
+def test_word_pack_names_the_office_typefaces(built):
+    _, files = built
+    doc = Document(str(files["docx"]))
+    east = {s.name: s.element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+            for s in doc.styles if s.type == 1 and s.element.rPr is not None and s.element.rPr.rFonts is not None}
+    assert east["RG Title"] == east["RG Masthead"] == "方正小标宋简体"
+    assert east["RG Body"] == east["RG Table"] == "仿宋_GB2312"
+    assert east["RG Heading 1"] == east["RG Table Head"] == "黑体" and east["RG Heading 2"] == "楷体_GB2312"

@@ -80,7 +80,7 @@ def test_empty_plan_stops_with_a_message(workspace_factory):
 
 
 def test_docs_are_current(repo_root):
-    """The README names every command, and docs/issue-codes.md matches the catalogue."""
+    """The README names every command, and docs/常见问题.md is what scripts/make_docs.py makes of the catalogue."""
     import importlib.util
 
     from reportgen.cli import make_parser
@@ -92,7 +92,7 @@ def test_docs_are_current(repo_root):
     spec = importlib.util.spec_from_file_location("make_docs", repo_root / "scripts/make_docs.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert (repo_root / "docs/issue-codes.md").read_text(encoding="utf-8") == module.render(), \
+    assert (repo_root / "docs/常见问题.md").read_text(encoding="utf-8") == module.render(), \
         "run scripts/make_docs.py"
 
 
@@ -111,3 +111,55 @@ def test_templates_are_found_inside_an_installed_wheel(tmp_path, repo_root):
                        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(site / "reportgen/templates")
+
+
+def test_validate_piped_to_a_file_writes_each_finding_on_one_line(tmp_path, repo_root):
+    """`reportgen validate . > log.txt`: no line is wrapped, so every finding can be found with grep,
+    with its place, its whole message and its code beside the code's title."""
+    import os
+
+    from conftest import copy_sample
+    from reportgen.build import check
+    from reportgen.codes import label
+
+    root = copy_sample(tmp_path / "ws")
+    (root / "inputs/2025H1/departments/区民政局.xlsx").unlink()  # more findings, some of them long
+    log = tmp_path / "log.txt"
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_COLOR", "TERM")}
+    with log.open("w", encoding="utf-8") as out:
+        r = subprocess.run([sys.executable, "-m", "reportgen", "validate", "."], cwd=root, stdout=out,
+                           stderr=subprocess.PIPE, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    issues = check(root).report.issues
+    assert len(issues) >= 8
+    for i in issues:
+        found = [line for line in lines if i.message in line]
+        assert found, f"not on one line: {i.message}"
+        assert any(i.where in line and f"〔{label(i.code)}〕" in line for line in found), found
+    assert not any("\x1b[" in line for line in lines)  # no colour codes in a file
+    assert max(len(line) for line in lines) > 80  # long lines stay long
+
+
+def test_commands_in_hints_are_never_broken(tmp_path):
+    """The init hint on a narrow terminal: the command to run next stands on its own line, whole."""
+    out = io.StringIO()
+    target = tmp_path / "新的 工作目录"
+    code = main(["init", str(target), "--period", "2026Q1"], console=Console(file=out, width=40, color_system=None))
+    assert code == 0
+    lines = out.getvalue().splitlines()
+    assert f"  reportgen new-period 2026Q1 '{target}'" in lines  # quoted: the path holds a space
+    out = io.StringIO()
+    code = main(["new-period", "2026Q1", str(target)], console=Console(file=out, width=40, color_system=None))
+    assert code == 1  # the plan is still empty: the message, not a traceback
+    assert "〔E-PLAN-EMPTY 任务清单为空〕" in out.getvalue().replace("\n", "")
+
+
+def test_text_from_a_workbook_is_never_taken_for_terminal_markup(workspace_factory):
+    """A clerk's "[/b]" or "[red]" is text: printed as typed, never a crash or a colour."""
+    task = dict(task_id="01-01", project_no=1, project="甲工程", category="养老", name="甲", target_text="目标",
+                lead="区民政局")
+    root = workspace_factory([task], {"区民政局": [dict(task_id="01-01", status="[/b]推进[red]中", progress_text="已建成")]})
+    code, out = run(["validate", str(root)])
+    assert code == 1
+    assert "进展状态“[/b]推进[red]中”无法识别" in out and "〔E-STATUS-UNKNOWN 进展状态无法识别〕" in out

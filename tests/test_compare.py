@@ -94,8 +94,8 @@ def test_pdf_pack_shows_per_group_changes(two_periods):
     assert "任务完成率由16.7%提高到50%" in text
     assert "上期已完成本期已完成上期完成率本期完成率变化" in text
     # group, done then and now, rate then and now, change
-    assert "一、养老提升工程1233.3%66.7%+33.3个百分点" in text
-    assert "二、教育扩容工程010%33.3%+33.3个百分点" in text
+    assert "（一）养老提升工程1233.3%66.7%+33.3个百分点" in text
+    assert "（二）教育扩容工程010%33.3%+33.3个百分点" in text
     assert "合计1316.7%50%+33.3个百分点" in text
 
 
@@ -103,8 +103,8 @@ def test_docx_pack_has_per_group_rows(two_periods):
     _, files = two_periods
     rows = docx_rows(files["briefing-pack", "docx"])
     assert ["工程", "上期已完成", "本期已完成", "上期完成率", "本期完成率", "变化"] in rows
-    assert ["一、养老提升工程", "1", "2", "33.3%", "66.7%", "+33.3个百分点"] in rows
-    assert ["二、教育扩容工程", "0", "1", "0%", "33.3%", "+33.3个百分点"] in rows
+    assert ["（一）养老提升工程", "1", "2", "33.3%", "66.7%", "+33.3个百分点"] in rows
+    assert ["（二）教育扩容工程", "0", "1", "0%", "33.3%", "+33.3个百分点"] in rows
     assert ["合计", "1", "3", "16.7%", "50%", "+33.3个百分点"] in rows
     assert not any("{%" in c or "{{" in c for r in rows for c in r)
 

@@ -1,4 +1,4 @@
-"""Nothing is written outside the workspace's outputs/ and inputs/<period>/departments/ (issue 13).
+"""Nothing is written outside the workspace's outputs/ and inputs/<period>/ (departments/, 填报说明/) (issue 13).
 
 Every command runs in its own process on hostile inputs (names that are paths, links out of the
 workspace, control characters, a file that makes a reader panic), with its temp folder inside the
@@ -68,7 +68,7 @@ def test_no_command_writes_outside_outputs_and_departments(tmp_path):
         (("validate", "ws"), ("ws/outputs",)),
         (("build", "ws"), ("ws/outputs",)),
         (("new-period", "2025Q3", "ws"), ("ws/inputs/2025Q3", "ws/outputs")),
-        (("template", "区住建委/区城管委", "ws", "--force"), ("ws/inputs/2025Q3/departments", "ws/outputs")),
+        (("template", "区住建委/区城管委", "ws", "--force"), ("ws/inputs/2025Q3/departments", "ws/inputs/2025Q3/填报说明", "ws/outputs")),
         (("templates", "export", "ws"), ("ws/templates", "ws/outputs")),
         (("templates", "check", "ws"), ()),
         (("build", "ws", "--period", "2025H1"), ("ws/outputs",)),

@@ -32,9 +32,10 @@ def test_category_grouping_from_report_toml(tmp_path):
     press = [p.text for p in Document(str(files[("press-release", "docx")])).paragraphs]
     assert headings(press) == ORDER
     pack = [p.text for p in Document(str(files[("briefing-pack", "docx")])).paragraphs]
-    assert headings(pack) == ["总体进展"] + ORDER
+    assert headings(pack) == ["总体进展", "各领域进展情况", "需要关注的事项"]
+    assert [re.sub(r"^（[一二三四五六七八九十]+）", "", p) for p in pack if re.match(r"^（[一二三四五六七八九十]+）", p)] == ORDER
     pdf = subprocess.run(["pdftotext", str(files[("briefing-pack", "pdf")]), "-"], capture_output=True, text=True).stdout
-    found = [pdf.find(f"、{c}\n") for c in ORDER]
+    found = [pdf.find(f"）{c}\n") for c in ORDER]
     assert all(i >= 0 for i in found) and found == sorted(found)
     # within 养老, tasks from both projects, in plan order
     body = "\n".join(press)

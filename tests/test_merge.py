@@ -55,7 +55,7 @@ def test_cross_file_rules_and_reconciliation(workspace_factory):
     }
     ds = merge(read_workspace(workspace_factory(tasks, subs)))
     codes = {code for (code,) in ds.report.flatten(("code",))}
-    assert {"W-NAME-MISMATCH", "E-TASK-NOT-IN-PLAN", "E-TASK-DUPLICATE", "W-DONE-RATE-LOW",
+    assert {"W-NAME-MISMATCH", "E-TASK-NOT-IN-PLAN", "E-TASK-DUPLICATE", "E-DONE-BELOW-TARGET",
             "W-ACHIEVED-NOT-IN-TEXT"} <= codes
     # every row read is merged or set aside, with a reason
     assert ds.rows_read == 4

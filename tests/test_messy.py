@@ -271,7 +271,7 @@ def test_forgotten_task_is_addressed_to_the_lead_department(tmp_path):
     assert (j.department, j.file, j.cell) == ("区教育局", "plan.xlsx", "A7")
     returned = load_workbook(return_path(result.outdir, "区民政局.xlsx"))
     listing = [[c.value for c in r] for r in returned["问题清单"].iter_rows(min_row=3)]
-    assert any(r[5] == "W-TASK-NOT-REPORTED" and "01-02" in r[6] for r in listing)
+    assert any(r[5:7] == ["W-TASK-NOT-REPORTED", "事项未报送"] and "01-02" in r[7] for r in listing)
     assert "未报送" in returned["进展填报"]["A5"].comment.text
 
 
@@ -440,13 +440,13 @@ def test_rules_fire_at_their_cells_on_an_offset_layout(tmp_path):
     ds = result.dataset
     assert [s.department for s in ds.submissions] == ["区民政局"]
     assert sorted(found(ds, "E-STATUS-UNKNOWN", "W-ACHIEVED-NOT-IN-TEXT", "E-TASK-NOT-IN-PLAN", "W-ROW-NOTE",
-                        "W-TASK-NOT-REPORTED")) == sorted([
+                        "W-TASK-NOT-REPORTED", "W-TASK-NOT-ADOPTED")) == sorted([
         ("E-STATUS-UNKNOWN", "民政.xlsx", "进展填报", "E8"),
         ("W-ACHIEVED-NOT-IN-TEXT", "民政.xlsx", "进展填报", "G7"),
         ("E-TASK-NOT-IN-PLAN", "民政.xlsx", "进展填报", "C10"),
         ("W-ROW-NOTE", "民政.xlsx", "进展填报", "B12"),
-        ("W-TASK-NOT-REPORTED", "民政.xlsx", "进展填报", "C5"),  # 01-02 (set aside), 01-03, 01-04
-        ("W-TASK-NOT-REPORTED", "民政.xlsx", "进展填报", "C5"),
+        ("W-TASK-NOT-ADOPTED", "民政.xlsx", "进展填报", "C8"),  # 01-02: sent, set aside, said at its own row
+        ("W-TASK-NOT-REPORTED", "民政.xlsx", "进展填报", "C5"),  # 01-03, 01-04: left out
         ("W-TASK-NOT-REPORTED", "民政.xlsx", "进展填报", "C5"),
         ("W-TASK-NOT-REPORTED", "plan.xlsx", "任务清单", "A7"),
     ])

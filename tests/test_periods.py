@@ -40,9 +40,12 @@ def fill(path, done_ids=()):
         if not row[0].value:
             continue
         tid = row[0].value
+        target = row[header["目标值"] - 1].value  # figures that agree with the status: done is the whole target
+        done, part = (target, round(target * 0.4)) if isinstance(target, (int, float)) else (80, 40)
+        done, part = (int(done) if float(done).is_integer() else done), int(part)
         values = {"进展状态": "已完成" if tid in done_ids else "序时推进",
-                  "进展情况": f"目前，{tid}全年工作已完成80个" if tid in done_ids else f"目前，{tid}已完成40个",
-                  "完成值": 80 if tid in done_ids else 40}
+                  "进展情况": f"目前，{tid}全年工作已完成{done}个" if tid in done_ids else f"目前，{tid}已完成{part}个",
+                  "完成值": done if tid in done_ids else part}
         for label, value in values.items():
             cell = ws.cell(row=row[0].row, column=header[label])
             assert cell.protection.locked is False
@@ -112,7 +115,7 @@ def test_round_trip_validate_and_build(filled):
     assert "示例区2025年全年民心工程推进情况" in pack_text and "第7期" in pack_text and "2026年1月10日" in pack_text
     assert "截至12月底" in pack_text
     summary = load_workbook(next(outdir.glob("*全年*进度汇总表.xlsx")))["进度汇总"]
-    assert summary["A1"].value == "示例区2025年全年民心工程进度汇总表" and summary["A2"].value == "截至2025-12-31"
+    assert summary["A1"].value == "示例区2025年全年民心工程进度汇总表" and summary["A2"].value == "截至2025年12月31日"
     ws = read_workspace(rolled, "2025FY")
     assert ws.submissions[0].reporter == "李四"
 
@@ -160,16 +163,16 @@ def test_office_templates_export_edit_and_check(sample_workspace):
     assert run(["templates", "export", str(root)])[0] == 0
     html_template = root / "templates/press-release.html.j2"
     source = html_template.read_text(encoding="utf-8")
-    edited = source.replace('<p class="closing">{{ closing }}</p>',
-                            '<p class="closing">{{ closing }}本区将定期公布进展，欢迎群众监督。</p>')
+    edited = source.replace('<p class="lead">{{ opening }}{{ lead }}</p>',
+                            '<p class="lead">{{ opening }}{{ lead }}本区将定期公布进展，欢迎群众监督。</p>')
     assert edited != source
     html_template.write_text(edited, encoding="utf-8")
     assert run(["templates", "check", str(root)])[0] == 0
     code, out = run(["build", str(root)])
     assert code == 0, out
     outdir = root / "outputs/2025H1"
-    assert "欢迎群众监督" in next(outdir.glob("*新闻通稿）.html")).read_text(encoding="utf-8")
-    pdf = next(outdir.glob("*新闻通稿）.pdf"))
+    assert "欢迎群众监督" in next(outdir.glob("*新闻通稿）（草稿）.html")).read_text(encoding="utf-8")
+    pdf = next(outdir.glob("*新闻通稿）（草稿）.pdf"))
     assert "欢迎群众监督" in re.sub(r"\s", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
     # a broken template: file and line
     lines = edited.splitlines()
@@ -178,9 +181,9 @@ def test_office_templates_export_edit_and_check(sample_workspace):
     code, out = run(["templates", "check", str(root)])
     assert code == 1 and "templates/press-release.html.j2" in out and "第21行" in out
     # an unknown variable
-    html_template.write_text(edited.replace("{{ closing }}", "{{ closng }}"), encoding="utf-8")
+    html_template.write_text(edited.replace("{{ opening }}", "{{ openng }}"), encoding="utf-8")
     code, out = run(["templates", "check", str(root)])
-    assert code == 1 and "closng" in out
+    assert code == 1 and "openng" in out
     code, out = run(["build", str(root)])
     assert code == 1 and "模板" in out and "Traceback" not in out
 
@@ -189,7 +192,7 @@ def test_workspace_templates_are_sandboxed(sample_workspace):
     root = sample_workspace
     run(["templates", "export", str(root)])
     t = root / "templates/press-release.html.j2"
-    t.write_text(t.read_text(encoding="utf-8").replace("{{ closing }}", "{{ closing.__class__.__mro__[1].__subclasses__() }}"),
+    t.write_text(t.read_text(encoding="utf-8").replace("{{ opening }}", "{{ opening.__class__.__mro__[1].__subclasses__() }}"),
                  encoding="utf-8")
     code, out = run(["build", str(root)])
     assert code == 1 and "Traceback" not in out and "模板" in out
@@ -237,9 +240,9 @@ def test_docx_syntax_error_names_its_paragraph(sample_workspace):
 
     root = sample_workspace
     run(["templates", "export", str(root)])
-    path = root / "templates/press-release.docx"
+    path = root / "templates/press-release.docx"  # the press release's look only: a tag typed there is still checked
     doc = Doc(str(path))
-    para = next(p for p in doc.paragraphs if p.text == "{{ closing }}")  # after the {%p for %} paragraphs
+    para = doc.paragraphs[3]
     para.runs[0].text = "{{ closing }}{% if %}"
     k = _body_paragraphs(doc).index(para._p) + 1
     doc.save(path)
@@ -310,9 +313,9 @@ def test_build_names_the_template_file_and_line_once(sample_workspace):
     press = root / "templates/press-release.html.j2"
     source = press.read_text(encoding="utf-8")
     lines = source.splitlines()
-    n = next(i for i, line in enumerate(lines, 1) if "{{ closing }}" in line)
+    n = next(i for i, line in enumerate(lines, 1) if "{{ opening }}" in line)
     # no previous period: changes is None, so an unguarded changes.newly_done_count fails while rendering
-    press.write_text(source.replace("{{ closing }}", "{{ changes.newly_done_count }}"), encoding="utf-8")
+    press.write_text(source.replace("{{ opening }}", "{{ changes.newly_done_count }}"), encoding="utf-8")
     code, out = run(["build", str(root)])
     assert code == 1 and "Traceback" not in out
     assert "press-release.html.j2" in out and f"第{n}行" in out, out
@@ -335,15 +338,18 @@ def test_second_period_docx_pack_lists_status_changes(filled):
 
 
 def test_exported_word_template_is_the_one_used(sample_workspace):
+    """The exported press-release.docx gives the Word version its look: a style changed there is used."""
     from docx import Document as Doc
+    from docx.shared import Pt
 
     root = sample_workspace
     run(["templates", "export", str(root)])
     path = root / "templates/press-release.docx"
     doc = Doc(str(path))
-    doc.add_paragraph("本稿由区融媒体中心统一发布。", style="RG Body")
+    doc.styles["RG Body"].font.size = Pt(14)
     doc.save(path)
     assert run(["templates", "check", str(root)])[0] == 0
     assert run(["build", str(root)])[0] == 0
-    press = next((root / "outputs/2025H1").glob("*新闻通稿）.docx"))
-    assert Doc(str(press)).paragraphs[-1].text == "本稿由区融媒体中心统一发布。"
+    press = Doc(str(next((root / "outputs/2025H1").glob("*新闻通稿）（草稿）.docx"))))
+    assert press.styles["RG Body"].font.size == Pt(14)
+    assert [p.style.name for p in press.paragraphs if p.text.startswith("截至")] == ["RG Body"]

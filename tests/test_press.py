@@ -57,8 +57,10 @@ SUBMISSIONS = {
 def built(tmp_path_factory):
     from conftest import make_workspace
 
+    # the hostile text's URL is confirmed for publication, so this release passes the gate (no draft marks)
     root = make_workspace(tmp_path_factory.mktemp("press") / "ws", TASKS, SUBMISSIONS,
-                          header={"reporter": "填报人寅卯辰", "phone": "022-99998888"})
+                          header={"reporter": "填报人寅卯辰", "phone": "022-99998888"},
+                          config={"allowed_words": ["http://example.invalid/x.css"]})
     result = build(root)
     files = {(o.format, o.variant): o.path for o in result.outputs if o.kind == "press-release"}
     return result, files
@@ -110,8 +112,11 @@ def test_structure_and_counts(built):
     assert headings == ["一、幸福养老工程", "二、优质教育工程", "三、便民出行工程", "四、稳岗就业工程"]
     body = "\n".join(paragraphs)
     assert "新建老年助餐点10个。该项目已完成。已建成助餐点12个。" in body
-    assert "完成适老化改造200户。目前，已改造120户。" in body
-    assert paragraphs[-1].startswith("下一步，测试区将持续加力推进")
+    # a progress opening with 已 needs no 目前; a bare verb of completion gets 已
+    assert "完成适老化改造200户。已改造120户。" in body
+    assert "新增就业5000人。已新增就业3100人。" in body
+    # no closing slogan unless the office writes one in period.toml
+    assert paragraphs[-1] == "培训2000人次。已培训1200人次。" and "下一步" not in body
     assert "滞后" not in body and "未启动" not in body
 
 

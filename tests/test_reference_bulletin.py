@@ -16,6 +16,7 @@ from docx import Document
 
 from conftest import make_workspace
 from reportgen import build
+from reportgen.numbers import tidy
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bulletin-jinnan-2025H1.txt"
 HEADING = re.compile(r"^(\d{2})\s+(.+)$")
@@ -52,7 +53,7 @@ def workspace_from(projects: list[dict], root: Path) -> Path:
             progress = t["progress"].removeprefix("该项目已完成。")
             subs.setdefault(dept, []).append(dict(task_id=tid, name=f"任务{tid}", status="已完成" if t["done"] else "序时推进",
                                                   progress_text=progress or "已完成。"))
-    return make_workspace(root, tasks, subs, config={"region": "参考区"})
+    return make_workspace(root, tasks, subs, config={"region": "参考区", "variants": ["traditional", "large-print"]})
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,8 @@ def reference_build(tmp_path_factory):
         pytest.skip("shared/reference is not beside the repository")
     projects = parse_bulletin(REFERENCE.read_text(encoding="utf-8"))
     result = build(workspace_from(projects, tmp_path_factory.mktemp("ref") / "ws"))
-    files = {o.format: o.path for o in result.outputs if o.kind == "press-release"}
+    files = {o.format: o.path for o in result.outputs if o.kind == "press-release" and o.variant == "standard"}
+    files["all"] = [o.path for o in result.outputs if o.kind == "press-release"]
     return projects, files
 
 
@@ -193,3 +195,100 @@ def _department_rows(root: Path) -> dict[str, list[dict]]:
     ws = read_workspace(root)
     return {s.department: [dict(task_id=p.task_id, name=p.name, status=p.status, progress_text=p.progress_text,
                                 achieved=p.achieved, rate=p.rate) for p in s.rows] for s in ws.submissions}
+
+
+# ---- read as an editor, side by side with the published bulletin ----------------
+
+def _published_now(name: str) -> int:
+    return (REFERENCE.parent / name).read_text(encoding="utf-8").count("目前")
+
+
+def test_jinnan_release_reads_like_the_published_one(reference_build):
+    from press_checks import (docx_paragraphs, echoed_targets, editor_problems, html_paragraphs,
+                              numbers_split_from_units, pdf_lines)
+
+    projects, files = reference_build
+    text = "\n".join(docx_paragraphs(files["docx"]))
+    targets = [t["target"] for p in projects for t in p["tasks"]]
+    assert editor_problems(text, max_now=_published_now("bulletin-jinnan-2025H1.txt") + 2) == []
+    assert echoed_targets(text, targets) == []
+    for path in files["all"]:  # standard, 繁體版 and 适老版 (the narrowest lines)
+        if path.suffix == ".pdf":
+            assert numbers_split_from_units(pdf_lines(path)) == [], path.name
+        elif path.suffix == ".html":
+            assert editor_problems("\n".join(html_paragraphs(path))) == [], path.name
+    assert "下一步" not in text  # no slogan the office did not write
+
+
+CHENGDE = REFERENCE.parent / "bulletin-chengde-2024Q3.txt"
+THEME_CATEGORIES = ["住房", "交通出行", "教育", "养老", "社会救助", "就业", "医疗卫生", "便民服务", "文化体育", "其他"]
+
+
+def parse_theme_bulletin(text: str) -> list[dict]:
+    """承德's narrative: one part per paragraph with figures after the opening; a first sentence
+    without figures is the part's theme sentence; every other sentence becomes one task."""
+    body = [line.strip() for line in text.splitlines() if line.strip() and "。" in line]
+    parts = []
+    for para in body[1:]:  # after the opening that names the completed projects
+        sentences = [s for s in re.split(r"(?<=。)", para) if s.strip()]
+        theme = sentences[0] if not re.search(r"\d", sentences[0]) else ""
+        tasks = [s for s in sentences if s != theme and re.search(r"\d", s)]
+        if tasks:
+            parts.append({"theme": theme, "tasks": tasks})
+    return parts
+
+
+def target_of(sentence: str, category: str, k: int) -> str:
+    """A sentence's first clause as its target where it reads as one (then the progress starts with
+    the target's words, which must not be echoed), else a plain target."""
+    first = re.split(r"[，,。]", sentence)[0]
+    if len(first) >= 6 and not re.match(r"(在|围绕|同时|此外|截至|自|为|\d)", first):
+        return first
+    return f"推进{category}第{k}项民生实事"
+
+
+def chengde_workspace(parts: list[dict], root: Path) -> Path:
+    tasks, rows = [], {}
+    for i, part in enumerate(parts):
+        category = THEME_CATEGORIES[min(i, len(THEME_CATEGORIES) - 1)]
+        dept = f"{category}牵头单位"
+        for k, s in enumerate(part["tasks"], 1):
+            tid = f"{i + 1:02d}-{k:02d}"
+            target = target_of(s, category, k)
+            done = "已完成" in s or "全部建设完成" in s
+            tasks.append(dict(task_id=tid, project_no=i + 1, project=f"{category}工程", category=category,
+                              name=f"任务{tid}", target_text=target, lead=dept))
+            rows.setdefault(dept, []).append(dict(task_id=tid, status="已完成" if done else "序时推进", progress_text=s))
+    themes = {THEME_CATEGORIES[min(i, len(THEME_CATEGORIES) - 1)]: p["theme"] for i, p in enumerate(parts) if p["theme"]}
+    root = make_workspace(root, tasks, rows, config={"region": "参考市", "form": "by-theme"},
+                          period_toml={"as_of": "2024-09-30", "publish_date": "2024-10-31"}, period="2024Q3")
+    with (root / "inputs/2024Q3/period.toml").open("a", encoding="utf-8") as f:
+        f.write("[themes]\n" + "".join(f'"{k}" = "{v}"\n' for k, v in themes.items()))
+    return root
+
+
+def test_chengde_release_in_its_own_form(tmp_path):
+    if not CHENGDE.exists():
+        pytest.skip("shared/reference is not beside the repository")
+    from press_checks import docx_paragraphs, echoed_targets, editor_problems, numbers_split_from_units, pdf_lines
+
+    parts = parse_theme_bulletin(CHENGDE.read_text(encoding="utf-8"))
+    assert len(parts) >= 8 and sum(len(p["tasks"]) for p in parts) >= 25
+    result = build(chengde_workspace(parts, tmp_path / "ws"), "2024Q3")
+    files = {o.format: o.path for o in result.outputs if o.kind == "press-release" and o.variant == "standard"}
+    paragraphs = docx_paragraphs(files["docx"])
+    text = "\n".join(paragraphs)
+    flat = re.sub(r"\s+", "", text)
+    c = result.dataset.counts
+    assert c.adds_up() and c.done > 0
+    assert f"{c.done}项工作已完成年度目标任务，其余{c.in_progress}项正在加快推进" in paragraphs[2]
+    for p in parts:  # every theme sentence opens its part; every figure is kept
+        if p["theme"]:
+            assert any(para.startswith(tidy(p["theme"])) for para in paragraphs), p["theme"]
+        for s in p["tasks"]:
+            for n in NUMBER.findall(s):
+                assert n in flat, (n, s)
+    assert editor_problems(text, max_now=_published_now("bulletin-chengde-2024Q3.txt") + 2) == []
+    targets = [m.task.target_text for m in result.dataset.tasks]
+    assert sum(len(t) >= 6 and not t.startswith("推进") for t in targets) >= 10 and echoed_targets(text, targets) == []
+    assert numbers_split_from_units(pdf_lines(files["pdf"])) == []

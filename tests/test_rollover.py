@@ -62,7 +62,7 @@ def test_new_year_restarts_the_issue_number_and_says_the_plan_was_carried(tmp_pa
 def test_going_backwards_is_refused(tmp_path):
     root = copy_sample(tmp_path / "ws")
     code, out = run(["new-period", "2025Q1", "--from", "2025H1", str(root)])
-    assert code == 1 and "E-PERIOD-ORDER" not in out and "不在新报告期 2025Q1 之前" in out
+    assert code == 1 and "不在新报告期 2025Q1 之前" in out and "〔E-PERIOD-ORDER 报告期先后有误〕" in out  # code beside its title
     assert not (root / "inputs/2025Q1").exists()
 
 

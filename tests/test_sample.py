@@ -36,10 +36,16 @@ def test_sample_has_the_promised_shape(sample):
     assert sample.report.ok  # warnings only: the demo exits 0
 
 
+def test_the_sample_is_a_draft_because_one_department_has_not_reported(sample):
+    manifest = read_manifest(sample.outdir)
+    assert manifest.state == "draft" and manifest.reasons == ["2项任务未报送进展"]  # and make demo exits 0 (report.ok)
+    assert all(o.path.stem.endswith("（草稿）") for o in sample.outputs if o.kind == "press-release")
+
+
 def test_every_progress_text_is_in_the_press_release_pdf(sample):
     pdf = next(o.path for o in sample.outputs if o.kind == "press-release" and o.format == "pdf" and o.variant == "standard")
     text = flat(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
-    text = re.sub(r"\x0c|—\d+—", "", text)  # page breaks and page numbers
+    text = re.sub(r"\x0c|—\d+—|草稿未经审核，不得发布", "", text)  # page breaks, page numbers, a draft's page header
     for m in sample.dataset.tasks:
         if m.progress:
             assert flat(m.progress.progress_text).rstrip("。") in text, m.task.task_id

@@ -22,10 +22,11 @@ def test_summary_workbook(workspace_factory):
     wb = load_workbook(summary)
     ws = wb["进度汇总"]
     header = [c.value for c in ws[3]]
-    assert header[:4] == ["事项编号", "工程名称", "领域", "任务名称"]
+    assert header[:4] == ["事项编号", "任务名称", "工程名称", "领域"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
     ids = [r[0] for r in rows]
-    assert ids == ["01-01", "小计：一、甲工程", "02-01", "小计：二、乙工程"]
+    assert ids == ["01-01", "小计", "02-01", "小计"]
+    assert [r[1] for r in rows] == ["助餐", "一、甲工程", "学位", "二、乙工程"]
     first = dict(zip(header, rows[0]))
     assert first["存在问题"] == "资金缺口" and first["联系人"] == "张三"
     assert first["进展状态"] == "已完成" and first["完成率"] == 1.0
@@ -37,7 +38,7 @@ def test_summary_workbook(workspace_factory):
     assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
     stats = wb["分组统计"]
     assert [c.value for c in stats[4]][1:4] == ["合计", 2, 1]
-    manifest = json.loads((result.outdir / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((result.outdir / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert {"kind": "summary", "format": "xlsx"}.items() <= next(e for e in manifest if e["kind"] == "summary").items()
 
 
@@ -50,3 +51,67 @@ def test_summary_is_reproducible(workspace_factory):
     before = path.read_bytes()
     build(root)
     assert path.read_bytes() == before
+
+
+# ---- printing: LibreOffice prints the workbook as an office printer would -------------------------
+
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+import pdfplumber  # noqa: E402
+import pytest  # noqa: E402
+
+from conftest import copy_sample, forty_groups  # noqa: E402
+
+
+def column_text(page, header: str) -> str:
+    """The text printed in one column of a page, cell under cell (whole page text would interleave the lines
+    of cells side by side)."""
+    head = next((w for w in page.extract_words() if w["text"] == header), None)
+    if head is None:
+        return ""
+    x = (head["x0"] + head["x1"]) / 2
+    cells = [c for t in page.find_tables() for c in t.cells if c[0] <= x <= c[2] and c[1] <= head["top"] <= c[3]]
+    x0, _, x1, bottom = cells[0]
+    return page.crop((x0, bottom, x1, page.height)).extract_text() or ""
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice not installed")
+@pytest.mark.parametrize("which", ["sample", "forty"])
+def test_summary_prints_at_readable_size_and_nothing_is_cut(which, tmp_path):
+    root = copy_sample(tmp_path / "ws") if which == "sample" else forty_groups(tmp_path / "ws")
+    result = build(root)
+    xlsx = next(o.path for o in result.outputs if o.kind == "summary")
+    r = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+                       capture_output=True, text=True, timeout=300)
+    pdf = next(tmp_path.glob("*.pdf"), None)
+    assert r.returncode == 0 and pdf, r.stderr
+    with pdfplumber.open(pdf) as doc:
+        sizes = [c["size"] for page in doc.pages for c in page.chars]
+        text = re.sub(r"\s+", "", "".join(column_text(page, "进展情况") for page in doc.pages))
+    assert min(sizes) >= 8, min(sizes)  # printed at 100%: nothing shrunk below 8 pt
+    progress = [m.progress.progress_text for m in result.dataset.tasks if m.progress]
+    assert len(progress) > 20
+    for p in progress:  # every 进展 text printed whole: a row too short would cut its last lines
+        assert re.sub(r"\s+", "", p) in text, p
+
+
+def test_every_sheet_has_page_setup_and_dates_have_one_form(sample_workspace):
+    result = build(sample_workspace)
+    wb = load_workbook(next(o.path for o in result.outputs if o.kind == "summary"))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, ws.title
+        assert ws.print_title_rows, ws.title
+        assert ws.oddFooter.center.text
+    main = wb["进度汇总"]
+    assert main.print_title_cols == "$A:$B" and main.page_setup.scale == 100
+    assert len(main.col_breaks.brk) == 3  # four column groups, a page wide each
+    assert main["A2"].value == "截至2025年6月30日"
+    header = [c.value for c in main[3]]
+    expected = [r[header.index("预计完成时间")].value for r in main.iter_rows(min_row=4)]
+    assert any(expected) and not any(re.search(r"\d{4}-\d", str(v or "")) for v in expected)
+    # rows as tall as their wrapped text
+    progress_col = header.index("进展情况") + 1
+    long = max(range(4, main.max_row + 1), key=lambda r: len(str(main.cell(r, progress_col).value or "")))
+    assert main.row_dimensions[long].height >= 2 * 15

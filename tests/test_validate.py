@@ -44,10 +44,13 @@ def issues_for(tmp_path, rows, extra=None, plan=PLAN):
     (dict(OK_ROW, achieved="五个"), "E-NUMBER-INVALID", "E4"),
     (dict(OK_ROW, rate="大半"), "E-PERCENT-INVALID", "F4"),
     (dict(OK_ROW, achieved="约5", progress_text="已建成约5个"), "W-NUMBER-APPROX", "E4"),
-    (dict(OK_ROW, rate="350%"), "W-RATE-HIGH", "F4"),
+    (dict(OK_ROW, rate="350%", achieved=None, progress_text="已建成一批"), "W-RATE-HIGH", "F4"),
+    (dict(OK_ROW, rate="60%"), "E-RATE-MISMATCH", "F4"),  # 5 of 10 is 50%
+    (dict(OK_ROW, rate="8500%", achieved=None, progress_text="已建成一批"), "E-RATE-IMPOSSIBLE", "F4"),
+    (dict(OK_ROW, status="未启动"), "E-NOT-STARTED-WITH-PROGRESS", "C4"),
     (dict(OK_ROW, task_id="09-09"), "E-TASK-NOT-IN-PLAN", "A4"),
     (dict(OK_ROW, name="老年食堂"), "W-NAME-MISMATCH", "B4"),
-    (dict(OK_ROW, status="已完成"), "W-DONE-RATE-LOW", "C4"),
+    (dict(OK_ROW, status="已完成"), "E-DONE-BELOW-TARGET", "C4"),
     (dict(OK_ROW, achieved=10, progress_text="已建成10个"), "W-RATE-FULL-NOT-DONE", "C4"),
     (dict(OK_ROW, achieved=7), "W-ACHIEVED-NOT-IN-TEXT", "E4"),
 ])
@@ -111,7 +114,8 @@ def test_validate_command_writes_report_and_returns(tmp_path):
     outdir = root / "outputs" / "2025H1"
     report = load_workbook(outdir / "校验报告.xlsx")
     detail = [[c.value for c in r] for r in report["问题明细"].iter_rows(min_row=2)]
-    assert ["错误", "区民政局", "区民政局.xlsx", "进展填报", "C4", "E-STATUS-UNKNOWN"] in [r[:6] for r in detail]
+    expected = ["错误", "区民政局", "区民政局.xlsx", "进展填报", "C4", "E-STATUS-UNKNOWN", "进展状态无法识别"]
+    assert expected in [r[:7] for r in detail]  # the code next to its title
     returned = load_workbook(return_path(outdir, "区民政局.xlsx"))
     assert returned.sheetnames[0] == "问题清单"
     cell = returned["进展填报"]["C4"]
@@ -138,7 +142,7 @@ def test_strict_build_stops_on_errors_and_lax_build_carries_them(tmp_path):
     assert code == 1 and "数据核对：读取 1 行 = 合并 0 行 + 搁置 1 行" in out
     summary = next((root / "outputs/2025H1").glob("*进度汇总表.xlsx"))
     issues = [[c.value for c in r] for r in load_workbook(summary)["校验问题"].iter_rows(min_row=2)]
-    assert any(r[3] == "E-STATUS-UNKNOWN" for r in issues)
+    assert any(r[3:5] == ["E-STATUS-UNKNOWN", "进展状态无法识别"] for r in issues)  # the code beside its title
 
 
 def test_every_code_in_the_catalogue_is_used_and_documented(repo_root):
@@ -146,8 +150,9 @@ def test_every_code_in_the_catalogue_is_used_and_documented(repo_root):
 
     from reportgen.codes import CATALOGUE
 
+    # advice.py and fillguide.py name codes (to explain and to count them), they do not emit them
     source = "\n".join(p.read_text(encoding="utf-8") for p in (repo_root / "src/reportgen").rglob("*.py")
-                       if p.name != "codes.py")
+                       if p.name not in ("codes.py", "advice.py", "fillguide.py"))
     used = set(re.findall(r'"([EW]-[A-Z-]+)"', source))
     catalogue = set(CATALOGUE)
     assert catalogue - used == set(), "codes nobody emits"

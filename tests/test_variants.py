@@ -54,14 +54,13 @@ def test_variants_from_report_toml_are_in_manifest(built):
 
 def test_traditional_text_has_no_simplified_characters(built):
     _, files = built
-    s2hk = opencc.OpenCC("s2hk")
     texts = [
         pdf_text(files[("pdf", "traditional")]),
         "\n".join(p.text for p in Document(str(files[("docx", "traditional")])).paragraphs),
         files[("html", "traditional")].read_text(encoding="utf-8").split("<body", 1)[1],
     ]
     for text in ("".join(t.split()) for t in texts):
-        assert s2hk.convert(text) == text  # a round trip changes nothing: nothing left to convert
+        assert to_traditional(text) == text  # converting again changes nothing: nothing left to convert
         assert "養老服務提升工程" in text and "來源" in text and "該項目已完成" in text
         assert "「銀齡」" in text and "『重陽』" in text
         assert "“" not in text and "‘" not in text
@@ -71,8 +70,8 @@ def test_traditional_pdf_uses_traditional_faces(built):
     _, files = built
     fonts = subprocess.run(["pdffonts", str(files[("pdf", "traditional")])], capture_output=True, text=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
-    assert cjk and all(("HK" in line or "TC" in line) for line in cjk), fonts
-    assert pypdf.PdfReader(files[("pdf", "traditional")]).trailer["/Root"]["/Lang"] == "zh-HK"
+    assert cjk and all("TC" in line for line in cjk), fonts  # s2t, the default: mainland Traditional
+    assert pypdf.PdfReader(files[("pdf", "traditional")]).trailer["/Root"]["/Lang"] == "zh-Hant"
 
 
 def test_no_internal_field_in_variants(built):
@@ -134,7 +133,21 @@ def test_traditional_docx_names_traditional_fonts_and_language(built):
     fonts = {f for xml in parts.values() for f in re.findall(r'w:eastAsia="([^"]+)"', xml) if not f.startswith("zh-")}
     assert fonts and not fonts & SIMPLIFIED_FONTS, fonts
     assert not any("Theme=" in xml for xml in parts.values())  # a theme font would win over the named one
-    assert '<w:lang w:val="zh-HK" w:eastAsia="zh-HK"' in parts["word/styles.xml"]
+    assert '<w:lang w:val="zh-TW" w:eastAsia="zh-TW"' in parts["word/styles.xml"]  # Word's tag for zh-Hant
+
+
+def test_hong_kong_variant_is_tagged_and_set_in_hong_kong_faces(tmp_path):
+    root = make_workspace(tmp_path / "hk", TASKS, SUBS, config={"traditional": "s2hk"})
+    result = build(root, variants=("traditional",))
+    files = {o.format: o.path for o in result.outputs if o.kind == "press-release" and o.variant == "traditional"}
+    fonts = subprocess.run(["pdffonts", str(files["pdf"])], capture_output=True, text=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all("HK" in line for line in cjk), fonts
+    assert pypdf.PdfReader(files["pdf"]).trailer["/Root"]["/Lang"] == "zh-HK"
+    with zipfile.ZipFile(files["docx"]) as z:
+        assert '<w:lang w:val="zh-HK" w:eastAsia="zh-HK"' in z.read("word/styles.xml").decode()
+    text = "".join(pdf_text(files["pdf"]).split())
+    assert opencc.OpenCC("s2hk").convert(text) == text and "養老服務提升工程" in text
 
 
 def test_taiwan_variant_is_tagged_and_set_in_taiwan_faces(tmp_path):

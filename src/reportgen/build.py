@@ -6,6 +6,10 @@ made. Only a workspace that cannot be read at all raises `InputError`.
 
 `build()` and `check()` hold the workspace lock (lock.py) and write a whole output set into a
 staging folder that replaces outputs/<period>/ only when complete (render/staging.py).
+
+Before anything is rendered, the public text is screened (screen.py) and the
+publication gate decides (gate.py): a press release that does not pass is made
+as a draft, or, with `strict`, not at all (only the validation report is made).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from .gate import Gate, assess
 from .lock import inside, workspace_lock
 from .merge import merge
 from .validate import validate
-from .model import Dataset, Report
+from .model import Dataset, Report, Workspace
 from .read import read_workspace
 from .render import Job, Output, name_findings
 from .render.staging import Staging
@@ -34,7 +38,7 @@ class BuildResult:
     outdir: Path
     outputs: list[Output] = field(default_factory=list)
     manifest: Path | None = None
-    stopped: bool = False  # strict build stopped by errors
+    stopped: bool = False  # strict build refused to make the documents (the gate was not passed)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -85,18 +89,13 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
         say("读取工作目录")
         ws = read_workspace(root, period)
         say("校验")
-        validation = validate(ws)
-        say("合并")
-        ds = merge(ws, group_by, validation)
-        ds.previous = load_previous(root, ws.period.code, ds.group_by)
+        ds = _assessed(root, ws, group_by)
         outdir = inside(root, root / "outputs" / ws.period.code)
         result = BuildResult(ds, ds.report, outdir)
         if not ws.plan:
             src = root / "inputs" / ws.period.code / "plan.xlsx"
             ds.report.add(issue("E-PLAN-EMPTY", file=src.name))
-        ds.report.extend(name_findings(ds))
-        ds.gate = assess(ds)
-        if (strict and not ds.report.ok) or not ws.plan:
+            ds.gate = assess(ds)
             result.stopped = True
             return result
 
@@ -105,14 +104,21 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
         job = Job(ds, root, stage.dir, tuple(dict.fromkeys((*ws.config.variants, *variants))))
         made: list[Output] = []
         try:
-            for label, render in renderers():
-                say(f"生成{label}")
-                outputs = render(job)
-                ds.report.extend(page_findings(outputs))
-                made.extend(outputs)
+            if strict and not ds.gate.publishable:
+                from .render import validation
+
+                result.stopped = True  # nothing public, and nothing built on the same doubtful data
+                say("生成校验报告")
+                made.extend(validation.render(job))
+            else:
+                for label, render in renderers():
+                    say(f"生成{label}")
+                    outputs = render(job)
+                    ds.report.extend(page_findings(outputs))
+                    made.extend(outputs)
             result.notes.extend(job.notes)
             say("保存")
-            stage.commit([*kept, *made])
+            stage.commit([*kept, *made], ds.gate, withheld=result.stopped)
         finally:
             stage.discard()  # after a failure: the live set stays as it was
         result.outputs = stage.final(made)
@@ -129,6 +135,18 @@ def page_findings(outputs: list[Output]) -> list:
             found.append(issue("E-DOC-TOO-LONG", file=o.path.name, document=DOCUMENT_NAMES[o.kind], pages=o.pages,
                                limit=limit))
     return found
+
+
+def _assessed(root: Path, ws: Workspace, group_by: str | None) -> Dataset:
+    """Validate (against the previous period too), merge, screen the public text, and decide the gate."""
+    from .screen import screen
+
+    ws.previous = load_previous(root, ws.period.code, group_by or ws.config.group_by)
+    ds = merge(ws, group_by, validate(ws))
+    ds.report.extend(screen(ds))
+    ds.report.extend(name_findings(ds))
+    ds.gate = assess(ds)
+    return ds
 
 
 def load_previous(root: Path, code: str, group_by: str) -> Dataset | None:
@@ -157,7 +175,7 @@ def check(root: Path | str, period: str | None = None, *, progress: Progress | N
         say("读取工作目录")
         ws = read_workspace(root, period)
         say("校验")
-        ds = merge(ws, None, validate(ws))
+        ds = _assessed(root, ws, None)
         outdir = inside(root, root / "outputs" / ws.period.code)
         result = BuildResult(ds, ds.report, outdir)
         say("生成校验报告")

@@ -1,12 +1,18 @@
 """Command line: parse, call one library function, print, pick the exit code.
 
-Exit codes: 0 success; 1 the inputs had errors; 2 usage errors.
+Exit codes: 0 success; 1 the inputs had errors (or `build --strict` withheld the documents because
+the publication gate was not passed); 2 usage errors. A build whose press release is a draft
+because of warnings only (a department has not reported yet, a phone number to confirm) exits 0:
+the terminal says so last, and the files say so themselves.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import shlex
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
@@ -15,7 +21,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
+from .codes import label
 from .errors import InputError
+from .fillguide import FOLDER as FILL_GUIDE
 from .model import VARIANTS, Issue, Report
 from .render.pdf import SubsetterMissing
 
@@ -36,15 +44,53 @@ class Parser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
+    def format_help(self) -> str:
+        import re
+
+        return re.sub(r"^(\S[^\n]*?):$", r"\1：", super().format_help(), flags=re.M)  # 选项： not 选项:
+
     def error(self, message: str):
+        from .messages import argparse_message
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}：参数错误：{message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}：参数错误：{argparse_message(message)}\n")
 
 
 def _workspace_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE",
                    help="工作目录（含 report.toml 与 inputs/），默认当前目录")
     p.add_argument("--period", metavar="PERIOD", help="报告期，如 2025H1；默认 inputs/ 下最新的一期")
+
+
+def make_console() -> Console:
+    """The terminal. Written to a file or a pipe, nothing is wrapped: each finding stays on one line
+    (`reportgen validate . > log.txt`, then grep)."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.soft_wrap = True
+    return console
+
+
+def issue_line(i: Issue) -> str:
+    """`错误 区民政局.xlsx 进展填报!C4  message  〔E-STATUS-UNKNOWN 进展状态无法识别〕` as rich markup;
+    what came from the data is escaped (a typed `[/b]` is text, not markup)."""
+    tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
+    where = f" {escape(i.where)}" if i.where else ""
+    return f"{tag}{where}  {escape(i.message)}  [dim]〔{escape(label(i.code))}〕[/dim]"
+
+
+def print_command(console: Console, command: str) -> None:
+    """A command the user may copy, on a line of its own and never wrapped."""
+    console.print(f"  {command}", soft_wrap=True, highlight=False, markup=False)
+
+
+def print_note(console: Console, note: str) -> None:
+    """A note; its lines that are commands stand apart, unwrapped."""
+    for line in note.splitlines():
+        if line.startswith("reportgen "):
+            print_command(console, line)
+        else:
+            console.print(line, highlight=False, markup=False)
 
 
 def print_issues(console: Console, report: Report, limit: int | None = None) -> None:
@@ -60,8 +106,7 @@ def print_issues(console: Console, report: Report, limit: int | None = None) -> 
             if limit is not None and shown >= limit:
                 console.print(f"  …… 其余 {len(report.issues) - shown} 条见校验报告")
                 return
-            tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
-            console.print(f"  {tag} {escape(i.where)}  {escape(i.message)}  [dim]{i.code}[/dim]", highlight=False)
+            console.print("  " + issue_line(i), highlight=False)
             shown += 1
 
 
@@ -73,7 +118,47 @@ def print_reconciliation(console: Console, result) -> None:
     if not result.balanced:
         console.print("[red]数据核对不平：有数据行去向不明，生成的材料可能缺项。请把本提示和填报表发给技术支持。[/red]")
     for s in result.dataset.set_aside if result.dataset else []:
-        console.print(escape(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}"), highlight=False)
+        console.print(f"  搁置：{s.source}  {s.department} {s.task_id}  原因：{s.reason}", highlight=False, markup=False)
+    print_missing(console, result.dataset)
+
+
+def print_missing(console: Console, ds) -> None:
+    """未报送 (nothing came) and 未采用 (sent, set aside: why), never one word for both."""
+    if ds is None:
+        return
+    from .model import NOT_ADOPTED, NOT_REPORTED
+
+    missing = [m for m in ds.tasks if m.status == NOT_REPORTED]
+    aside = [m for m in ds.tasks if m.status == NOT_ADOPTED]
+    if missing:
+        console.print(f"未报送 {len(missing)} 项（没有收到进展）：", highlight=False)
+        for m in missing:
+            console.print(f"  {m.task.task_id} {m.task.name}（牵头单位：{m.task.lead}）", highlight=False, markup=False)
+    if aside:
+        console.print(f"未采用 {len(aside)} 项（报送了，但未采用）：", highlight=False)
+        for m in aside:
+            console.print(f"  {m.task.task_id} {m.task.name}（牵头单位：{m.task.lead}）  原因：{m.set_aside_reason}", highlight=False, markup=False)
+
+
+def print_gate(console: Console, gate, *, strict: bool = False, planned: bool = False) -> None:
+    """The publication state, said last: publishable, or a draft (or withheld) and why."""
+    if gate is None:
+        return
+    if gate.publishable:
+        what = "按目前的数据，新闻通稿可以发布。" if planned else "新闻通稿可以发布。"
+        console.print(f"[green]发布检查通过：{what}[/green]", highlight=False)
+        return
+    if strict:
+        head = "发布检查未通过，严格模式下未生成文档（新闻通稿、工作简报、进度汇总表都没有生成，只生成了校验报告）。原因："
+    elif planned:
+        head = "发布检查未通过：按目前的数据生成的新闻通稿将标为“草稿 · 未经审核”。原因："
+    else:
+        head = "发布检查未通过：新闻通稿已标为“草稿 · 未经审核”（文件名带“（草稿）”），不得直接发布。原因："
+    console.print(f"[red]{head}[/red]", highlight=False)
+    for reason in gate.reasons:
+        console.print(f"[red]  · {escape(reason)}[/red]", highlight=False)
+    if not planned:
+        console.print("[red]处理后重新运行 reportgen build；发布规则见 README“发布检查”。[/red]", highlight=False)
 
 
 def print_inventory(console: Console, result) -> None:
@@ -110,15 +195,18 @@ def cmd_build(args, console: Console) -> int:
         print_issues(console, report, limit=None if args.verbose else 40)
     print_inventory(console, result)
     print_reconciliation(console, result)
-    if result.stopped:
-        why = "严格模式下" if args.strict else ""
-        console.print(f"[red]有 {len(report.errors)} 条错误，{why}未生成文档。[/red]")
+    if result.stopped and not result.outputs:  # nothing could be made (no usable plan)
+        console.print(f"[red]有 {len(report.errors)} 条错误，未生成文档。[/red]")
         return EXIT_INPUT
     for note in result.notes:
-        console.print(escape(note), highlight=False)
-    console.print(escape(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}："))
+        print_note(console, note)
+    console.print(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}：", markup=False)
     for o in result.outputs:
-        console.print(escape(f"  {o.path.relative_to(result.outdir)}"), highlight=False)
+        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False, markup=False)
+    print_gate(console, result.gate, strict=result.stopped)
+    if result.stopped:
+        return EXIT_INPUT
+    # a draft with warnings only (e.g. a department has not reported yet) is a successful run: exit 0
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
@@ -135,9 +223,11 @@ def cmd_validate(args, console: Console) -> int:
         console.print("[green]未发现问题。[/green]")
     print_inventory(console, result)
     print_reconciliation(console, result)
-    console.print(escape(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}："))
+    console.print(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}：",
+                  markup=False)
     for o in result.outputs:
-        console.print(escape(f"  {o.path.relative_to(result.outdir)}"), highlight=False)
+        console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False, markup=False)
+    print_gate(console, result.gate, planned=True)
     if report.errors or (args.strict and report.warnings):
         return EXIT_INPUT
     return EXIT_OK
@@ -149,43 +239,47 @@ def _list_written(console: Console, root: Path, paths) -> None:
             shown = path.resolve().relative_to(root.resolve())
         except ValueError:
             shown = path
-        console.print(escape(f"  {shown}"), highlight=False)
+        console.print(f"  {shown}", highlight=False, markup=False)
 
 
 def cmd_init(args, console: Console) -> int:
     from .periods import init_workspace
 
     written = init_workspace(args.dir, region=args.region, period=args.period)
-    console.print(escape(f"已创建工作目录 {args.dir}："))
+    console.print(f"已创建工作目录 {args.dir}：", markup=False)
     _list_written(console, args.dir, written)
     code = written[1].parent.name
-    console.print(escape(f"下一步：填写 report.toml 和任务清单 inputs/{code}/plan.xlsx，然后运行 reportgen new-period {code} "
-                         f"{args.dir} 生成各单位填报表。"), highlight=False)
+    console.print(f"下一步：填写 report.toml 和任务清单 inputs/{code}/plan.xlsx，然后运行下面的命令生成各单位填报表：",
+                  highlight=False, markup=False)
+    print_command(console, f"reportgen new-period {code} {shell_word(str(args.dir))}")
     return EXIT_OK
 
 
 def cmd_new_period(args, console: Console) -> int:
     from .periods import new_period
 
-    r = new_period(args.workspace, args.next, args.from_period)
+    r = new_period(args.workspace, args.next, args.from_period, args.deadline)
     since = f"（上期：{r.previous}）" if r.previous else "（没有上期，上期状态和进展两列留空）"
-    console.print(f"已创建报告期 {r.period}{since}，共 {len(r.workbooks)} 个单位填报表：")
-    _list_written(console, args.workspace, [*r.written, *r.workbooks])
+    console.print(f"已创建报告期 {r.period}{since}，共 {len(r.workbooks)} 个单位填报表和填报说明：")
+    _list_written(console, args.workspace, [*r.written, *r.workbooks, *r.guides])
     if r.kept:
         console.print("已有的文件保留未改：")
         _list_written(console, args.workspace, r.kept)
     for note in r.notes:
-        console.print(escape(note), highlight=False)
-    console.print("请把 departments/ 中的表发给各单位填写，收回后放回原处，再运行 reportgen validate 和 reportgen build。")
+        print_note(console, note)
+    console.print(f"请把 departments/ 中的表连同 {FILL_GUIDE}/ 中同名单位的填报说明发给各单位，收回的表放回 departments/，再依次运行：")
+    where = "" if args.workspace == Path(".") else f" {shell_word(str(args.workspace))}"
+    print_command(console, f"reportgen validate{where} --period {r.period}")
+    print_command(console, f"reportgen build{where} --period {r.period}")
     return EXIT_OK
 
 
 def cmd_template(args, console: Console) -> int:
     from .periods import department_template
 
-    path = department_template(args.workspace, args.department, args.period, overwrite=args.force)
-    console.print("已重新生成：")
-    _list_written(console, args.workspace, [path])
+    paths = department_template(args.workspace, args.department, args.period, overwrite=args.force)
+    console.print("已重新生成填报表和填报说明：")
+    _list_written(console, args.workspace, paths)
     return EXIT_OK
 
 
@@ -206,11 +300,40 @@ def cmd_templates_check(args, console: Console) -> int:
 
     problems = check_templates(args.workspace)
     for i in problems:
-        tag = "[red]错误[/red]" if i.is_error else "[yellow]提醒[/yellow]"
-        console.print(f"{tag} {escape(i.where)}  {escape(i.message)}  [dim]{i.code}[/dim]", highlight=False)
+        console.print(issue_line(i), highlight=False)
     if not problems:
         console.print("[green]模板检查通过。[/green]")
     return EXIT_INPUT if any(i.is_error for i in problems) else EXIT_OK
+
+
+def cmd_serve(args, console: Console) -> int:
+    from .web.serve import serve  # the web stack loads only here
+
+    return serve(args.workspace, args.host, args.port, reset_password=args.reset_password, console=console)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 0～65535 之间的整数，而不是“{value}”")
+    return int(value)
+
+
+def cmd_export(args, console: Console) -> int:
+    from .export import FORMATS, export
+
+    suffix = args.output.suffix.lower().lstrip(".") if args.output else ""
+    fmt = args.format or (suffix if suffix in FORMATS else "xlsx")
+    with console.status("正在读取各报告期……"):
+        done = export(args.workspace, fmt, args.output)
+    report = Report(done.problems)
+    if report.issues:
+        print_issues(console, report, limit=None if args.verbose else 40)
+    periods = "、".join(done.periods) or "（无）"
+    console.print(f"已导出 {len(done.periods)} 个报告期（{periods}），共 {done.rows} 行：", highlight=False, markup=False)
+    console.print(f"  {done.path}", highlight=False, markup=False)
+    if report.errors:
+        console.print(f"[yellow]有 {len(report.errors)} 条错误，涉及的行未计入或缺少数值，详见上方列表。[/yellow]")
+    return EXIT_OK if report.ok else EXIT_INPUT
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -220,7 +343,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="校验并生成本期全部文档", description="读取工作目录，校验、合并各单位填报表，生成新闻通稿、工作简报、进度汇总表和 manifest.json。")
     _workspace_arg(p)
-    p.add_argument("--strict", action="store_true", help="严格模式：有错误时不生成文档")
+    p.add_argument("--strict", action="store_true", help="严格模式：发布检查未通过（有错误、未报送、筛查命中等）时不生成文档，退出码 1")
     p.add_argument("--group-by", choices=("project", "category"), help="分组方式：project 按工程，category 按领域（默认取 report.toml）")
     p.add_argument("--variant", action="append", choices=VARIANTS, help="另外生成的版本：traditional 繁體版，large-print 适老版（可重复）")
     p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
@@ -238,17 +361,32 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="PERIOD", help="第一个报告期，如 2026Q1；默认按今天的日期")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("new-period", help="开始新的报告期，生成各单位填报表", description="创建 inputs/NEXT/：period.toml（期号加一）、沿用的任务清单，以及预填好任务和上期进展的各单位填报表。")
+    p = sub.add_parser("new-period", help="开始新的报告期，生成各单位填报表和填报说明",
+                       description="创建 inputs/NEXT/：period.toml（期号加一）、沿用的任务清单、预填好任务和上期进展的各单位填报表，"
+                                   "以及每个单位一页的填报说明（inputs/NEXT/填报说明/）。")
     p.add_argument("next", metavar="NEXT", help="新的报告期，如 2025FY")
     p.add_argument("--from", dest="from_period", metavar="PREV", help="上一报告期，默认取 NEXT 之前最近的一期")
+    p.add_argument("--deadline", type=iso_date, metavar="DATE",
+                   help="各单位报送截止日期，如 2026-01-05，写入 period.toml 和填报说明（默认取 period.toml 中的 deadline）")
     p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     p.set_defaults(func=cmd_new_period)
 
-    p = sub.add_parser("template", help="重新生成某个单位的填报表", description="按任务清单和上期进展，重新生成一个单位的填报表；该单位已有的表只在加 --force 时覆盖。")
+    p = sub.add_parser("template", help="重新生成某个单位的填报表和填报说明",
+                       description="按任务清单和上期进展，重新生成一个单位的填报表和填报说明；该单位已有的表只在加 --force 时覆盖。")
     p.add_argument("department", metavar="DEPT", help="单位名称，与任务清单中的牵头单位一致，如 区民政局")
     _workspace_arg(p)
     p.add_argument("--force", action="store_true", help="该单位的表已存在（可能已填写）时仍然覆盖")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("export", help="导出历次进展数据（供分析）",
+                       description="读取 inputs/ 下的全部报告期，导出每项任务每期一行的明细表；Excel 版另有分期汇总表"
+                                   "（按工程、按牵头单位、合计）。CSV 为带 BOM 的 UTF-8，Excel 和 WPS 可直接打开。")
+    p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
+    p.add_argument("--format", choices=("xlsx", "csv"), help="xlsx（默认，含分期汇总表）或 csv（只有明细表）")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="输出文件（或文件夹）；默认写入工作目录的 outputs/，文件名为“地区+工程总称+历次进展数据”")
+    p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("templates", help="导出或检查本单位自己的模板", description="把内置模板复制到工作目录 templates/ 中修改；检查修改后的模板。")
     tsub = p.add_subparsers(dest="templates_command", title="子命令", metavar="ACTION", parser_class=Parser, required=True)
@@ -259,7 +397,22 @@ def make_parser() -> argparse.ArgumentParser:
     t = tsub.add_parser("check", help="检查 templates/ 中的模板", description="检查模板语法错误（文件和行号）、数据中没有的变量，以及 Word 模板中被拆开的标记。")
     t.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     t.set_defaults(func=cmd_templates_check)
+
+    p = sub.add_parser("serve", help="启动报送平台（网页）", description="启动报送平台：各单位用专用链接下载填报表、上传并马上看到问题；"
+                       "推进办在网页上查看报送情况、生成和下载材料。数据仍保存在工作目录中，与命令行共用。")
+    p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（只有本机能打开）；让办公网内各单位访问请用 0.0.0.0")
+    p.add_argument("--port", type=_port, default=8000, help="端口，默认 8000")
+    p.add_argument("--reset-password", action="store_true", help="清除推进办密码，启动时重新显示设置密码的链接")
+    p.set_defaults(func=cmd_serve)
     return parser
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期，应写作 2026-01-05") from None
 
 
 def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
@@ -276,15 +429,17 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpar
 def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
     parser = make_parser()
     args = parse(parser, argv)
-    console = console or Console(highlight=False)
+    console = console or make_console()
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
     try:
         return args.func(args, console)
     except InputError as e:
-        i = e.issue
-        console.print(f"[red]错误[/red] {escape(i.where)}  {escape(i.message)}", highlight=False)
+        if e.heading:
+            console.print(f"[red]{escape(e.heading)}[/red]", highlight=False)
+        for i in e.issues:
+            console.print(issue_line(i), highlight=False)
         return EXIT_INPUT
     except SubsetterMissing as e:
         console.print(f"[red]错误[/red] {escape(str(e))}", highlight=False)
@@ -293,16 +448,31 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         console.print(f"[red]模板错误[/red] {escape(template_error_text(e))}请运行 reportgen templates check 检查模板。",
                       highlight=False)
         return EXIT_INPUT
+    except Exception as e:  # noqa: BLE001 - raised inside an office's template (1/0, a call on a number…)
+        if not _raised_in_template(e):
+            raise
+        console.print(f"[red]模板错误[/red] {escape(template_error_text(e))}请运行 reportgen templates check 检查模板。",
+                      highlight=False)
+        return EXIT_INPUT
 
 
-def template_error_text(e: jinja2.TemplateError) -> str:
-    """What went wrong, and where (file and line, or the Word paragraph), said once."""
-    import re
+def shell_word(text: str) -> str:
+    """A path as one word of a command to paste: quoted only when the shell would split or expand it."""
+    return shlex.quote(text) if re.search(r"[\s'\"\\$`&;|()<>*?!#~{}\[\]]", text) or not text else text
 
-    from jinja2.sandbox import SecurityError
 
-    from .render.env import TemplateRefused
-    from .render.sandbox import TemplateLimitError
+def _raised_in_template(e: BaseException) -> bool:
+    tb = e.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def template_error_text(e: BaseException) -> str:
+    """What went wrong, and where (file and line, or the Word paragraph), said once, in Chinese."""
+    from .messages import jinja_detail
     from .templating import template_error_location
 
     file, line, text = template_error_location(e)
@@ -312,20 +482,7 @@ def template_error_text(e: jinja2.TemplateError) -> str:
         where = f"{file} 第{line}行：" if line else f"{file}："
     else:
         where = f"第{line}行：" if line else ""
-    detail = (getattr(e, "message", None) or str(e) or type(e).__name__).strip().splitlines()[0]
-    # the location is in `where`; drop any the message carries itself
-    detail = re.sub(r"\s*[（(]\s*(?:第\s*\d+\s*[行段]|line \d+)\s*[)）]\s*$", "", detail)
-    if isinstance(e, (TemplateLimitError, TemplateRefused)):  # their message is the whole story, in Chinese
-        return f"{where}{detail}"
-    if isinstance(e, SecurityError):
-        what = "模板中有不允许的写法（出于安全考虑，模板不能访问程序内部对象）"
-    elif isinstance(e, jinja2.UndefinedError):
-        what = "模板使用了数据中没有的变量"
-        if detail.startswith("'None' has no attribute"):
-            detail += "；该值本期为空（如没有上期时 changes 为空），请先用 {% if … %} 判断"
-    else:
-        what = "模板语法错误"
-    return f"{where}{what}（{detail}）。"
+    return f"{where}{jinja_detail(e)}。"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,9 +28,12 @@ CATEGORIES = (
 
 ERROR, WARNING = "error", "warning"
 
-# Publishing variants of the press release, and the OpenCC configurations of 繁體版 with their language tags.
+# Publishing variants of the press release, and the conversions of 繁體版 with their language tags
+# (s2t: mainland Traditional reposts, the default; see render/traditional.py).
 VARIANTS = ("traditional", "large-print")
-TRADITIONAL_LANGS = {"s2hk": "zh-HK", "s2tw": "zh-TW", "s2twp": "zh-TW"}
+TRADITIONAL_LANGS = {"s2t": "zh-Hant", "s2hk": "zh-HK", "s2tw": "zh-TW"}
+# Built-in forms of the press release (report.toml `form`), each one real bulletin's structure.
+FORMS = ("by-project", "completed-first", "by-theme", "numbered-list")
 
 
 @dataclass(frozen=True)
@@ -113,13 +116,21 @@ class Config:
     group_by: str = "project"  # "project" | "category"
     briefing_title: str = ""  # 简报名称; defaults to program + 工作简报
     variants: tuple[str, ...] = ()
-    traditional: str = "s2hk"  # OpenCC config for 繁體版
+    traditional: str = "s2t"  # 繁體版: s2t (mainland Traditional), s2hk or s2tw
     report_to: str = ""  # 报：
     send_to: str = ""  # 送：
     issue_to: str = ""  # 发：
     copies: int = 0  # 共印N份
     headline: str = ""  # overrides the press release's default headline
     numbering: str = "cn"  # press-release headings: "cn" 一、二、 or "web" 01 02
+    office_contact: str = ""  # the office's contact person, printed on each department's 填报说明
+    office_phone: str = ""
+    form: str = "by-project"  # press-release form: one of FORMS, or an office's own press-release-<form>.html.j2
+    forbidden_words: tuple[str, ...] = ()  # 禁用词: never in public text (an error)
+    review_words: tuple[str, ...] = ()  # 须人工确认的词: public text holding one stays a draft
+    allowed_words: tuple[str, ...] = ()  # confirmed for publication: a screening hit on one of these is no hit
+    toc: bool | None = None  # briefing pack's table of contents: true, false, or unset (only for a long pack)
+    internal: bool = False  # briefing pack as 内部版: with the annex of data sources (files, sheets, rows)
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,10 @@ class Period:
     label: str  # 上半年
     issue_no: int | None = None
     publish_date: date | None = None
+    deadline: date | None = None  # when departments must send their workbooks in (填报说明)
+    opening: str = ""  # the press release's opening words before the counts, set by the office
+    closing: str = ""  # its closing paragraph; none unless the office writes one
+    themes: tuple[tuple[str, str], ...] = ()  # (领域, theme sentence) for the by-theme form
 
 
 @dataclass
@@ -149,7 +164,14 @@ class Task:
     unit: str = ""
     lead: str = ""
     partners: str = ""
+    kind: str = ""  # 任务类型, e.g. 管理服务类 (summed up in the completed-first form's 此外 paragraph)
     source: Source | None = None
+    columns: dict[str, str] = field(default_factory=dict, repr=False)  # field → column letter in plan.xlsx
+
+    @property
+    def is_service(self) -> bool:
+        """A management or service task (管理服务类) rather than a construction project."""
+        return "服务" in self.kind or "管理" in self.kind
 
     @property
     def lead_departments(self) -> list[str]:
@@ -196,6 +218,8 @@ class Submission:
     rows_read: int = 0  # data rows seen, before any were set aside
     filled: int = 0  # data rows with anything typed beyond the task's own columns (none in a blank template)
     append_cell: str = ""  # A1 cell where a task left out of the table would go (for 未报送 issues)
+    period_stamp: str = ""  # the period code `new-period` stamped into the workbook (defined name), if any
+    titles: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, text): title lines, for the period
 
 
 # What became of a file under departments/ (the file inventory), as the clerk reads it.

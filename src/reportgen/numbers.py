@@ -155,6 +155,23 @@ def fmt_date(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+_WRITTEN_DATE = re.compile(
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月)?(?:\s+0?0:00(?::00)?)?\s*$")
+
+
+def fmt_when(value: object) -> str:
+    """A date as typed, in the one form the documents use: 2025-06-15, 2025/6/15 → 2025年6月15日,
+    2025-10 → 2025年10月; words (10月底, 年底前) are kept as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return fmt_date(value)
+    m = _WRITTEN_DATE.match(str(value))
+    if not m or not 1 <= int(m[2]) <= 12:
+        return str(value)
+    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m[3] else f"{m[1]}年{int(m[2])}月"
+
+
 def fmt_month_end(value: date) -> str:
     """2025-06-30 → 6月底 (as bulletins say 截至6月底)."""
     return f"{value.month}月底"
@@ -190,23 +207,55 @@ FILTERS = {
 # ---- tidying submitted prose for publication (GB/T 15834, 15835) -----------
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# what a full-width mark follows: Chinese text, and the closing quotes and brackets around it
+_AFTER = rf"{_CJK}”’》）」』〉】"
 _WIDE = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+_PUNCTUATION_RULES = [
+    (re.compile(rf'"([^"]*[{_CJK}][^"]*)"'), r"“\1”"),
+    (re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)"), r"（\1）"),
+    (re.compile(rf"(?<=[{_AFTER}\d%])\s*,\s*"), "，"),
+    (re.compile(rf"(?<=[{_AFTER}\d%])\s*;\s*"), "；"),
+    (re.compile(rf"(?<=[{_AFTER}])\s*:\s*"), "："),
+    (re.compile(rf"(?<=[{_AFTER}])\s*\?"), "？"),
+    (re.compile(rf"(?<=[{_AFTER}])\s*!"), "！"),
+    (re.compile(rf"(?<=[{_AFTER}\d%])\.$"), "。"),
+    (re.compile(r"[ \t]+(?=[，。、；：？！）」』”》])|(?<=[（「『“《，。、；：])[ \t]+"), ""),
+    (re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[“（《「『])|(?<=[”）》」』])[ \t]+(?=[{_CJK}])"), ""),
+]
+_RANGE = re.compile(
+    rf"(?<![\d.\-－—～~])(0|[1-9]\d*(?:\.\d+)?)(%|万|亿)?\s*[-－–—~～]\s*(0|[1-9]\d*(?:\.\d+)?)(%|万|亿)?"
+    rf"(?:(?<=[%万亿])|(?=[{_CJK}%]))")
+
+
+def _range(m: re.Match) -> str:
+    """1-2所 → 1～2所, 18-25% → 18%～25%, 2-5万 → 2万～5万, 1-6月 → 1—6月 (a span of time)."""
+    a, unit_a, b, unit_b = m[1], m[2] or "", m[3], m[4] or ""
+    after = m.string[m.end():m.end() + 1]
+    if after in "年月日时" and not unit_b:
+        return f"{a}—{b}"
+    return f"{a}{unit_a or unit_b}～{b}{unit_b}"
+
+
 _TIDY_RULES = [
     (re.compile(r"(?<=\d),(?=\d{3}(?!\d))"), ""),  # 3,822 → 3822
     (re.compile(rf"(?<=[{_CJK}])\s+(?=[\d\w%])|(?<=[\d%])\s+(?=[{_CJK}])|(?<=\d)\s+(?=%)"), ""),  # 48 座 → 48座
-    (re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)"), r"（\1）"),
-    (re.compile(rf"(?<=[{_CJK}\d%）])\s*,\s*"), "，"),
-    (re.compile(rf"(?<=[{_CJK}\d%）])\s*;\s*"), "；"),
-    (re.compile(rf"(?<=[{_CJK}])\s*:\s*"), "："),
-    (re.compile(rf"(?<=[{_CJK}\d%）])\.$"), "。"),
+    *_PUNCTUATION_RULES,
     (re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])"),
      lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日"),
+    (_RANGE, _range),
 ]
+
+
+def punctuate(text: str) -> str:
+    """Full-width punctuation after Chinese text, quotes and brackets (GB/T 15834): “A”,B → “A”，B."""
+    for pattern, repl in _PUNCTUATION_RULES:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def tidy(text: str) -> str:
     """Submitted prose as a bulletin prints it: half-width digits, full-width punctuation,
-    no spaces around numbers in Chinese, no thousands separators, dates in words."""
+    no spaces around numbers in Chinese, no thousands separators, dates in words, ranges 1～2."""
     text = text.translate(_WIDE).strip()
     for pattern, repl in _TIDY_RULES:
         text = pattern.sub(repl, text)

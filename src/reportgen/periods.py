@@ -4,29 +4,35 @@
 plan.xlsx and the folders. `new_period(root, next)` carries the plan forward
 and writes one pre-filled workbook per lead department: its tasks with the
 plan columns locked, last period's status and progress beside the empty
-fields, dropdowns and data validation, and sheet protection without a password.
+fields, dropdowns and data validation, and sheet protection without a password;
+and for each department its 填报说明 (fillguide.py), as the workbook's first
+sheet and as a one-page PDF in inputs/<period>/填报说明/.
 """
 
 from __future__ import annotations
 
 import math
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import fillguide
 from .codes import issue
 from .errors import InputError
+from .fillguide import Guide
 from .lock import inside, workspace_lock
 from .merge import merge
 from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
 from .read import department_files, list_periods, read_workspace
 from .read.config import PERIOD_KINDS, default_period, period_key, split_period
+from .read.stamp import STAMP_NAME, stamp_value
 from .render.files import name_problems, safe_file_name
 from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, text_width, write_plan
 
@@ -44,7 +50,13 @@ send_to = ""                      # 简报报尾“送：”
 issue_to = ""                     # 简报报尾“发：”
 copies = 0                        # 简报报尾“共印N份”，0 表示不印
 variants = []                     # 另外生成的版本：["traditional", "large-print"]
-traditional = "s2hk"              # 繁體版用字：s2hk 香港，s2tw 台湾
+office_contact = ""               # 推进办联系人，印在发给各单位的填报说明上，如 "综合组 李明"
+office_phone = ""                 # 推进办联系电话，印在填报说明上
+form = "by-project"               # 新闻通稿版式：by-project 按工程，completed-first 先列已完成，by-theme 按领域叙述，numbered-list 编号列表
+traditional = "s2t"               # 繁體版用字：s2t 内地繁体，s2hk 香港，s2tw 台湾
+forbidden_words = []              # 禁用词：新闻通稿的文字中出现即为错误
+review_words = []                 # 须人工确认的词：出现时新闻通稿为草稿，由人工确认
+allowed_words = []                # 已确认可以公开的电话、网址、词语（筛查不再算作命中）
 """
 
 LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -56,7 +68,7 @@ TEMPLATE_COLUMNS = [
     ("事项编号", "task_id", 10, False, "任务清单中的编号，请勿修改。"),
     ("任务名称", "name", 18, False, "任务清单中的名称，请勿修改。"),
     ("进展状态", "status", 11, True, "从下拉列表中选择：已完成 / 序时推进 / 滞后 / 未启动。"),
-    ("进展情况", "progress_text", 40, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“目前，已建成助餐点7个”。"),
+    ("进展情况", "progress_text", 40, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“已建成社区助餐点7个，累计服务4.6万人次”。"),
     ("完成值", "achieved", 10, True, "按计量单位填写累计完成数，只填数字，例如 230 或 14000。"),
     ("完成率", "rate", 9, True, "可不填，系统按完成值÷目标值计算；填写时输入数字即可，如 85 表示 85%。"),
     ("预计完成时间", "expected", 12, True, "日期或“9月底”“年底前”等。"),
@@ -71,18 +83,6 @@ TEMPLATE_COLUMNS = [
     ("上期状态", "prev_status", 10, False, "上期报送的进展状态，供参考。"),
     ("上期进展", "prev_progress", 32, False, "上期报送的进展情况，供参考；本期请在“进展情况”列重新填写。"),
 ]
-INSTRUCTIONS = [
-    "填报说明",
-    "1. 请在“进展填报”工作表中填写白色单元格；灰色单元格为任务清单内容和上期情况，已锁定，无需修改。",
-    "2. 进展状态从下拉列表中选择：已完成、序时推进、滞后、未启动。",
-    "3. 进展情况要写明具体工作和数字，以“目前，”开头，可直接用于新闻通稿。",
-    "4. 完成值按计量单位填写累计数，只填数字；完成率可不填，系统会自动计算。",
-    "5. 存在问题、下步打算、联系人、联系电话、备注仅供内部掌握，不会出现在对外发布的材料中。",
-    "6. 请勿增删行列、修改表头或事项编号；如有任务不属于本单位，请在备注中说明。",
-    "7. 填好后保存为 .xlsx 文件报送，文件名保持不变。",
-]
-
-
 def current_period(today: date) -> str:
     for kind in ("Q1", "H1", "Q3", "FY"):
         month, day, _ = PERIOD_KINDS[kind]
@@ -91,14 +91,29 @@ def current_period(today: date) -> str:
     return f"{today.year}FY"
 
 
-def period_toml(code: str, issue_no: int | None) -> str:
+def period_toml(code: str, issue_no: int | None, deadline: date | None = None) -> str:
     p = default_period(code)
     lines = [f'period = "{code}"', f"as_of = {p.as_of.isoformat()}           # 截至日期（{p.label}）",
              f'label = "{p.label}"               # 报告期名称，用于标题']
     if issue_no:
         lines.append(f"issue_no = {issue_no}                   # 简报期号（第{issue_no}期）")
     lines.append(f"publish_date = {(p.as_of + timedelta(days=10)).isoformat()}    # 发布/印发日期，请按实际日期修改")
+    if deadline:
+        lines.append(f"deadline = {deadline.isoformat()}        # 各单位报送截止日期，印在填报说明上")
+    else:
+        lines.append(f"# deadline = {(p.as_of + timedelta(days=5)).isoformat()}    "
+                     "# 各单位报送截止日期，印在填报说明上：删去行首的 # 并改为实际日期")
+    lines += PRESS_WORDS
     return "\n".join(lines) + "\n"
+
+
+# The press release's own words for a period: none by default (去掉行首的 # 即可启用).
+PRESS_WORDS = [
+    "# opening = \"\"   # 新闻通稿开头、在各项数字之前的话，例如 “进度条”已过半，这份成绩单请您查阅！",
+    "# closing = \"\"   # 新闻通稿结尾段，不写则没有结尾段",
+    "# [themes]       # 按领域叙述（form = \"by-theme\"）时各领域的主题句，例如：",
+    "# \"住房\" = \"让百姓住得舒心，是今年民心工程的一个着眼点。\"   （领域名要加引号）",
+]
 
 
 def init_workspace(folder: Path, *, region: str = "示例区", period: str | None = None) -> list[Path]:
@@ -136,15 +151,16 @@ def _add_category_dropdown(path: Path) -> None:
 
 
 def department_workbook(path: Path, department: str, tasks: list[Task], title: str,
-                        previous: dict[str, dict] | None = None) -> None:
-    """The pre-filled progress workbook a department receives."""
+                        previous: dict[str, dict] | None = None, period: str = "", *, guide: Guide) -> None:
+    """The pre-filled progress workbook a department receives: the 填报说明 first, then 进展填报 (opened);
+    stamped with its period (see read/stamp.py)."""
     previous = previous or {}
     wb = Workbook()
-    guide = wb.active
-    guide.title = "填报说明"
-    for r, line in enumerate(INSTRUCTIONS, 1):
-        put(guide, r, 1, line).font = Font(bold=r == 1, size=14 if r == 1 else 11)
-    guide.column_dimensions["A"].width = 100
+    if period:
+        wb.defined_names[STAMP_NAME] = DefinedName(STAMP_NAME, attr_text=stamp_value(period), hidden=True)
+    first = wb.active
+    first.title = fillguide.FOLDER
+    fillguide.write_sheet(first, guide)
 
     ws = wb.create_sheet("进展填报")
     put(ws, 1, 1, title).font = Font(bold=True, size=14)
@@ -223,32 +239,85 @@ def _previous_progress(ds: Dataset | None) -> dict[str, dict]:
             for m in ds.tasks}
 
 
-def write_department_templates(ws: Workspace, previous: Dataset | None, only: str | None = None,
-                               overwrite: bool = True) -> list[Path]:
-    """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/."""
-    folder = inside(ws.root, ws.root / "inputs" / ws.period.code / "departments")
-    folder.mkdir(parents=True, exist_ok=True)
-    title = f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
-    by_dept = tasks_by_department(ws.plan)
+def check_plan(ws: Workspace) -> None:
+    """Refuse, with every cell to fix, a plan that would send wrong IDs, units or targets out to departments:
+    dates where IDs belong, duplicate IDs, required fields left empty, a 目标值 without its 计量单位."""
+    plan_file = f"inputs/{ws.period.code}/plan.xlsx"
+    errors = [i for i in ws.report.issues if i.is_error and i.file == "plan.xlsx"]
+    if not ws.plan and not errors:
+        raise InputError(issue("E-PLAN-EMPTY", file=plan_file))
+    if errors:
+        errors = [replace(i, file=plan_file) for i in errors]
+        raise InputError(errors[0], tuple(errors[1:]),
+                         heading=f"任务清单 {plan_file} 有{len(errors)}处需要修改，改好后再生成单位填报表（本次未生成任何填报表）：")
+
+
+def tasks_by_department(ws: Workspace, only: str | None = None) -> dict[str, list[Task]]:
+    """The plan's tasks under their first lead department (only `only`'s, which must be one)."""
+    by_dept: dict[str, list[Task]] = {}
+    for t in ws.plan:
+        lead = t.lead_departments[0] if t.lead_departments else "未指定单位"
+        by_dept.setdefault(lead, []).append(t)
     if only is not None and only not in by_dept:
         raise InputError(issue("E-DEPT-UNKNOWN", file="plan.xlsx", department=only, choices="、".join(by_dept) or "（无）"))
+    return {d: t for d, t in by_dept.items() if only is None or d == only}
+
+
+def workbook_title(ws: Workspace) -> str:
+    return f"{ws.period.year}年{ws.period.label}{ws.config.program}进展情况填报表"
+
+
+def prefilled_workbook(root: Path, department: str, target: Path, code: str | None = None) -> Path:
+    """One department's pre-filled workbook written to `target` (a download, say); departments/ untouched."""
+    root = Path(root)
+    ws = read_workspace(root, code)
+    tasks = tasks_by_department(ws, department)[department]
+    prev_code = previous_period(root, ws.period.code)
+    previous = load_dataset(root, prev_code) if prev_code else None
+    guide = fillguide.make_guide(ws.config, ws.period, department, tasks, f"{department}.xlsx", previous)
+    department_workbook(target, department, tasks, workbook_title(ws), _previous_progress(previous), ws.period.code,
+                        guide=guide)
+    return target
+
+
+def write_department_templates(ws: Workspace, previous: Dataset | None, only: str | None = None,
+                               overwrite: bool = True) -> list[Path]:
+    """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/.
+    Nothing is written when the plan has errors (see `check_plan`)."""
+    check_plan(ws)
+    folder = inside(ws.root, ws.root / "inputs" / ws.period.code / "departments")
+    folder.mkdir(parents=True, exist_ok=True)
+    title = workbook_title(ws)
     prev = _previous_progress(previous)
     written = []
-    for dept, path in workbook_paths(folder, list(by_dept)).items():
-        if only is None or dept == only:
-            if path.exists() and not overwrite:
-                raise InputError(issue("E-DEPT-WORKBOOK-EXISTS", path=f"inputs/{ws.period.code}/departments/{path.name}"))
-            department_workbook(path, dept, by_dept[dept], title, prev)
-            written.append(path)
+    by_dept = tasks_by_department(ws, only)
+    paths = workbook_paths(folder, list(tasks_by_department(ws)))
+    for dept, tasks in by_dept.items():
+        path = paths[dept]
+        if path.exists() and not overwrite:
+            raise InputError(issue("E-DEPT-WORKBOOK-EXISTS", path=f"inputs/{ws.period.code}/departments/{path.name}"))
+        guide = fillguide.make_guide(ws.config, ws.period, dept, tasks, path.name, previous)
+        department_workbook(path, dept, tasks, title, prev, ws.period.code, guide=guide)
+        written.append(path)
     return written
 
 
-def tasks_by_department(plan: list[Task]) -> dict[str, list[Task]]:
-    """The plan's tasks by their first 牵头单位, in plan order."""
-    by_dept: dict[str, list[Task]] = {}
-    for t in plan:
-        by_dept.setdefault(t.lead_departments[0] if t.lead_departments else "未指定单位", []).append(t)
-    return by_dept
+def write_guides(ws: Workspace, previous: Dataset | None, only: str | None = None) -> list[Path]:
+    """The 填报说明 PDF of each lead department (or only `only`'s), in inputs/<period>/填报说明/, named as
+    its workbook is. Written for every department, PDFs of departments no longer in the plan are removed."""
+    folder = inside(ws.root, ws.root / "inputs" / ws.period.code / fillguide.FOLDER)
+    names = workbook_paths(folder, list(tasks_by_department(ws)))
+    written = []
+    for dept, tasks in tasks_by_department(ws, only).items():
+        guide = fillguide.make_guide(ws.config, ws.period, dept, tasks, f"{names[dept].stem}.xlsx", previous)
+        path = folder / f"{names[dept].stem}{fillguide.FOLDER}.pdf"
+        fillguide.write_pdf(guide, path)
+        written.append(path)
+    if only is None:
+        for old in folder.glob("*.pdf"):
+            if old not in written:
+                old.unlink()
+    return written
 
 
 def workbook_paths(folder: Path, departments: list[str]) -> dict[str, Path]:
@@ -285,14 +354,16 @@ class Rollover:
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
     workbooks: list[Path] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    guides: list[Path] = field(default_factory=list)  # 填报说明 PDFs
+    notes: list[str] = field(default_factory=list)  # a command to run stands on a line of its own
 
 
-def new_period(root: Path, next_code: str, from_code: str | None = None) -> Rollover:
-    """inputs/NEXT/ with period.toml, the plan carried forward, and department workbooks.
+def new_period(root: Path, next_code: str, from_code: str | None = None, deadline: date | None = None) -> Rollover:
+    """inputs/NEXT/ with period.toml, the plan carried forward, department workbooks and their 填报说明.
 
     A period.toml or plan.xlsx already in inputs/NEXT/ is kept (an office may prepare them first);
     with no earlier period the plan must already be there (after `init`) and the 上期 columns stay empty.
+    `deadline` (else period.toml's) is the date printed in the 填报说明.
     """
     root = Path(root)
     split_period(next_code)
@@ -301,10 +372,10 @@ def new_period(root: Path, next_code: str, from_code: str | None = None) -> Roll
         if period_key(from_code) >= period_key(next_code):
             raise InputError(issue("E-PERIOD-ORDER", previous=from_code, next=next_code))
     with workspace_lock(root):
-        return _new_period(root, next_code, from_code)
+        return _new_period(root, next_code, from_code, deadline)
 
 
-def _new_period(root: Path, next_code: str, from_code: str | None) -> Rollover:
+def _new_period(root: Path, next_code: str, from_code: str | None, deadline: date | None) -> Rollover:
     prev_code = from_code or previous_period(root, next_code)
     target = inside(root, root / "inputs" / next_code)
     if department_files(target / "departments"):
@@ -319,7 +390,7 @@ def _new_period(root: Path, next_code: str, from_code: str | None) -> Rollover:
         result.kept.append(period_file)
     else:
         issue_no = 1 if previous is None or new_year else (previous.period.issue_no or 0) + 1
-        period_file.write_text(period_toml(next_code, issue_no), encoding="utf-8")
+        period_file.write_text(period_toml(next_code, issue_no, deadline), encoding="utf-8")
         result.written.append(period_file)
 
     plan_file = target / "plan.xlsx"
@@ -333,20 +404,40 @@ def _new_period(root: Path, next_code: str, from_code: str | None) -> Rollover:
         result.written.append(plan_file)
         if new_year:
             result.notes.append(f"提醒：已沿用 {prev_code} 的任务清单。新的一年如任务有变化，请先替换 inputs/{next_code}/plan.xlsx，"
-                                f"删除 departments/ 中的表后重新运行 reportgen new-period {next_code}。")
+                                f"删除 departments/ 中的表后重新运行：\nreportgen new-period {next_code}")
     ws = read_workspace(root, next_code)
-    if not ws.plan:
-        raise InputError(issue("E-PLAN-EMPTY", file="plan.xlsx"))
+    if deadline and deadline != ws.period.deadline:
+        if period_file in result.kept:
+            result.notes.append(f"提醒：period.toml 已保留未改，填报说明按 --deadline 写明截止日期 {deadline.isoformat()}。"
+                                "请在 period.toml 中同样填写 deadline，以便以后重新生成时一致。")
+        ws.period = replace(ws.period, deadline=deadline)
     result.workbooks = write_department_templates(ws, previous)
-    result.notes.extend(name_notes(list(tasks_by_department(ws.plan))))
+    result.guides = write_guides(ws, previous)
+    result.notes.extend(name_notes(list(tasks_by_department(ws))))
+    result.notes.extend(guide_notes(ws))
     return result
 
 
-def department_template(root: Path, department: str, code: str | None = None, *, overwrite: bool = False) -> Path:
-    """Re-create one department's workbook for a period (default: the latest); a filled one only with overwrite."""
+def guide_notes(ws: Workspace) -> list[str]:
+    """What the 填报说明 could not say because a setting is empty."""
+    missing = []
+    if not ws.period.deadline:
+        missing.append(f"报送截止日期（inputs/{ws.period.code}/period.toml 中的 deadline），只写了“按通知的时间报送”")
+    if not (ws.config.office_contact or ws.config.office_phone):
+        missing.append("推进办联系人和电话（report.toml 中的 office_contact、office_phone），只写了推进办的名称")
+    if not missing:
+        return []
+    return [f"提醒：填报说明中没有{'；没有'.join(missing)}。如需写明，请填好上述设置，"
+            f"删除 inputs/{ws.period.code}/departments/ 中尚未发出的表，再运行：\nreportgen new-period {ws.period.code}"]
+
+
+def department_template(root: Path, department: str, code: str | None = None, *, overwrite: bool = False) -> list[Path]:
+    """Re-create one department's workbook and 填报说明 for a period (default: the latest); a filled
+    workbook only with overwrite. Returns [workbook, 填报说明 PDF]."""
     root = Path(root)
     with workspace_lock(root):
         ws = read_workspace(root, code)
         prev_code = previous_period(root, ws.period.code)
         previous = load_dataset(root, prev_code) if prev_code else None
-        return write_department_templates(ws, previous, only=department, overwrite=overwrite)[0]
+        workbook = write_department_templates(ws, previous, only=department, overwrite=overwrite)[0]
+        return [workbook, *write_guides(ws, previous, only=department)]

@@ -2,10 +2,14 @@
 
 `export_templates(root)` copies the built-in templates into `<root>/templates/`
 (build then prefers them, rendered in Jinja's sandbox). `check_templates(root)`
-returns issues: Jinja syntax errors with file and line (paragraph, in a Word
-template), variables the context does not provide (press-release templates see
-only the public context, briefing-pack ones the internal one), and tags Word
-split across runs in DOCX templates.
+returns issues for everything `build` would reject, each with file and line
+(paragraph, in a Word template), in Chinese: Jinja syntax errors, unknown
+filters and tests, names and fields the data does not have, inside loops and
+conditions too (press-release templates see only the public context, so an
+internal field there is an error; briefing-pack ones the internal one), values
+that may be empty used unguarded, missing includes (template_lint.py), tags Word
+split across runs in DOCX templates; then a trial render with the workspace's
+own data catches what only data shows.
 """
 
 from __future__ import annotations
@@ -22,10 +26,6 @@ from .model import Issue
 from .render.env import builtin_templates, confined, environment
 
 TEMPLATE_SUFFIXES = (".j2", ".css", ".docx")
-# Names templates may use beyond the context: Jinja's own, and the variables each renderer adds.
-JINJA_NAMES = {"range", "loop", "lipsum", "dict", "cycler", "joiner", "namespace", "true", "false", "none"}
-PRESS_RENDER_VARIABLES = {"medium", "variant", "extra_css"}
-BRIEFING_RENDER_VARIABLES = {"toc", "images", "charts", "chart_png", "overview"}
 
 
 def export_templates(root: Path, *, overwrite: bool = False) -> list[Path]:
@@ -57,56 +57,41 @@ def is_public_template(path: Path) -> bool:
     """Whether a template renders into something published, and so sees only the public context.
 
     press-release* (HTML, CSS, Word) render with `public_context`; briefing-pack* with the internal
-    one. Any other file (an office's own include) is held to the public names: it might end up in
-    the press release, and internal fields must never reach it.
+    one. Any other file (an office's own include, draft-mark.html.j2) is held to the public names: it
+    might end up in the press release, and internal fields must never reach it.
     """
     return not path.name.startswith("briefing-pack")
 
 
-def _known_names(root: Path) -> tuple[set[str], set[str]]:
-    """Top-level names a press-release template (public context) and a briefing-pack template
-    (internal context, a superset) may use, with Jinja's own names and what each renderer adds."""
-    from .errors import InputError
-    from .merge import merge
-    from .read import read_workspace
-    from .render.context import internal_context, public_context
+def known_variables(root: Path | None = None, *, public: bool = False) -> set[str]:
+    """Top-level names a template may use: the press release's (public) or the briefing pack's (internal),
+    with Jinja's own names and what each renderer adds."""
+    from .template_lint import JINJA_GLOBALS, context_shapes
 
+    public_shape, internal_shape = context_shapes()
+    return set((public_shape if public else internal_shape).fields) | JINJA_GLOBALS
+
+
+def _check_source(path: Path, source: str, env: jinja2.Environment, public: bool, line_of=None) -> list[Issue]:
+    """Syntax first (compiling finds unknown filters and tests too), then the walk of template_lint."""
+    from .messages import jinja_detail, unclosed_block_line
+    from .template_lint import lint
+
+    place = line_of or (lambda n: f"第{n}行")
     try:
-        ds = merge(read_workspace(root))
-        public, internal = set(public_context(ds)), set(internal_context(ds))
-    except InputError:  # no usable data yet: the names every context has
-        public, internal = set(), set()
-    return (public | PUBLIC_CONTEXT_NAMES | JINJA_NAMES | PRESS_RENDER_VARIABLES,
-            internal | INTERNAL_CONTEXT_NAMES | JINJA_NAMES | BRIEFING_RENDER_VARIABLES)
-
-
-def known_variables(root: Path, *, public: bool = False) -> set[str]:
-    """Top-level names a template may use: the press release's (public) or the briefing pack's (internal)."""
-    public_names, internal_names = _known_names(root)
-    return public_names if public else internal_names
-
-
-# What `public_context` and `internal_context` provide even when there is no data to build them from.
-PUBLIC_CONTEXT_NAMES = {
-    "region", "program", "publisher", "group_by", "group_word", "period", "headline", "lead", "closing", "counts",
-    "project_count", "groups", "lang", "changes", "draft",
-}
-INTERNAL_CONTEXT_NAMES = PUBLIC_CONTEXT_NAMES | {
-    "compiler", "briefing_title", "report_to", "send_to", "issue_to", "copies", "tasks",
-    "behind", "not_started", "not_reported", "not_adopted", "unreported_departments", "set_aside", "issues", "rows_read",
-}
-
-
-def _check_source(path: Path, source: str, env: jinja2.Environment, known: set[str], line_of=None) -> list[Issue]:
-    # find_undeclared_variables compiles the template, and compiling is where an unknown filter or
-    # test is found (TemplateAssertionError): both belong inside the try.
-    try:
-        undeclared = meta.find_undeclared_variables(env.parse(source))
+        tree = env.parse(source)
+        env.compile(tree)
     except jinja2.TemplateError as e:
-        lineno = getattr(e, "lineno", None)
-        where = (line_of(lineno) if line_of else f"第{lineno}行") if lineno else "文件"
-        return [_problem("E-TEMPLATE-SYNTAX", path, where, detail=getattr(e, "message", None) or str(e))]
-    return [_problem("E-TEMPLATE-UNKNOWN-VARIABLE", path, name=name) for name in sorted(undeclared - known)]
+        lineno, message = getattr(e, "lineno", None), getattr(e, "message", None) or ""
+        detail = jinja_detail(e)
+        if message.startswith("Unexpected end of template"):
+            lineno = unclosed_block_line(source, env) or lineno  # where the block that never ends began
+        elif "The innermost block that needs to be closed" in message and lineno:
+            opened = unclosed_block_line(source, env, upto=lineno)  # a wrong end tag: say where its block began
+            if opened and opened != lineno:
+                detail += f"（该块从{place(opened)}开始）"
+        return [_problem("E-TEMPLATE-SYNTAX", path, place(lineno) if lineno else "文件", detail=detail)]
+    return lint(path, tree, env, public, place)
 
 
 # A paragraph begins at <w:p ...>, <w:p> or an empty <w:p/> (not <w:pPr>); paragraph N is the Nth to begin.
@@ -194,28 +179,29 @@ def _links(folder: Path, path: Path, source: str, env: jinja2.Environment) -> li
 
 
 def check_templates(root: Path) -> list[Issue]:
+    """Everything `build` would reject: syntax, names and fields (static, every branch), then a trial
+    render of each document's templates with the workspace's own data (draft and not)."""
     folder = Path(root) / "templates"
     if folder.is_symlink():
         return [issue("E-TEMPLATE-LINK", file="templates/", name="templates/")]
     if not folder.is_dir():
         return [issue("W-TEMPLATE-NONE", file="templates/")]
     env = environment(Path(root))
-    public, internal = _known_names(Path(root))
     issues: list[Issue] = []
     for path in sorted(folder.iterdir()):
-        known = public if is_public_template(path) else internal
+        public = is_public_template(path)
         if path.is_symlink() or not confined(folder, path):
             issues.append(_problem("E-TEMPLATE-LINK", path, name=f"templates/{path.name}"))
             continue
         if path.suffix in (".j2", ".css"):
             source = path.read_text(encoding="utf-8", errors="replace")
-            issues += _check_source(path, source, env, known)
+            issues += _check_source(path, source, env, public)
             issues += _links(folder, path, source, env)
         elif path.suffix == ".docx":
             try:
                 source, xml = _docx_source(path)
             except (zipfile.BadZipFile, KeyError, OSError) as e:
-                issues.append(_problem("E-TEMPLATE-SYNTAX", path, "文件", detail=f"无法打开 Word 模板：{e}"))
+                issues.append(_problem("E-TEMPLATE-SYNTAX", path, "文件", detail=f"无法打开 Word 模板（{type(e).__name__}）"))
                 continue
             split = _split_tags(path, xml)
             issues += split
@@ -226,8 +212,58 @@ def check_templates(root: Path) -> list[Issue]:
                     # an error at the very end (a block never closed) is placed in the last paragraph
                     return f"第{min(max(lineno - 1, 1), paragraphs)}段"
 
-                issues += _check_source(path, source, env, known, line_of)
+                issues += _check_source(path, source, env, public, line_of)
+    with_errors = {i.file for i in issues if i.is_error}
+    issues += [i for i in trial_render(Path(root)) if i.file not in with_errors]
     return issues
+
+
+def trial_render(root: Path) -> list[Issue]:
+    """Render every document's templates (Jinja only: no PDF, nothing written) with the workspace's data, as a
+    draft and as a publishable release; what fails is said at its template file and line (or paragraph)."""
+    from docxtpl import DocxTemplate
+
+    from .build import _assessed
+    from .errors import InputError
+    from .messages import jinja_detail
+    from .read import read_workspace
+    from .render.context import public_context
+    from .render.env import template_path
+    from .render.forms import template_name
+    from .render.pack import pack_context
+    from .template_lint import BRIEFING_RENDER
+
+    try:
+        ds = _assessed(root, read_workspace(root), None)
+    except InputError:
+        return []  # no usable data: the static check is all there is
+    env = environment(root)
+    found: dict[tuple, Issue] = {}
+
+    def attempt(render) -> None:
+        try:
+            render()
+        except Exception as e:  # noqa: BLE001 - whatever a template makes fail at build time
+            file, line, text = template_error_location(e)
+            place = f"含“{text}”的段落" if text else (f"第{line}行" if line else "")
+            i = issue("E-TEMPLATE-RENDER", file=file, cell=place, detail=jinja_detail(e) + "。")
+            found.setdefault((i.file, i.cell, i.message), i)
+
+    for reasons in ([], ["（试生成）"]):
+        ctx = {**public_context(ds), "draft": reasons}
+        for medium, variant, css in (("print", "standard", ["press-release-print.css"]), ("screen", "standard", []),
+                                     ("print", "traditional", ["press-release-traditional.css"]),
+                                     ("print", "large-print", ["press-release-large-print.css"])):
+            attempt(lambda: env.get_template(template_name(ctx["form"])).render(**ctx, medium=medium, variant=variant,
+                                                                                   extra_css=css))
+    # press-release.docx is only the Word look (styles, page set-up): every press format comes from the HTML template
+    inner = {**pack_context(ds), **BRIEFING_RENDER}
+    for toc in (False, True):
+        attempt(lambda: env.get_template("briefing-pack.html.j2").render(**{**inner, "toc": toc}))
+    if (root / "templates" / "briefing-pack.docx").is_file():
+        attempt(lambda: DocxTemplate(str(template_path("briefing-pack.docx", root))).render(inner, jinja_env=env,
+                                                                                               autoescape=True))
+    return list(found.values())
 
 
 def template_error_location(e: BaseException) -> tuple[str, int | None, str]:

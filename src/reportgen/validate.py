@@ -9,7 +9,8 @@ Here too, where the plan is known, amounts typed with 万/亿 are converted
 into the plan's 计量单位 and a bare 0.85 完成率 is checked against 完成值/目标值.
 A task left out by a department that did report is addressed to that
 department's own file. Every submitted row ends up accepted or set aside
-with its reason.
+with its reason. Figures against each other are checked in figures.py; files made
+for another period and progress copied from the previous one in freshness.py.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .codes import issue
+from .figures import check_figures
+from .freshness import file_periods, stale_texts
 from .model import DONE, Issue, Progress, Report, SetAside, Submission, Task, Workspace
 from .numbers import fmt_num, fmt_percent, in_unit, numbers_in_text, unit_scale
-
-RATE_HIGH = 300  # percent
 
 
 @dataclass
@@ -90,9 +91,12 @@ def _id_from_date(p: Progress, plan: dict[str, Task]) -> str | None:
     return None
 
 
-def _pick_rows(ws: Workspace, plan: dict[str, Task], issues: list[Issue], set_aside: list[SetAside]) -> dict[str, Progress]:
+def _pick_rows(ws: Workspace, plan: dict[str, Task], issues: list[Issue], set_aside: list[SetAside],
+               skipped: set[int] = frozenset()) -> dict[str, Progress]:
     chosen: dict[str, Progress] = {}
     for sub in ws.submissions:
+        if id(sub) in skipped:  # a file made for another period: its rows were set aside whole
+            continue
         for p in sub.rows:
             if p.task_id_date:
                 mapped = _id_from_date(p, plan)
@@ -146,7 +150,7 @@ def _in_plan_units(task: Task, p: Progress) -> list[Issue]:
                 found.append(issue("W-RATE-FRACTION", value=typed, computed=fmt_percent(computed), percent=percent,
                                    **_at(p, "rate")))
                 p.rate = round(p.rate * 100, 6)
-            elif computed is None or abs(computed - p.rate) > max(1.0, 0.02 * p.rate):
+            elif computed is None:  # against 完成值÷目标值, a rate that is neither is a mismatch (figures.py)
                 found.append(issue("W-RATE-AMBIGUOUS", value=typed, percent=percent, **_at(p, "rate")))
     return found
 
@@ -157,13 +161,7 @@ def _row_rules(task: Task, p: Progress) -> list[Issue]:
         found.append(issue("W-NAME-MISMATCH", value=p.name, expected=task.name, **_at(p, "name")))
     if task.lead_departments and p.department not in task.lead_departments:
         found.append(issue("W-TASK-WRONG-DEPT", task_id=task.task_id, lead=task.lead, **_at(p, "task_id")))
-    rate = completion_rate(task, p)
-    if p.rate is None and rate is not None and rate > RATE_HIGH:  # a typed rate was checked when read
-        found.append(issue("W-RATE-HIGH", value=f"{fmt_percent(rate)}（按完成值÷目标值算得）", **_at(p, "achieved")))
-    if p.status == DONE and rate is not None and rate < 100:
-        found.append(issue("W-DONE-RATE-LOW", rate=fmt_percent(rate), **_at(p, "status")))
-    if p.status != DONE and rate is not None and rate >= 100:
-        found.append(issue("W-RATE-FULL-NOT-DONE", rate=fmt_percent(rate), status=p.status, **_at(p, "status")))
+    found += check_figures(task, p, _at, completion_rate)
     if not achieved_in_text(p, task.unit):
         found.append(issue("W-ACHIEVED-NOT-IN-TEXT", value=p.achieved_text or fmt_num(p.achieved), **_at(p, "achieved")))
     return found
@@ -183,25 +181,44 @@ def _not_reported(task: Task, submitted: dict[str, Submission]) -> Issue:
     return issue("W-TASK-NOT-REPORTED", task_id=task.task_id, name=task.name, lead=task.lead, department=dept, **where)
 
 
+def _not_adopted(task: Task, rows: list[SetAside], submissions: list[Submission]) -> Issue:
+    """未采用: rows came for the task and every one was set aside; said at the first of them, with why."""
+    first = rows[0]
+    sub = next((s for s in submissions if s.path.name == first.source.file), None)
+    column = re.match(r"[A-Z]+", sub.append_cell) if sub else None  # the 事项编号 column
+    letters = column.group(0) if column else "A"
+    reason = "；".join(dict.fromkeys(r.reason for r in rows))
+    return issue("W-TASK-NOT-ADOPTED", task_id=task.task_id, name=task.name, lead=task.lead, reason=reason.rstrip("。"),
+                 file=first.source.file, sheet=first.source.sheet,
+                 cell=f"{letters}{first.source.row}" if first.source.row else "", department=first.department)
+
+
 def validate(ws: Workspace) -> Validation:
     """Cross-file rules; adds its issues to `ws.report` and returns the accepted rows."""
     plan = {t.task_id: t for t in ws.plan}
-    issues: list[Issue] = []
-    set_aside = [s for sub in ws.submissions for s in sub.set_aside]
-    chosen = _pick_rows(ws, plan, issues, set_aside)
+    issues, set_aside, skipped = file_periods(ws)
+    set_aside = [s for sub in ws.submissions for s in sub.set_aside] + set_aside
+    chosen = _pick_rows(ws, plan, issues, set_aside, skipped)
     submitted: dict[str, Submission] = {}
     for sub in ws.submissions:
         submitted.setdefault(_key(sub.department), sub)
+    aside: dict[str, list[SetAside]] = {}
+    for s in set_aside:
+        aside.setdefault(s.task_id, []).append(s)
 
     missing: list[Task] = []
     for task in ws.plan:
         p = chosen.get(task.task_id)
         if p is None:
             missing.append(task)
-            issues.append(_not_reported(task, submitted))
+            if task.task_id in aside:
+                issues.append(_not_adopted(task, aside[task.task_id], ws.submissions))
+            else:
+                issues.append(_not_reported(task, submitted))
         else:
             issues.extend(_in_plan_units(task, p))
             issues.extend(_row_rules(task, p))
+    issues.extend(stale_texts(ws, {t: p for t, p in chosen.items() if t in plan}, _at))
 
     reported = {sub.department for sub in ws.submissions}
     unreported: dict[str, list[str]] = {}

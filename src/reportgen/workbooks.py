@@ -20,6 +20,7 @@ PLAN_HEADERS = [
     ("事项编号", "task_id", 10), ("工程序号", "project_no", 8), ("工程名称", "project", 18), ("领域", "category", 10),
     ("任务名称", "name", 20), ("年度目标", "target_text", 50), ("目标值", "target_value", 9),
     ("计量单位", "unit", 9), ("牵头单位", "lead", 16), ("配合单位", "partners", 16),
+    ("任务类型", "kind", 12),
 ]
 DEPT_HEADERS = [
     ("事项编号", "task_id", 10), ("任务名称", "name", 20), ("进展状态", "status", 10), ("进展情况", "progress_text", 60),

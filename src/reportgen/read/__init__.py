@@ -17,7 +17,7 @@ from .departments import read_department
 from .grid import why
 from .inventory import scan, settle
 from .plan import read_plan
-from .sheets import PASS_THROUGH, SUFFIXES
+from .sheets import PASS_THROUGH
 
 __all__ = ["read_workspace", "list_periods", "latest_period", "department_files"]
 

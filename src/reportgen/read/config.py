@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..codes import issue
 from ..errors import InputError
-from ..model import TRADITIONAL_LANGS, VARIANTS, Config, Period
+from ..model import FORMS, TRADITIONAL_LANGS, VARIANTS, Config, Period
 from ..safetext import has_unsafe, unsafe_chars
 
 PERIOD_RE = re.compile(r"^(\d{4})(Q1|H1|Q3|FY)$")
@@ -39,7 +39,10 @@ def read_config(path: Path) -> Config:
         if name not in data:
             continue
         value, default = data[name], f.default
-        if isinstance(default, tuple):
+        if isinstance(default, bool) or default is None:
+            ok = isinstance(value, bool)
+            want = "true 或 false（不带引号）"
+        elif isinstance(default, tuple):
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             value = tuple(value) if ok else value
             want = "一组带引号的文字，例如 [\"traditional\"]"
@@ -56,10 +59,19 @@ def read_config(path: Path) -> Config:
     if "variants" in kwargs:  # large_print, Large-Print → large-print
         kwargs["variants"] = tuple(v.strip().lower().replace("_", "-") for v in kwargs["variants"])
     config = Config(**kwargs)
+    if config.traditional == "s2twp":
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=(
+            'traditional = "s2twp" 会把词语换成台湾用语（社区→社群、发布→釋出、项目→專案），转载稿不能这样改；'
+            '请改为 "s2t"（内地繁体，默认）、"s2hk"（香港用字）或 "s2tw"（台湾用字，不换词）')))
+    forms = _forms(path.parent)
+    if config.form not in forms:
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=(
+            f"form 只能是 {'、'.join(forms)}，而不是“{config.form}”"
+            f"（自定义版式请把模板放在 templates/press-release-{config.form}.html.j2）")))
     for name, value, allowed in (
         ("numbering", config.numbering, '"cn"（一、二、）或 "web"（01 02）'),
         ("group_by", config.group_by, '"project"（按工程）或 "category"（按领域）'),
-        ("traditional", config.traditional, '"s2hk"（香港用字）、"s2tw"（台湾用字）或 "s2twp"（台湾用字及用词）'),
+        ("traditional", config.traditional, '"s2t"（内地繁体，默认）、"s2hk"（香港用字）或 "s2tw"（台湾用字）'),
     ):
         if value not in CHOICES[name]:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} 只能是 {allowed}，而不是“{value}”"))
@@ -77,6 +89,12 @@ def _no_controls(path: Path, name: str, value: object) -> None:
         if isinstance(text, str) and has_unsafe(text):
             raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                    detail=f"{name} 中有看不见的控制字符（{'、'.join(unsafe_chars(text))}），请删除"))
+
+
+def _forms(root: Path) -> list[str]:
+    """The built-in forms, and any form an office made as templates/press-release-<form>.html.j2."""
+    own = sorted(p.name[len("press-release-"):-len(".html.j2")] for p in (root / "templates").glob("press-release-*.html.j2"))
+    return list(FORMS) + [f for f in own if f not in FORMS]
 
 
 CHOICES = {"numbering": ("cn", "web"), "group_by": ("project", "category"), "traditional": tuple(TRADITIONAL_LANGS)}
@@ -121,6 +139,20 @@ def read_period(path: Path, code: str) -> Period:
 
     label = str(data.get("label", base.label))
     _no_controls(path, "label", label)
+
+    def words(key: str) -> str:
+        v = data.get(key, "")
+        if not isinstance(v, str):
+            raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{key} 应为带引号的文字"))
+        _no_controls(path, key, v)
+        return v.strip()
+
+    themes = data.get("themes", {})
+    if not isinstance(themes, dict) or not all(isinstance(v, str) for v in themes.values()):
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                               detail='[themes] 下每行应写作 "领域" = "主题句"，例如 "住房" = "让百姓住得舒心。"'))
+    for k, v in themes.items():
+        _no_controls(path, f"themes.{k}", (str(k), v))
     return Period(
         code=code,
         year=base.year,
@@ -129,4 +161,8 @@ def read_period(path: Path, code: str) -> Period:
         label=label,
         issue_no=data.get("issue_no"),
         publish_date=as_date("publish_date"),
+        deadline=as_date("deadline"),
+        opening=words("opening"),
+        closing=words("closing"),
+        themes=tuple((str(k).strip(), v.strip()) for k, v in themes.items() if v.strip()),
     )

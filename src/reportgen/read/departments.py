@@ -11,12 +11,13 @@ from pathlib import Path
 from ..codes import issue
 from ..errors import InputError
 from ..model import BEHIND, DONE, NOT_STARTED, ON_SCHEDULE, Issue, Progress, SetAside, Source, Submission
-from ..numbers import fmt_num, fmt_percent, parse_number, parse_percent
+from ..numbers import fmt_num, parse_number, parse_percent
 from ..safetext import clean_text
 from .cells import filled, is_blank_row, is_note_row, is_total_row, text
 from .grid import Grid, cell_ref, column_letter
 from .headers import DEPT_COLUMNS, DEPT_REQUIRED, HEADER_SCAN_ROWS, Header, find_header, normalize_header
 from .sheets import read_grids
+from .stamp import read_period_stamp
 
 PREFERRED_SHEET = "进展填报"
 LISTING = "问题清单"  # the first sheet of our return workbooks (render/validation.py), never data
@@ -168,6 +169,8 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         last_data = _read_table(sub, g, h, name, issues)
         if n == 0:
             sub.append_cell = _append_cell(g.rows, h, last_data)
+    sub.titles = _titles(grids, grid, header.row)
+    sub.period_stamp = read_period_stamp(path)
     return sub, issues
 
 
@@ -243,8 +246,6 @@ def _read_table(sub: Submission, grid: Grid, header: Header, name: str, issues: 
             rate = parse_percent(raw_rate, (r, cols["rate"]) in grid.percent_cells)
             if rate is None:
                 row_issues.append(issue("E-PERCENT-INVALID", cell=at("rate"), value=_short(text(raw_rate), 40), **where))
-            elif rate > 300:
-                row_issues.append(issue("W-RATE-HIGH", cell=at("rate"), value=fmt_percent(rate), **where))
 
         issues.extend(row_issues)
         fatal = [i for i in row_issues if i.code in FATAL_ROW_CODES]
@@ -278,6 +279,19 @@ def _read_table(sub: Submission, grid: Grid, header: Header, name: str, issues: 
         issues.append(issue("W-ROW-NOTE", cell=cell_ref(first, col), rows="、".join(str(r + 1) for r in notes),
                             value=_short(text(grid.rows[first][col])), **where))
     return last_data
+
+
+def _titles(grids: list[Grid], picked: Grid, header_row: int) -> list[tuple[str, str, str]]:
+    """(sheet, cell, text) of the lines that may name the period: the picked sheet's rows above its
+    header first, then the first row of every other sheet (a 问题清单 left from an earlier round)."""
+    found = []
+    for g in [picked, *(g for g in grids if g is not picked)]:
+        for r in range(min(header_row if g is picked else 1, len(g.rows))):
+            for c, value in enumerate(g.rows[r]):
+                t = text(value)
+                if t and not (c and value == g.rows[r][c - 1]):  # a merged title filled across: once
+                    found.append((g.name, cell_ref(r, c), t[:200]))
+    return found
 
 
 def _short(s: str, n: int = 20) -> str:

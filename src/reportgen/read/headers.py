@@ -18,6 +18,7 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
     "unit": ("计量单位", "单位"),
     "lead": ("牵头单位", "责任单位", "牵头部门"),
     "partners": ("配合单位", "配合部门"),
+    "kind": ("任务类型", "项目类型", "类型"),
 }
 PLAN_REQUIRED = ("task_id", "project_no", "project", "category", "name", "target_text", "lead")
 

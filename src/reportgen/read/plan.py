@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 from ..codes import issue
@@ -9,7 +10,7 @@ from ..errors import InputError
 from ..model import CATEGORIES, Issue, Source, Task
 from ..numbers import parse_number
 from .cells import is_blank_row, is_note_row, is_total_row, text
-from .grid import cell_ref
+from .grid import cell_ref, column_letter
 from .headers import PLAN_COLUMNS, PLAN_REQUIRED, find_header
 from .sheets import read_grids
 
@@ -57,6 +58,9 @@ def read_plan(path: Path) -> tuple[list[Task], list[Issue]]:
         if not task_id:
             issues.append(issue("E-PLAN-ID-MISSING", cell=at("task_id"), **where))
             continue
+        if isinstance(get("task_id"), (date, datetime)):  # 02-01 typed into a General cell; kept as read, never guessed
+            d = get("task_id")
+            issues.append(issue("E-PLAN-ID-DATE", cell=at("task_id"), value=task_id, guess=f"{d.month:02d}-{d.day:02d}", **where))
         if task_id in seen:
             issues.append(issue("E-PLAN-ID-DUPLICATE", cell=at("task_id"), task_id=task_id, other_row=seen[task_id], **where))
             continue
@@ -93,6 +97,8 @@ def read_plan(path: Path) -> tuple[list[Task], list[Issue]]:
             unit=unit,
             lead=text(get("lead")),
             partners=text(get("partners")),
+            kind=text(get("kind")),
             source=Source(path.name, grid.name, r + 1),
+            columns={f: column_letter(c) for f, c in cols.items()},
         ))
     return tasks, issues

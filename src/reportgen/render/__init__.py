@@ -18,6 +18,8 @@ from .files import name_problems, safe_file_name
 # with our own title and suffix the name stays far below the 255 bytes file systems allow.
 NAME_PARTS = (("region", 20), ("program", 12), ("label", 10))
 
+DRAFT_SUFFIX = "（草稿）"  # in the file name of every public document the gate did not pass (see draft.py)
+
 
 @dataclass(frozen=True)
 class Output:
@@ -38,14 +40,16 @@ class Job:
     variants: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)  # things the CLI should tell the user
 
-    def file_name(self, title: str, ext: str, variant: str = "standard") -> Path:
-        """示例区2025年上半年民心工程进展情况（新闻通稿）.docx: the one place document names are made.
-        The names from data pass through `safe_file_name` (see `name_findings`), so a name is never a path."""
+    def file_name(self, title: str, ext: str, variant: str = "standard", *, draft: bool = False) -> Path:
+        """示例区2025年上半年民心工程进展情况（新闻通稿）.docx, a draft ending in （草稿）: the one place document
+        names are made. The names from data pass through `safe_file_name` (see `name_findings`), so a name is never a path."""
         c, p = self.dataset.config, self.dataset.period
         part = dict(zip(("region", "program", "label"), (c.region, c.program, p.label)))
         region, program, label = (safe_file_name(part[key], limit) for key, limit in NAME_PARTS)
-        suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）"}.get(variant, f"（{variant}）")
-        return self.outdir / f"{region}{p.year}年{label}{program}{title}{suffix}.{ext}"
+        suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）",
+                  "internal": "（内部版）"}.get(variant, f"（{variant}）")
+        mark = DRAFT_SUFFIX if draft else ""
+        return self.outdir / f"{region}{p.year}年{label}{program}{title}{suffix}{mark}.{ext}"
 
 
 def name_findings(dataset: Dataset) -> list[Issue]:

@@ -1,73 +1,111 @@
 """工作简报 (internal, printed): `Dataset` → PDF (WeasyPrint) and DOCX (docxtpl), official layout.
 
-Takes the internal context (every field, problems and next steps included)
-plus an overview sentence and two charts; returns Outputs of kind briefing-pack.
-A table of contents is added when the pack runs past 8 pages.
+Both formats print the same `pack_context` (sections, sentences, tables with
+their column widths, figures, 版记). The PDF is laid out once; the page each
+section starts on is read from that layout and written into the Word file's
+table of contents, so it reads right before Word updates any field.
 """
 
 from __future__ import annotations
 
-import base64
+import io
 from datetime import datetime
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, RGBColor
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate, InlineImage
-from docx.shared import Mm
 
 from . import Job, Output
-from .charts import completion_by_group, status_distribution
-from .context import internal_context
+from .charts import figures
 from .env import builtin_templates, environment, template_path
 from .files import atomic_path, make_zip_reproducible
-from .pdf import check_harfbuzz_subset, layout, write_pdf
+from .fonts import font_set
+from .pack import pack_context, toc_entries, wants_toc
+from .pdf import check_harfbuzz_subset, layout, write
 from .press import template_roots
+from .trend import trend_context
 
 HTML_TEMPLATE = "briefing-pack.html.j2"
 DOCX_TEMPLATE = "briefing-pack.docx"
-TOC_AFTER_PAGES = 8
-
-
-def overview(ctx: dict) -> str:
-    c, p = ctx["counts"], ctx["period"]
-    parts = [f"已完成{c['done']}项", f"序时推进{c['on_schedule']}项"]
-    parts += [f"{label}{c[key]}项" for label, key in (("滞后", "behind"), ("未启动", "not_started"),
-                                                     ("未报送", "not_reported"), ("未采用", "not_adopted")) if c[key]]
-    text = (f"截至{p['as_of'].month}月底，{ctx['project_count']}项{ctx['program']}共{c['total']}项任务中，"
-            + "，".join(parts))
-    if c["over_target"]:
-        text += f"，其中{c['over_target']}项超额完成"
-    expected = round(100 * p["as_of"].month / 12)
-    return text + f"。任务完成率{c['completion_rate']:.1f}%，序时进度{expected}%。"
+STATUS_RGB = {"滞后": RGBColor(0xC0, 0x00, 0x00), "未报送": RGBColor(0x7F, 0x7F, 0x7F), "未采用": RGBColor(0x7F, 0x7F, 0x7F)}
 
 
 def briefing_context(job: Job) -> dict:
-    ctx = internal_context(job.dataset)
-    ctx["overview"] = overview(ctx)
-    ctx["chart_png"] = {"by_group": completion_by_group(ctx["groups"]), "status": status_distribution(ctx["counts"])}
-    ctx["charts"] = {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in ctx["chart_png"].items()}
+    ctx = pack_context(job.dataset)
+    ctx["trend"] = trend_context(job, ctx)
+    ctx["figures"] = figures(ctx, font_set(job.workspace))
+    ctx["toc"] = wants_toc(ctx, job.dataset.config.toc)
+    ctx["toc_entries"] = toc_entries(ctx) if ctx["toc"] else []
     return ctx
 
 
 def render_pdf(job: Job, ctx: dict, target) -> int:
+    """Lay the pack out once; note on which page each section starts (for the Word table of contents)."""
     check_harfbuzz_subset()
-    template = environment(job.workspace).get_template(HTML_TEMPLATE)
+    html = environment(job.workspace).get_template(HTML_TEMPLATE).render(**ctx)
+    doc = layout(html, builtin_templates(), template_roots(job.workspace), font_set(job.workspace))
+    pages = {}
+    for n, page in enumerate(doc.pages, 1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, n)
+    for e in ctx["toc_entries"]:
+        e["page"] = pages.get(e["id"], "")
+    return write(doc, target)
 
-    def once(toc: bool):
-        return layout(template.render(**ctx, toc=toc), base=builtin_templates(), roots=template_roots(job.workspace))
 
-    doc = once(False)
-    if len(doc.pages) > TOC_AFTER_PAGES:  # laid out again with a table of contents; the file is written once
-        doc = once(True)
-    ctx["toc"] = len(doc.pages) > TOC_AFTER_PAGES
-    return write_pdf(doc, target)
+def _set_widths(table, spec: dict) -> None:
+    """The pack's computed widths and alignments on a rendered Word table (found by its caption, the table id)."""
+    twips = [round(c["mm"] * 1440 / 25.4) for c in spec["columns"]]
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    for col in list(grid):
+        grid.remove(col)
+    for w in twips:
+        col = OxmlElement("w:gridCol")
+        col.set(qn("w:w"), str(w))
+        grid.append(col)
+    for r, row in enumerate(table.rows):
+        cells = row._tr.findall(qn("w:tc"))
+        data = spec["rows"][r - 1]["cells"] if 0 < r <= len(spec["rows"]) else None
+        for i, tc in enumerate(cells[:len(twips)]):
+            tcpr = tc.get_or_add_tcPr()
+            tcw = tcpr.find(qn("w:tcW"))
+            if tcw is None:
+                tcw = OxmlElement("w:tcW")
+                tcpr.insert(0, tcw)
+            tcw.set(qn("w:w"), str(twips[i]))
+            tcw.set(qn("w:type"), "dxa")
+            centre = spec["columns"][i]["align"] == "center" or r == 0
+            for p in tc.findall(qn("w:p")):
+                para = Paragraph(p, table)
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
+                status = data[i]["cls"].rsplit("-", 1)[-1] if data and data[i]["cls"].startswith("status") else ""
+                if status in STATUS_RGB:
+                    for run in para.runs:
+                        run.font.color.rgb = STATUS_RGB[status]
+                if r and spec["rows"][r - 1]["total"]:
+                    for run in para.runs:
+                        run.font.bold = True
+
+
+def _apply_tables(document, ctx: dict) -> None:
+    specs = {t["id"]: t for t in ctx["all_tables"]}
+    for table in document.tables:
+        caption = table._tbl.tblPr.find(qn("w:tblCaption"))
+        spec = specs.get(caption.get(qn("w:val"))) if caption is not None else None
+        if spec is not None:
+            _set_widths(table, spec)
 
 
 def render_docx(job: Job, ctx: dict, target) -> None:
-    import io
-
     tpl = DocxTemplate(str(template_path(DOCX_TEMPLATE, job.workspace)))
-    images = {k: InlineImage(tpl, io.BytesIO(v), width=Mm(150 if k == "by_group" else 100))
-              for k, v in ctx["chart_png"].items()}
+    images = {place: [{"image": InlineImage(tpl, io.BytesIO(f.png), width=Mm(f.width_mm)), "caption": f.caption}
+                      for f in figs] for place, figs in ctx["figures"].items()}
     tpl.render({**ctx, "images": images}, jinja_env=environment(job.workspace), autoescape=True)
+    _apply_tables(tpl.docx, ctx)
     when = datetime.combine(ctx["period"]["publish_date"], datetime.min.time())
     tpl.docx.core_properties.title = ctx["briefing_title"]
     tpl.docx.core_properties.author = ctx["compiler"]
@@ -80,8 +118,12 @@ def render(job: Job) -> list[Output]:
     ctx = briefing_context(job)
     no = ctx["period"]["issue_no"]
     title = f"工作简报（第{no}期）" if no else "工作简报"
-    pdf = job.file_name(title, "pdf")
+    variant = "internal" if ctx["internal"] else "standard"
+    pdf = job.file_name(title, "pdf", variant)
     pages = render_pdf(job, ctx, pdf)
-    docx = job.file_name(title, "docx")
+    docx = job.file_name(title, "docx", variant)
     render_docx(job, ctx, docx)
-    return [Output("briefing-pack", "pdf", pdf, pages=pages), Output("briefing-pack", "docx", docx)]
+    note = font_set(job.workspace).note()
+    if note and note not in job.notes:
+        job.notes.append(note)
+    return [Output("briefing-pack", "pdf", pdf, variant, pages=pages), Output("briefing-pack", "docx", docx, variant)]

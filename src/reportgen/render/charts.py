@@ -1,86 +1,185 @@
-"""Charts for the briefing pack: internal context → PNG bytes, Chinese labels in a CJK font.
+"""Charts for the briefing pack: one call path, drawn at print size in the PDF's own typeface.
 
-PNG output is deterministic (no software stamp, fixed size and dpi), so the
-same data gives the same bytes and the pack stays reproducible.
+`figures(ctx, fonts)` returns every figure of the pack, numbered in order
+(图1, 图2, …), each drawn by `draw(kind, data, …)` at the width it is printed
+at, so 9 pt in the chart is 9 pt on paper. A new chart is a new entry in
+`DRAWERS` and an entry in `chart_specs`. PNG output is deterministic (no software
+stamp, fixed size and dpi), so the same data gives the same bytes.
 """
 
 from __future__ import annotations
 
 import io
-import subprocess
+import math
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-STATUS_COLOURS = {"已完成": "#2e7d32", "序时推进": "#1565c0", "滞后": "#c62828", "未启动": "#f9a825", "未报送": "#9e9e9e", "未采用": "#7e57c2"}
-STATUS_KEYS = {"已完成": "done", "序时推进": "on_schedule", "滞后": "behind", "未启动": "not_started", "未报送": "not_reported", "未采用": "not_adopted"}
+from .fonts import ROLES, FontSet, system_file  # noqa: E402
+
+STATUS_COLOURS = {"已完成": "#2e7d32", "序时推进": "#1565c0", "滞后": "#c62828", "未启动": "#f9a825", "未报送": "#9e9e9e",
+                  "未采用": "#7e57c2"}
+STATUS_KEYS = {"已完成": "done", "序时推进": "on_schedule", "滞后": "behind", "未启动": "not_started",
+               "未报送": "not_reported", "未采用": "not_adopted"}
+MM = 1 / 25.4  # inches
+LABEL_PT = 9.5  # every label at least 9 pt on paper
+DPI = 200
+BARS_PER_CHART = 20  # more groups are split over several charts, so a chart never outgrows the page
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> font_manager.FontProperties:
-    """Noto Sans CJK SC (or whatever fontconfig offers for Chinese)."""
-    try:
-        path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC:lang=zh-cn"], capture_output=True,
-                              text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        path = ""
+@dataclass(frozen=True)
+class Figure:
+    number: int  # 图N
+    caption: str  # 图2　各工程任务进展情况
+    png: bytes
+    width_mm: float
+
+    @property
+    def src(self) -> str:
+        import base64
+
+        return "data:image/png;base64," + base64.b64encode(self.png).decode()
+
+
+@lru_cache(maxsize=8)
+def chart_font(path: str, family: str) -> font_manager.FontProperties:
+    """The face the PDF uses for 黑体 (the workspace's own file, or its substitute), with the free face
+    behind it for any character an office's font lacks."""
+    families = []
     if path:
         font_manager.fontManager.addfont(path)
-        return font_manager.FontProperties(fname=path)
-    return font_manager.FontProperties(family="sans-serif")
+        names = {e.name for e in font_manager.fontManager.ttflist if e.fname == path}
+        if names:
+            families.append(family if family in names else sorted(names)[0])
+    fallback = system_file(ROLES["hei"][2])
+    if fallback is not None and str(fallback) != path:
+        font_manager.fontManager.addfont(str(fallback))
+        families.append(ROLES["hei"][2])
+    return font_manager.FontProperties(family=families or ["sans-serif"])
 
 
-def _sized(size: float) -> font_manager.FontProperties:
-    font = cjk_font().copy()
-    font.set_size(size)
-    return font
+def _sized(font: font_manager.FontProperties, size: float) -> font_manager.FontProperties:
+    f = font.copy()
+    f.set_size(size)
+    return f
 
 
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+def _ring(fig, data: dict, font) -> None:
+    counts = data["counts"]
+    ax = fig.add_axes((0.02, 0.04, 0.5, 0.92))
+    items = [(s, counts[k]) for s, k in STATUS_KEYS.items() if counts[k]]
+    wedges, _ = ax.pie([v for _, v in items], colors=[STATUS_COLOURS[s] for s, _ in items], startangle=90,
+                       counterclock=False, wedgeprops={"width": 0.38, "edgecolor": "white"})
+    ax.text(0, 0, f"{counts['total']}项", ha="center", va="center", fontproperties=_sized(font, 14))
+    ax.set_aspect("equal")
+    fig.legend(wedges, [f"{s}　{v}项" for s, v in items], prop=_sized(font, 10.5), loc="center left",
+               bbox_to_anchor=(0.54, 0.5), frameon=False)
 
 
-def completion_by_group(groups: list[dict]) -> bytes:
-    """Stacked horizontal bars: tasks per group by status, with the completion rate."""
-    font = cjk_font()
-    labels = [f"{g['no_cn']}、{g['title']}" for g in groups][::-1]
-    fig, ax = plt.subplots(figsize=(6.4, 0.26 * len(groups) + 1.2))
+def _bars(fig, data: dict, font) -> None:
+    groups = data["groups"]
+    ax = fig.axes[0] if fig.axes else fig.add_subplot()
+    labels = [g["label"] for g in groups][::-1]
     left = [0] * len(groups)
     for status, colour in STATUS_COLOURS.items():
         values = [g["counts"][STATUS_KEYS[status]] for g in groups][::-1]
-        if any(values):
-            ax.barh(labels, values, left=left, color=colour, label=status, height=0.6)
+        if any(values) and (status in data["statuses"]):
+            ax.barh(range(len(labels)), values, left=left, color=colour, label=status, height=0.62)
             left = [a + b for a, b in zip(left, values)]
     for y, g in enumerate(groups[::-1]):
-        ax.text(g["counts"]["total"] + 0.1, y, f"{g['counts']['completion_rate']:.0f}%", va="center", fontproperties=font,
-                fontsize=9)
-    ax.set_yticks(range(len(labels)), labels, fontproperties=font, fontsize=9)
-    ax.set_xlabel("任务数（项）", fontproperties=font, fontsize=9)
-    ax.set_xlim(0, max((g["counts"]["total"] for g in groups), default=1) + 1)
+        if g["counts"]["done"]:  # no "0%" beside a group with nothing finished yet
+            ax.text(g["counts"]["total"] + 0.08, y, f"完成{g['counts']['completion_rate']:.0f}%", va="center",
+                    fontproperties=_sized(font, 9))
+    ax.set_yticks(range(len(labels)), labels)
+    for tick in ax.get_yticklabels():
+        tick.set_fontproperties(_sized(font, LABEL_PT))
+    ax.set_xlabel("任务数（项）", fontproperties=_sized(font, LABEL_PT))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for tick in ax.get_xticklabels():
+        tick.set_fontproperties(_sized(font, LABEL_PT))
+    ax.set_xlim(0, data["most"] * 1.22 + 0.6)
+    ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(prop=_sized(8), ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(groups) > 4 else -0.3),
-              frameon=False)
-    fig.tight_layout()
-    return _png(fig)
+    ax.legend(prop=_sized(font, 9), ncol=min(6, len(data["statuses"])), loc="lower center",
+              bbox_to_anchor=(0.4, 1.0), frameon=False, handlelength=1.2, columnspacing=1.0)
 
 
-def status_distribution(counts: dict) -> bytes:
-    """A ring of the status counts with their numbers."""
-    font = cjk_font()
-    items = [(s, counts[STATUS_KEYS[s]]) for s in STATUS_COLOURS if counts[STATUS_KEYS[s]]]
-    fig, ax = plt.subplots(figsize=(4.6, 2.6))
-    wedges, _ = ax.pie([v for _, v in items], colors=[STATUS_COLOURS[s] for s, _ in items], startangle=90,
-                       counterclock=False, wedgeprops={"width": 0.38, "edgecolor": "white"})
-    ax.text(0, 0, f"{counts['total']}项", ha="center", va="center", fontproperties=font, fontsize=14)
-    ax.legend(wedges, [f"{s} {v}项" for s, v in items], prop=_sized(9), loc="center left", bbox_to_anchor=(0.95, 0.5),
-              frameon=False)
-    ax.set_aspect("equal")
-    fig.tight_layout()
-    return _png(fig)
+def _trend(fig, data: dict, font) -> None:
+    from .trend import draw_trend  # pandas and the other periods only when there is a trend to draw
+
+    draw_trend(fig, data, font)
+
+
+DRAWERS: dict[str, Callable] = {"status": _ring, "by_group": _bars, "trend": _trend}
+
+
+def figure(kind: str, data: dict, width_mm: float, height_mm: float, fonts: FontSet):
+    """A matplotlib figure of the printed size, drawn in the PDF's 黑体 face (the caller closes it)."""
+    face = fonts.face("hei")
+    font = chart_font(str(face.path or ""), face.used)
+    fig = plt.figure(figsize=(width_mm * MM, height_mm * MM), facecolor="white")
+    if kind == "by_group":
+        fig.add_subplot()
+    DRAWERS[kind](fig, data, font)
+    if kind == "by_group":
+        fig.tight_layout(pad=0.4)
+    return fig
+
+
+def draw(kind: str, data: dict, width_mm: float, height_mm: float, fonts: FontSet) -> bytes:
+    """The one way a chart is made: PNG bytes of `figure(...)`."""
+    fig = figure(kind, data, width_mm, height_mm, fonts)
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    finally:
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    """Split into as few parts of at most `size` as possible, of about equal length."""
+    parts = max(1, math.ceil(len(items) / size))
+    step = math.ceil(len(items) / parts)
+    return [items[i:i + step] for i in range(0, len(items), step)] or [[]]
+
+
+def chart_specs(ctx: dict) -> list[dict]:
+    """Every chart of the pack in reading order: where it goes, what it draws, its caption and printed size."""
+    specs = [{"place": "status", "kind": "status", "data": {"counts": ctx["counts"]}, "caption": "任务进展状态分布",
+              "width_mm": 110, "height_mm": 52}]
+    groups = ctx["groups"]
+    statuses = [s for s, k in STATUS_KEYS.items() if ctx["counts"][k]]
+    most = max((g["counts"]["total"] for g in groups), default=1)
+    parts = _chunks(groups, BARS_PER_CHART)
+    for part in parts:
+        caption = f"各{ctx['group_word']}任务进展情况"
+        if len(parts) > 1:
+            caption += f"（{part[0]['no_label']}至{part[-1]['no_label']}）"
+        data = {"groups": part, "statuses": statuses, "most": most}
+        specs.append({"place": "by_group", "kind": "by_group", "data": data,
+                      "caption": caption, "width_mm": 150, "height_mm": 7.4 * len(part) + 24})
+    trend = ctx.get("trend")
+    if trend:
+        specs.append({"place": "trend", "kind": "trend", "data": trend["chart"], "caption": trend["caption"],
+                      "width_mm": 156, "height_mm": trend["height_mm"]})
+    for n, spec in enumerate(specs, 1):
+        spec["number"] = n
+    return specs
+
+
+def figures(ctx: dict, fonts: FontSet) -> dict[str, list[Figure]]:
+    """Every figure of the pack by its place in the text, numbered 图1, 图2, … in reading order."""
+    out: dict[str, list[Figure]] = {}
+    for spec in chart_specs(ctx):
+        png = draw(spec["kind"], spec["data"], spec["width_mm"], spec["height_mm"], fonts)
+        out.setdefault(spec["place"], []).append(
+            Figure(spec["number"], f"图{spec['number']}　{spec['caption']}", png, spec["width_mm"]))
+    return out

@@ -7,32 +7,13 @@ It copies named public fields one by one; internal fields (存在问题, 下步�
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 
+from ..codes import title as code_title
 from ..compare import changes_context, compare, public_changes
-from ..model import DONE, NOT_ADOPTED, NOT_REPORTED, Counts, Dataset, Group, MergedTask
-from ..numbers import cn_ordinal, fmt_date, tidy
-
-# Words that already say "as of now" at the start of a progress text.
-_TIME_LEADS = ("目前", "截至", "截止", "当前", "现已", "今年以来", "年初以来")
-_MONTH_LEAD = re.compile(r"^\d{1,2}\s*[—\-–~～至]\s*\d{1,2}\s*月")
-
-
-def sentence(text: str) -> str:
-    """Trimmed text ending with a full stop (unless it already ends a sentence)."""
-    text = text.strip()
-    if text and text[-1] not in "。！？；”』」)）":
-        text += "。"
-    return text
-
-
-def progress_sentence(text: str) -> str:
-    """A progress text as published: introduced by 目前， unless it says when itself."""
-    text = sentence(text)
-    if text and not text.startswith(_TIME_LEADS) and not _MONTH_LEAD.match(text):
-        text = "目前，" + text
-    return text
+from ..model import NOT_ADOPTED, NOT_REPORTED, Counts, Dataset, Group, MergedTask
+from ..numbers import cn_ordinal, tidy
+from . import forms, wording
 
 
 def counts_dict(c: Counts) -> dict:
@@ -43,17 +24,14 @@ def counts_dict(c: Counts) -> dict:
     return d
 
 
-def _public_task(m: MergedTask) -> dict:
+def _public_task(m: MergedTask, form: str = forms.DEFAULT) -> dict:
     p = m.progress
-    done = m.status == DONE
-    text = p.progress_text if p else ""
     return {
         "task_id": m.task.task_id,
         "name": m.task.name,
-        "target": sentence(tidy(m.task.target_text)),
-        # after 该项目已完成。 the text follows directly, as published bulletins write it
-        "progress": (sentence if done else progress_sentence)(tidy(text)) if text else "",
-        "done": done,
+        # target, written (the department's text, cleaned), progress (as the form composes it), note
+        **forms.task_words(m, form),
+        "done": m.done,
         "reported": m.reported,
         "over_target": m.over_target,
         "rate": m.rate,
@@ -61,6 +39,8 @@ def _public_task(m: MergedTask) -> dict:
         "unit": m.task.unit,
         "expected": p.expected if p else "",
         "department": m.task.lead,
+        "category": m.task.category,
+        "service": m.task.is_service,
     }
 
 
@@ -74,29 +54,6 @@ def headline(ds: Dataset) -> str:
     return c.headline or f"{c.region}{p.year}年{p.label}{c.program}进展情况"
 
 
-def lead_paragraph(ds: Dataset) -> str:
-    """截至6月底，10项民心工程涉及的34项具体工作，已累计完成6项，其余28项正在加快推进。"""
-    c, n = ds.config, ds.counts
-    as_of = ds.period.as_of
-    when = f"截至{as_of.year}年{as_of.month}月底" if as_of.day >= 28 else f"截至{fmt_date(as_of)}"
-    scope = f"{len(ds.projects)}项{c.program}涉及的{n.total}项具体工作"
-    over = f"（其中{n.over_target}项超额完成预期目标）" if n.over_target else ""
-    if n.done == n.total:
-        text = f"{when}，{c.region}{scope}已全部完成{over}"
-    elif n.done:
-        text = f"{when}，{c.region}{scope}，已累计完成{n.done}项{over}，其余{n.in_progress}项正在加快推进"
-    else:
-        text = f"{when}，{c.region}{scope}均在加快推进"
-    return text + "。"
-
-
-def closing(ds: Dataset) -> str:
-    c = ds.config
-    if ds.period.kind == "FY":
-        return f"下一步，{c.region}将巩固{c.program}建设成果，持续办好群众急难愁盼的民生实事，让民生温度直抵人心。"
-    return f"下一步，{c.region}将持续加力推进各项{c.program}，确保年底前全面完成年度目标任务，让群众可感可及。"
-
-
 def _period(ds: Dataset) -> dict:
     p = ds.period
     return {
@@ -108,11 +65,12 @@ def _period(ds: Dataset) -> dict:
 
 def public_context(ds: Dataset) -> dict:
     """Everything the press release may show, and nothing else."""
-    c = ds.config
+    c, form = ds.config, ds.config.form
     groups = []
     for i, g in enumerate(ds.groups, 1):
-        groups.append({**_group_titles(g, i, ds.config.numbering), "tasks": [_public_task(m) for m in g.tasks],
+        groups.append({**_group_titles(g, i, ds.config.numbering), "tasks": [_public_task(m, form) for m in g.tasks],
                        "counts": counts_dict(g.counts)})
+    words = {t["task_id"]: t for g in groups for t in g["tasks"]}
     return {
         "region": c.region,
         "program": c.program,
@@ -121,8 +79,11 @@ def public_context(ds: Dataset) -> dict:
         "group_word": "工程" if ds.group_by == "project" else "领域",
         "period": _period(ds),
         "headline": headline(ds),
-        "lead": lead_paragraph(ds),
-        "closing": closing(ds),
+        "form": form,
+        "opening": _office_words(ds.period.opening),  # period.toml, before the counts; may be empty
+        "lead": forms.lead(ds, form),
+        "closing": _office_words(ds.period.closing),  # period.toml; no closing unless the office writes one
+        **forms.form_context(ds, form, words),
         "counts": counts_dict(ds.counts),
         "project_count": len(ds.projects),
         "groups": groups,
@@ -131,6 +92,10 @@ def public_context(ds: Dataset) -> dict:
         # why this is a draft (草稿 / 未经审核), one sentence each; empty when the gate passed
         "draft": list(ds.gate.reasons) if ds.gate and not ds.gate.publishable else [],
     }
+
+
+def _office_words(text: str) -> str:
+    return wording.sentence(tidy(text)) if text.strip() else ""
 
 
 def _internal_task(m: MergedTask) -> dict:
@@ -181,8 +146,8 @@ def internal_context(ds: Dataset) -> dict:
         "unreported_departments": list(ds.unreported_departments),
         "set_aside": [{"source": str(s.source), "task_id": s.task_id, "department": s.department, "reason": s.reason}
                       for s in ds.set_aside],
-        "issues": [{"code": i.code, "level": i.level, "message": i.message, "where": i.where,
-                    "department": i.department} for i in ds.report.issues],
+        "issues": [{"code": i.code, "title": code_title(i.code), "level": i.level, "message": i.message,
+                    "where": i.where, "department": i.department} for i in ds.report.issues],
         "rows_read": ds.rows_read,
         "changes": changes_context(compare(ds, ds.previous)) if ds.previous else None,
     })

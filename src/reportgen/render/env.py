@@ -10,10 +10,12 @@ a link (symlink) in the workspace's templates/, or templates/ itself being one, 
 from __future__ import annotations
 
 from functools import lru_cache
+import re
 from pathlib import Path
 
 import jinja2
 from jinja2.loaders import split_template_path
+from markupsafe import Markup, escape
 
 from ..codes import issue
 from ..numbers import FILTERS
@@ -22,6 +24,8 @@ from .sandbox import LimitedSandbox
 
 class TemplateRefused(jinja2.TemplateError):
     """A template that is a link, or reached through one, or outside its folder (E-TEMPLATE-LINK)."""
+
+    in_chinese = True
 
     def __init__(self, name: str):
         super().__init__(issue("E-TEMPLATE-LINK", name=name).message)
@@ -56,6 +60,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
                     raise TemplateRefused(f"templates/{template}")
                 break
         return super().get_source(environment, template)
+from . import wording
 
 
 def builtin_templates() -> Path:
@@ -105,9 +110,19 @@ def _environment(search: tuple[str, ...], sandboxed: bool, autoescape: bool) -> 
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.filters.update(clause=wording.clause, sentence=wording.sentence)  # 新建10个。 → 新建10个, and back
+    env.filters["nobreak"] = nobreak
     if isinstance(env, LimitedSandbox):
-        env.bound_filters()
+        env.bound_filters()  # after every filter is in
     return env
+
+
+_NUMBER_WITH_UNIT = re.compile(r"(?:附件|第)?\d+(?:\.\d+)?[%％]?[\u4e00-\u9fff]?")
+
+
+def nobreak(text: str) -> Markup:
+    """HTML in which a number stays on the line of its unit (2项, 附件2, 17.6%): for sentences we write."""
+    return Markup(_NUMBER_WITH_UNIT.sub(lambda m: f'<span class="nobr">{m[0]}</span>', str(escape(text))))
 
 
 def environment(workspace: Path | None = None, *, autoescape: bool = True, sandboxed: bool | None = None) -> jinja2.Environment:

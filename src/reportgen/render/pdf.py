@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .files import atomic_path
+
+if TYPE_CHECKING:
+    from .fonts import FontSet
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +54,24 @@ def confined_fetcher(roots: list[Path]):
     return ConfinedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def layout(html: str, base: Path, roots: list[Path]):
-    """WeasyPrint's laid-out document (pages counted, nothing written yet)."""
-    from weasyprint import HTML
+def layout(html: str, base: Path, roots: list[Path], fonts: "FontSet | None" = None):
+    """Lay `html` out once (a WeasyPrint Document), with the workspace's own fonts when it has them."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    return HTML(string=html, base_url=str(base) + "/", url_fetcher=confined_fetcher(roots)).render()
+    if fonts is not None and fonts.folder is not None:
+        roots = [*roots, fonts.folder]
+    fetcher = confined_fetcher(roots)
+    stylesheets, font_config = [], None
+    if fonts is not None and fonts.css():
+        font_config = FontConfiguration()
+        stylesheets.append(CSS(string=fonts.css(), font_config=font_config, url_fetcher=fetcher))
+    return HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render(
+        stylesheets=stylesheets, font_config=font_config)
 
 
-def write_pdf(doc, target: Path, *, tagged: bool = False) -> int:
-    """Write a laid-out document to `target` (once, atomically); return the page count."""
+def write(doc, target: Path, *, tagged: bool = False) -> int:
+    """Write a laid-out Document as PDF to `target`; return the page count."""
     options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"} if tagged else {}
     with atomic_path(target) as tmp:
         doc.write_pdf(tmp, **options)
@@ -66,6 +79,6 @@ def write_pdf(doc, target: Path, *, tagged: bool = False) -> int:
 
 
 def html_to_pdf(html: str, target: Path, base: Path, roots: list[Path], *, lang: str = "zh-CN",
-                tagged: bool = False) -> int:
+                tagged: bool = False, fonts: "FontSet | None" = None) -> int:
     """Write `html` as PDF to `target`; return the page count."""
-    return write_pdf(layout(html, base, roots), target, tagged=tagged)
+    return write(layout(html, base, roots, fonts), target, tagged=tagged)

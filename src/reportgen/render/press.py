@@ -1,26 +1,38 @@
-"""新闻通稿 (public): `Dataset` → DOCX (docxtpl), PDF (WeasyPrint) and a self-contained HTML page.
+"""新闻通稿 (public): one template per release → HTML page, PDF (WeasyPrint) and DOCX, in every variant.
 
-One context, `public_context`, feeds every format, so the three carry the same
-text. Variants (繁體版, 适老版) reuse `render_formats` with a transformed
-context and extra CSS.
+The form's template (`forms.template_name`) renders the page once per medium from `public_context`;
+the page then gets its last pass (`typeset`: punctuation, numbers kept with their units). The HTML
+file is that page, the PDF is the print page through WeasyPrint, and the DOCX is the page's text in
+the styles of `press-release.docx` (`docx_writer`). Variants come from the same template:
+繁體版 converts the rendered page's text (template words included) and uses Traditional faces;
+适老版 adds large-print CSS. So a sentence changed in the template changes every file.
+See docs/press-template-design.md for why this design and what it costs.
 """
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from docxtpl import DocxTemplate
-
 from . import Job, Output
 from .context import public_context
-from .env import builtin_templates, environment, template_path, workspace_templates
-from .files import atomic_path, make_zip_reproducible, write_text
+from .docx_writer import DRAFT_HEADER, write_docx
+from .env import builtin_templates, environment, is_workspace_template, template_path, workspace_templates
+from .files import write_text
+from .forms import template_name
+from .fonts import font_set
 from .pdf import check_harfbuzz_subset, html_to_pdf
+from .traditional import LANGS, convert_page, to_traditional
+from .typeset import typeset
 
 TITLE = "进展情况（新闻通稿）"
-HTML_TEMPLATE = "press-release.html.j2"
-DOCX_TEMPLATE = "press-release.docx"
+DOCX_REFERENCE = "press-release.docx"
+VARIANT_CSS = {"standard": (), "traditional": ("press-release-traditional.css",),
+               "large-print": ("press-release-large-print.css",)}
+VARIANT_FORMATS = {"standard": ("docx", "pdf", "html"), "traditional": ("docx", "pdf", "html"),
+                   "large-print": ("pdf", "html")}
 
 
 def template_roots(workspace: Path) -> list[Path]:
@@ -32,47 +44,83 @@ def template_roots(workspace: Path) -> list[Path]:
     return roots
 
 
-def render_html(job: Job, ctx: dict, *, medium: str, variant: str, extra_css: tuple[str, ...] = ()) -> str:
+def variant_context(job: Job, ctx: dict, variant: str) -> dict:
+    if variant == "traditional":
+        return {**ctx, "lang": LANGS[job.dataset.config.traditional]}
+    return ctx
+
+
+def page(job: Job, ctx: dict, *, medium: str, variant: str = "standard") -> str:
+    """The release as one HTML page for `medium` (screen | print), converted and typeset."""
     env = environment(job.workspace)
-    return env.get_template(HTML_TEMPLATE).render(**ctx, medium=medium, variant=variant, extra_css=list(extra_css))
+    html = env.get_template(template_name(ctx["form"])).render(
+        **ctx, medium=medium, variant=variant, extra_css=list(VARIANT_CSS[variant]))
+    if variant == "traditional":
+        html = convert_page(html, job.dataset.config.traditional)
+    return typeset(html)
 
 
-def render_docx(job: Job, ctx: dict, target: Path, template: str = DOCX_TEMPLATE) -> None:
-    tpl = DocxTemplate(str(template_path(template, job.workspace)))
-    tpl.render(ctx, jinja_env=environment(job.workspace), autoescape=True)
-    when = datetime.combine(ctx["period"]["publish_date"], datetime.min.time())
-    tpl.docx.core_properties.title = ctx["headline"]
-    tpl.docx.core_properties.author = ctx["publisher"]
-    tpl.docx.core_properties.language = ctx["lang"]
-    with atomic_path(target) as tmp:
-        tpl.save(tmp)
-        make_zip_reproducible(tmp, when)
-
-
-def render_formats(job: Job, ctx: dict, variant: str, formats: tuple[str, ...],
-                   extra_css: tuple[str, ...] = (), docx_template: str = DOCX_TEMPLATE) -> list[Output]:
+def render_variant(job: Job, ctx: dict, variant: str) -> list[Output]:
+    ctx = variant_context(job, ctx, variant)
+    formats = VARIANT_FORMATS[variant]
+    draft = bool(ctx["draft"])
     outputs = []
+    screen = page(job, ctx, medium="screen", variant=variant)
     if "docx" in formats:
-        target = job.file_name(TITLE, "docx", variant)
-        render_docx(job, ctx, target, docx_template)
+        target = job.file_name(TITLE, "docx", variant, draft=draft)
+        traditional = variant == "traditional"
+        header = to_traditional(DRAFT_HEADER, job.dataset.config.traditional) if traditional else DRAFT_HEADER
+        write_docx(screen, template_path(DOCX_REFERENCE, job.workspace), target, title=_title(screen),
+                   author=ctx["publisher"], lang=ctx["lang"], traditional=traditional, draft_header=header,
+                   when=datetime.combine(ctx["period"]["publish_date"], datetime.min.time()))
         outputs.append(Output("press-release", "docx", target, variant))
     if "pdf" in formats:
         check_harfbuzz_subset()
-        target = job.file_name(TITLE, "pdf", variant)
-        html = render_html(job, ctx, medium="print", variant=variant, extra_css=extra_css)
-        pages = html_to_pdf(html, target, base=builtin_templates(), roots=template_roots(job.workspace),
-                            lang=ctx["lang"], tagged=True)
+        target = job.file_name(TITLE, "pdf", variant, draft=draft)
+        pages = html_to_pdf(page(job, ctx, medium="print", variant=variant), target, base=builtin_templates(),
+                            roots=template_roots(job.workspace), fonts=font_set(job.workspace), lang=ctx["lang"],
+                            tagged=True)
         outputs.append(Output("press-release", "pdf", target, variant, pages))
     if "html" in formats:
-        target = job.file_name(TITLE, "html", variant)
-        write_text(target, render_html(job, ctx, medium="screen", variant=variant, extra_css=extra_css))
+        target = job.file_name(TITLE, "html", variant, draft=draft)
+        write_text(target, screen)
         outputs.append(Output("press-release", "html", target, variant))
     return outputs
 
 
+def _title(html: str) -> str:
+    m = re.search(r"<title>(.*?)</title>", html, re.S)
+    import html as html_lib
+
+    return html_lib.unescape(m[1].strip()) if m else ""
+
+
+def legacy_notes(job: Job) -> list[str]:
+    """An office's Word templates from before the single template: their words are no longer used."""
+    notes = []
+    ref = job.workspace / "templates" / DOCX_REFERENCE
+    if is_workspace_template(DOCX_REFERENCE, job.workspace):
+        try:
+            with zipfile.ZipFile(ref) as z:
+                tagged = re.search(rb"\{[{%]", z.read("word/document.xml"))
+        except (zipfile.BadZipFile, KeyError, OSError):
+            tagged = None
+        if tagged:
+            notes.append(f"提醒：templates/{DOCX_REFERENCE} 里的文字和标记已不再使用：新闻通稿各版本的文字都来自 "
+                         f"{template_name(job.dataset.config.form)}，Word 版只沿用该文件的版面和样式。")
+    if (job.workspace / "templates" / "press-release-traditional.docx").is_file():
+        notes.append("提醒：templates/press-release-traditional.docx 已不再使用：繁體版与简体版出自同一个模板，"
+                     "Word 版用 press-release.docx 的样式并自动换用繁体字体。")
+    return notes
+
+
 def render(job: Job) -> list[Output]:
     ctx = public_context(job.dataset)
-    outputs = render_formats(job, ctx, "standard", ("docx", "pdf", "html"))
-    if ctx["counts"]["not_reported"]:
-        job.notes.append(f"提醒：新闻通稿中有{ctx['counts']['not_reported']}项任务未报送进展，只列出了年度目标，请补报后重新生成。")
+    outputs = render_variant(job, ctx, "standard")
+    job.notes.extend(legacy_notes(job))
+    c = ctx["counts"]
+    if c["not_reported"] or c["not_adopted"]:
+        parts = [f"{c['not_reported']}项任务未报送进展"] if c["not_reported"] else []
+        parts += [f"{c['not_adopted']}项任务报送的内容未采用"] if c["not_adopted"] else []
+        job.notes.append(f"提醒：新闻通稿中有{'、'.join(parts)}，已在相应任务后注明，请补报或修改后重新生成。")
     return outputs

@@ -37,6 +37,8 @@ _WIDE_FORMAT = re.compile(r"%[-+ #0]*(?:\*|\d{6,})|\{[^{}]*:[^{}]*?\d{6,}")
 class TemplateLimitError(jinja2.TemplateError):
     """A workspace template went past one of the sandbox's limits; the message says which, in Chinese."""
 
+    in_chinese = True
+
 
 @dataclass
 class _Budget:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import Output
-from .manifest import MANIFEST_NAME, read_manifest, write_manifest
+from .manifest import MANIFEST_NAME, Manifest, read_manifest, write_manifest
 
 RETURNS_DIR = "退回修改"  # return workbooks, one folder per round, kept (render/validation.py)
 TEMP_PREFIX = ".tmp-"  # files.atomic_path's temp files
@@ -70,6 +70,7 @@ class Staging:
         self.live = outputs / code
         self.dir = outputs / f".{code}.staging"
         self.old = outputs / f".{code}.old"
+        self.previous = Manifest()  # the live set's manifest, read by `open`
 
     def recover(self) -> None:
         """Finish or undo what a killed run left: an old set moved aside comes back if the new one never
@@ -89,9 +90,10 @@ class Staging:
         self.recover()
         self.dir.mkdir(parents=True)
         try:
-            listed = {e["path"]: e for e in read_manifest(self.live)} if self.live.is_dir() else {}
-        except (OSError, ValueError, TypeError, KeyError):
-            listed = {}
+            self.previous = read_manifest(self.live) if self.live.is_dir() else Manifest()
+            listed = {e["path"]: e for e in self.previous}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            self.previous, listed = Manifest(), {}
         kept: list[Output] = []
         if not self.live.is_dir() or self.live.is_symlink():
             return kept
@@ -114,10 +116,11 @@ class Staging:
                     kept.append(Output("return", src.suffix.lstrip(".").lower(), self.dir / rel))
         return kept
 
-    def commit(self, outputs: list[Output]) -> None:
-        """Write the manifest of `outputs` (each path once) and swap the staging folder in."""
+    def commit(self, outputs: list[Output], gate=None, *, withheld: bool = False) -> None:
+        """Write the manifest of `outputs` (each path once) and swap the staging folder in. Without a
+        `gate` (validate), the publication state of the kept documents is carried over."""
         unique = list({o.path: o for o in outputs}.values())
-        write_manifest(self.dir, unique)
+        write_manifest(self.dir, unique, gate, withheld=withheld, kept=self.previous)
         if not (self.live.exists() or self.live.is_symlink()):
             os.rename(self.dir, self.live)
         elif _exchange(self.dir, self.live):

@@ -13,21 +13,31 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import BEHIND, DONE, NOT_ADOPTED, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE
-from ..numbers import cn_ordinal
-from ..workbooks import print_landscape, put, save_workbook, text_width
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.page import PageMargins
+
+from ..numbers import cn_ordinal, fmt_date, fmt_when
+from ..workbooks import put, save_workbook, text_width
 from . import Job, Output
 from .context import internal_context
 
-# (header, context key, width)
-COLUMNS: list[tuple[str, str, int]] = [
-    ("事项编号", "task_id", 9), ("工程名称", "project", 16), ("领域", "category", 8),
-    ("任务名称", "name", 18), ("年度目标", "target", 36), ("目标值", "target_value", 8),
-    ("计量单位", "unit", 7), ("完成值", "achieved", 9), ("完成率", "rate", 8),
-    ("进展状态", "status", 9), ("超额完成", "over_target", 7), ("进展情况", "progress", 48),
-    ("预计完成时间", "expected", 11), ("存在问题", "problems", 28), ("下步打算", "next_steps", 28),
-    ("牵头单位", "department", 14), ("配合单位", "partners", 12), ("填报单位", "reported_by", 12),
-    ("联系人", "contact", 8), ("联系电话", "phone", 13), ("备注", "remarks", 16), ("数据来源", "source", 24),
+# (header, context key, width) in print groups. Each group fits one A4 landscape page at 100% even where a
+# width unit is as wide as 2.5 mm (LibreOffice without the office fonts; Excel's is 1.9 mm), and 事项编号
+# and 任务名称 are repeated at the left of every page.
+TITLE_COLUMNS: list[tuple[str, str, int]] = [("事项编号", "task_id", 9), ("任务名称", "name", 18)]
+COLUMN_GROUPS: list[list[tuple[str, str, int]]] = [
+    [("工程名称", "project", 14), ("领域", "category", 6), ("年度目标", "target", 34), ("目标值", "target_value", 8),
+     ("计量单位", "unit", 8), ("牵头单位", "department", 10)],
+    [("进展状态", "status", 9), ("超额完成", "over_target", 9), ("完成值", "achieved", 8), ("完成率", "rate", 8),
+     ("进展情况", "progress", 46)],
+    [("预计完成时间", "expected", 13), ("存在问题", "problems", 27), ("下步打算", "next_steps", 27),
+     ("配合单位", "partners", 13)],
+    [("填报单位", "reported_by", 12), ("联系人", "contact", 8), ("联系电话", "phone", 13), ("备注", "remarks", 18),
+     ("数据来源", "source", 28)],
 ]
+COLUMNS: list[tuple[str, str, int]] = TITLE_COLUMNS + [c for group in COLUMN_GROUPS for c in group]
+BODY_PT = 10  # printed at 100%: 10 pt on paper
+LINE_PT = 15  # one line of 10 pt CJK text in Excel or LibreOffice, with room to spare
 
 STATUS_FILL = {
     DONE: "C6EFCE", ON_SCHEDULE: "DDEBF7", BEHIND: "FFC7CE", NOT_STARTED: "FFEB9C", NOT_REPORTED: "D9D9D9", NOT_ADOPTED: "E4DFEC",
@@ -47,22 +57,66 @@ def _put(ws: Worksheet, row: int, col: int, value: object):
 
 
 def _counts_text(c: dict) -> str:
-    return (f"任务{c['total']}项：已完成{c['done']}项，序时推进{c['on_schedule']}项，滞后{c['behind']}项，"
+    """The parts add up to the total (Counts.adds_up); 超额 is counted among 已完成."""
+    over = f"（其中超额完成{c['over_target']}项）" if c["over_target"] else ""
+    return (f"任务{c['total']}项：已完成{c['done']}项{over}，序时推进{c['on_schedule']}项，滞后{c['behind']}项，"
             f"未启动{c['not_started']}项，未报送{c['not_reported']}项，未采用{c['not_adopted']}项")
+
+
+def missing_text(t: dict) -> str:
+    """What the 进展情况 cell says for a task without accepted progress: nothing came, or what was set aside and why."""
+    if t["status"] == NOT_REPORTED:
+        return "（未报送：本期没有收到该任务的进展）"
+    return f"（未采用：已报送，但{t['set_aside_reason'] or '未能采用'}）"
+
+
+def fit_height(ws: Worksheet, row: int, widths: dict[int, float], least: float = LINE_PT + 4) -> None:
+    """A row tall enough for its wrapped text (neither Excel nor LibreOffice grows a row when printing)."""
+    lines = 1
+    for col, width in widths.items():
+        value = ws.cell(row=row, column=col).value
+        if value is None or value == "":
+            continue
+        room = max(width - 1.5, 1)
+        lines = max(lines, sum(max(1, -(-text_width(part) // room)) for part in str(value).split("\n")))
+    ws.row_dimensions[row].height = max(least, lines * LINE_PT + 4)
+
+
+def page_setup(ws: Worksheet, header_row: int | None, *, title_cols: str | None = None,
+               fit_width: bool = False) -> None:
+    """A4 landscape, narrow margins, header repeated, page numbers; at 100% (every text at its own size on
+    paper) unless `fit_width` (a narrow sheet, scaled down a little at most where width units run wide)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.pageOrder = "overThenDown"  # a task's column groups on consecutive pages
+    ws.sheet_properties.pageSetUpPr.fitToPage = fit_width
+    if fit_width:
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    else:
+        ws.page_setup.scale = 100
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    if title_cols:
+        ws.print_title_cols = title_cols
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
 
 
 def _task_sheet(ws: Worksheet, ctx: dict) -> None:
     title = f"{ctx['region']}{ctx['period']['year']}年{ctx['period']['label']}{ctx['program']}进度汇总表"
     ws.cell(row=1, column=1, value=title).font = Font(name=FONT, size=16, bold=True)
-    ws.cell(row=2, column=1, value=f"截至{ctx['period']['as_of'].isoformat()}").font = Font(name=FONT, size=10)
+    ws.cell(row=2, column=1, value=f"截至{fmt_date(ctx['period']['as_of'])}").font = Font(name=FONT, size=BODY_PT)
     header_row = 3
+    widths = {col: width for col, (_, _, width) in enumerate(COLUMNS, 1)}
     for col, (header, _, width) in enumerate(COLUMNS, 1):
         c = ws.cell(row=header_row, column=col, value=header)
-        c.font = Font(name=FONT, bold=True, color="FFFFFF")
+        c.font = Font(name=FONT, size=BODY_PT, bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="305496")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = BORDER
         ws.column_dimensions[get_column_letter(col)].width = width
+    fit_height(ws, header_row, widths)
     row = header_row + 1
     status_col = [k for _, k, _ in COLUMNS].index("status") + 1
     rate_col = [k for _, k, _ in COLUMNS].index("rate") + 1
@@ -72,30 +126,45 @@ def _task_sheet(ws: Worksheet, ctx: dict) -> None:
                 value = t[key]
                 if key == "rate" and value is not None:
                     value = value / 100
+                elif key == "progress" and t["status"] in (NOT_REPORTED, NOT_ADOPTED):
+                    value = missing_text(t)
+                elif key == "expected":
+                    value = fmt_when(value)
                 cell = _put(ws, row, col, value)
-                cell.font = Font(name=FONT, size=10)
+                cell.font = Font(name=FONT, size=BODY_PT)
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
                 cell.border = BORDER
             ws.cell(row=row, column=rate_col).number_format = "0.0%"
             ws.cell(row=row, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILL[t["status"]])
+            fit_height(ws, row, widths)
             row += 1
         c = g["counts"]
-        label = f"小计：{g['no_cn']}、{g['title']}"
-        _put(ws, row, 1, label)
+        _put(ws, row, 1, "小计")
+        _put(ws, row, 2, f"{g['no_cn']}、{g['title']}")
         _put(ws, row, 5, _counts_text(c))
         rate = _put(ws, row, rate_col, c["completion_rate"] / 100)
         rate.number_format = "0.0%"
         for col in range(1, len(COLUMNS) + 1):
             cell = ws.cell(row=row, column=col)
-            cell.font = Font(name=FONT, size=10, bold=True)
+            cell.font = Font(name=FONT, size=BODY_PT, bold=True)
             cell.fill = PatternFill("solid", fgColor="F2F2F2")
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = BORDER
+        fit_height(ws, row, widths)
         row += 1
     last = row - 1
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=len(TITLE_COLUMNS) + 1)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{max(last, header_row)}"
-    print_landscape(ws, header_row, ws.PAPERSIZE_A3)
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    page_setup(ws, header_row, title_cols=f"A:{get_column_letter(len(TITLE_COLUMNS))}")
+    # the title goes to the page header of every page; the title rows would be cut at the repeated columns
+    ws.print_area = f"A{header_row}:{get_column_letter(len(COLUMNS))}{max(last, header_row)}"
+    ws.oddHeader.center.text = f"{title}（截至{fmt_date(ctx['period']['as_of'])}）"
+    ws.oddHeader.center.size = BODY_PT
+    ws.oddHeader.center.font = f"{FONT},Bold"
+    end = len(TITLE_COLUMNS)
+    for group in COLUMN_GROUPS[:-1]:  # each column group on pages of its own
+        end += len(group)
+        ws.col_breaks.append(Break(id=end))
 
 
 def _stats_sheet(ws: Worksheet, ctx: dict) -> None:
@@ -104,7 +173,8 @@ def _stats_sheet(ws: Worksheet, ctx: dict) -> None:
         c = ws.cell(row=1, column=col, value=h)
         c.font = Font(name=FONT, bold=True)
         c.border = BORDER
-        ws.column_dimensions[get_column_letter(col)].width = 28 if h == "分组" else 10
+        c.alignment = Alignment(horizontal="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = {"序号": 6, "分组": 26}.get(h, 9)
     rows = [(g["no"], g["title"], g["counts"]) for g in ctx["groups"]] + [("", "合计", ctx["counts"])]
     for r, (no, title, c) in enumerate(rows, 2):
         values = [no, title, c["total"], c["done"], c["on_schedule"], c["behind"], c["not_started"],
@@ -114,20 +184,25 @@ def _stats_sheet(ws: Worksheet, ctx: dict) -> None:
             cell.border = BORDER
             cell.font = Font(name=FONT, bold=title == "合计")
         ws.cell(row=r, column=len(values)).number_format = "0.0%"
+        fit_height(ws, r, {2: 26})
     ws.freeze_panes = "A2"
+    page_setup(ws, 1, fit_width=True)
 
 
 def _issues_sheet(ws: Worksheet, ctx: dict) -> None:
-    headers = [("级别", 6), ("单位", 14), ("位置", 36), ("代码", 24), ("说明", 80)]
+    headers = [("级别", 6), ("单位", 12), ("位置", 22), ("代码", 18), ("问题", 14), ("说明", 40)]
     for col, (h, w) in enumerate(headers, 1):
         ws.cell(row=1, column=col, value=h).font = Font(name=FONT, bold=True)
         ws.column_dimensions[get_column_letter(col)].width = w
     for r, i in enumerate(ctx["issues"], 2):
-        for col, v in enumerate(("错误" if i["level"] == "error" else "提醒", i["department"], i["where"], i["code"], i["message"]), 1):
+        values = ("错误" if i["level"] == "error" else "提醒", i["department"], i["where"], i["code"], i["title"], i["message"])
+        for col, v in enumerate(values, 1):
             _put(ws, r, col, v).alignment = Alignment(wrap_text=True, vertical="top")
+        fit_height(ws, r, {col: w for col, (_, w) in enumerate(headers, 1)})
     ws.freeze_panes = "A2"
+    page_setup(ws, 1, fit_width=True)
     if ctx["issues"]:
-        ws.auto_filter.ref = f"A1:E{len(ctx['issues']) + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(ctx['issues']) + 1}"
 
 
 def _width(text: str, least: int) -> int:
@@ -162,8 +237,10 @@ def _changes_sheet(ws: Worksheet, changes: dict, group_word: str = "分组") -> 
                 cell.fill = PatternFill("solid", fgColor=STATUS_FILL[DONE])
         for col in (6, 7):
             ws.cell(row=r, column=col).number_format = "0.0%"
+        fit_height(ws, r, {col: ws.column_dimensions[get_column_letter(col)].width for col in (2, 3)})
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:I{len(changes['tasks']) + 2}"
+    page_setup(ws, 2, fit_width=True)
     _group_changes(ws, len(changes["tasks"]) + 4, changes, group_word)
 
 
@@ -202,6 +279,7 @@ def _group_changes(ws: Worksheet, row: int, changes: dict, group_word: str) -> N
 
 def write_summary(ctx: dict, target) -> None:
     wb = Workbook()
+    wb._named_styles["Normal"].font = Font(name=FONT, size=BODY_PT)  # the width unit follows the body font
     _task_sheet(wb.active, ctx)
     wb.active.title = "进度汇总"
     _stats_sheet(wb.create_sheet("分组统计"), ctx)

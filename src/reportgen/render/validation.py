@@ -32,7 +32,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..model import FileEntry, Issue, Report, Submission
+from ..codes import title
+from ..model import NOT_ADOPTED, NOT_REPORTED, Dataset, FileEntry, Issue, Report, Submission
 from ..safetext import clean_text
 from ..read.grid import MAX_COLS, ROW_CAP, cell_position
 from ..read.sheets import can_edit, read_grids
@@ -46,7 +47,8 @@ LISTING = "问题清单"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 LEVEL = {"error": "错误", "warning": "提醒"}
-COLUMNS = [("级别", 6), ("单位", 14), ("文件", 24), ("工作表", 10), ("单元格", 8), ("代码", 24), ("说明", 80)]
+COLUMNS = [("级别", 6), ("单位", 14), ("文件", 24), ("工作表", 10), ("单元格", 8), ("代码", 24), ("问题", 18),
+           ("说明", 80)]
 PARALLEL_MIN = 24  # from this many return workbooks on, worker processes share the work
 _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
@@ -57,7 +59,8 @@ def _clean(value: object) -> object:
 
 
 def _listing_values(i: Issue) -> tuple:
-    return tuple(_clean(v) for v in (LEVEL[i.level], i.department, i.file, i.sheet, i.cell, i.code, i.message))
+    return tuple(_clean(v) for v in (LEVEL[i.level], i.department, i.file, i.sheet, i.cell, i.code, title(i.code),
+                                     i.message))
 
 
 def _listing_title(issues: list[Issue]) -> str:
@@ -129,7 +132,33 @@ def _write_inventory(ws, files: list[FileEntry]) -> None:
         ws.row_dimensions[r].height = 15 * min(lines, 6) + 3  # Excel does not grow rows a program wrote
 
 
-def write_report(report: Report, target: Path, files: list[FileEntry] = ()) -> None:
+MISSING_SHEET = "未报送与未采用"
+
+
+def _missing_sheet(ws, ds: Dataset) -> None:
+    """Every task without accepted progress: 未报送 (nothing came) apart from 未采用 (sent, set aside: why)."""
+    c = ds.counts
+    put(ws, 1, 1, f"共{c.total}项任务：已采用进展{c.reported}项，未报送{c.not_reported}项，未采用{c.not_adopted}项。"
+                  "未报送＝没有收到该任务的进展；未采用＝报送了，但因下列原因未能采用。").font = Font(bold=True)
+    headers = (("事项编号", 10), ("任务名称", 24), ("牵头单位", 16), ("情况", 8), ("说明", 80))
+    for col, (label, width) in enumerate(headers, 1):
+        put(ws, 2, col, label).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    r = 3
+    for m in ds.tasks:
+        if m.status == NOT_REPORTED:
+            why = "本期没有收到该任务的进展"
+        elif m.status == NOT_ADOPTED:
+            why = m.set_aside_reason or "报送的行均未采用"
+        else:
+            continue
+        for col, v in enumerate((m.task.task_id, m.task.name, m.task.lead, m.status, why), 1):
+            put(ws, r, col, _clean(v)).alignment = _WRAP
+        r += 1
+    ws.freeze_panes = "A3"
+
+
+def write_report(report: Report, target: Path, ds: Dataset | None = None, files: list[FileEntry] = ()) -> None:
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
@@ -145,6 +174,8 @@ def write_report(report: Report, target: Path, files: list[FileEntry] = ()) -> N
             put(summary, r, col, v)
     _write_listing(wb.create_sheet("问题明细"), report.issues)
     _write_inventory(wb.create_sheet(INVENTORY), list(files))
+    if ds is not None:
+        _missing_sheet(wb.create_sheet(MISSING_SHEET), ds)
     save_workbook(wb, target)
 
 
@@ -412,7 +443,7 @@ def write_round(submissions: list[Submission], report: Report, folder: Path) -> 
 def render(job: Job) -> list[Output]:
     ds = job.dataset
     report_path = job.outdir / REPORT_NAME
-    write_report(ds.report, report_path, ds.files)
+    write_report(ds.report, report_path, ds, ds.files)
     outputs = [Output("validation-report", "xlsx", report_path)]
     for path in write_round(ds.submissions, ds.report, job.outdir / RETURNS_DIR):
         outputs.append(Output("return", "xlsx", path))

@@ -1,0 +1,350 @@
+"""The record of the web page: `<workspace>/.reportgen/`, a SQLite database and the uploaded files.
+
+Takes: the workspace root.
+Holds: settings (office password hash, session secret), department links (tokens), every
+uploaded version (kept as a file under uploads/, never overwritten), which version is each
+department's submission, and the builds started from the page.
+The workspace's inputs stay the source of truth: deleting `.reportgen/` loses this history
+and the links, never an input.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterator
+
+from ..model import Issue
+
+FOLDER = ".reportgen"
+SCHEMA_VERSION = 1
+
+# Each entry takes the database from the version before it to the next; never edit a released one.
+MIGRATIONS = [
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY, period TEXT NOT NULL, department TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY, period TEXT NOT NULL, department TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        source TEXT NOT NULL,            -- web: uploaded through a link; folder: found in departments/ and replaced
+        original_name TEXT NOT NULL,     -- for display only, never a path
+        size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+        stored TEXT,                     -- the kept copy, relative to .reportgen/
+        state TEXT NOT NULL,             -- received | adopted | refused | archived
+        current_name TEXT,               -- its name in departments/ when adopted
+        errors INTEGER, warnings INTEGER,
+        findings TEXT,                   -- JSON list of the issues shown for it
+        validated_at TEXT);
+    CREATE INDEX versions_by_department ON versions (period, department, id);
+    CREATE TABLE submissions (
+        period TEXT NOT NULL, department TEXT NOT NULL, version_id INTEGER NOT NULL REFERENCES versions (id),
+        updated_at TEXT NOT NULL, PRIMARY KEY (period, department));
+    CREATE TABLE builds (
+        id INTEGER PRIMARY KEY, period TEXT, started_at TEXT NOT NULL, finished_at TEXT,
+        state TEXT NOT NULL,             -- running | done | failed
+        gate TEXT, reasons TEXT, errors INTEGER, warnings INTEGER, files INTEGER, message TEXT);
+    """,
+]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+class StoreError(Exception):
+    """The record cannot be used (made by a newer reportgen, or not a database); the message is Chinese."""
+
+
+def now() -> str:
+    return datetime.now().isoformat(sep=" ", timespec="seconds")
+
+
+def ago(**delta) -> str:
+    return (datetime.now() - timedelta(**delta)).isoformat(sep=" ", timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Token:
+    id: int
+    period: str
+    department: str
+    token: str
+    created_at: str
+    revoked_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    period: str
+    department: str
+    received_at: str
+    source: str
+    original_name: str
+    size: int
+    sha256: str
+    stored: str | None
+    state: str
+    current_name: str | None
+    errors: int | None
+    warnings: int | None
+    findings: str | None
+    validated_at: str | None
+
+    def issues(self) -> list[Issue]:
+        return [Issue(**d) for d in json.loads(self.findings or "[]")]
+
+
+@dataclass(frozen=True)
+class Build:
+    id: int
+    period: str | None
+    started_at: str
+    finished_at: str | None
+    state: str
+    gate: str | None
+    reasons: str | None
+    errors: int | None
+    warnings: int | None
+    files: int | None
+    message: str | None
+
+    @property
+    def reason_list(self) -> list[str]:
+        return json.loads(self.reasons or "[]")
+
+
+def issues_json(issues: list[Issue]) -> str:
+    return json.dumps([i.__dict__ for i in issues], ensure_ascii=False)
+
+
+class Store:
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+        self.folder = self.root / FOLDER
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        (self.folder / "uploads").mkdir(mode=0o700, exist_ok=True)
+        self.path = self.folder / "reportgen.sqlite3"
+        self._migrate()
+
+    # ---- plumbing ----------------------------------------------------------------------
+
+    @contextmanager
+    def db(self) -> Iterator[sqlite3.Connection]:
+        """One connection per use (threads never share one); committed when the block ends without error."""
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        try:
+            con.execute("PRAGMA foreign_keys = ON")
+            con.execute("PRAGMA busy_timeout = 30000")
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def _migrate(self) -> None:
+        try:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode = WAL")
+                version = con.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise StoreError(f"{self.path} 由更新版本的 reportgen 创建（记录格式第{version}版），"
+                                     f"请升级 reportgen 后再启动。")
+                for step in range(version, SCHEMA_VERSION):
+                    con.executescript("BEGIN;" + MIGRATIONS[step] + f"PRAGMA user_version = {step + 1}; COMMIT;")
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path} 无法打开（{e}）。可以把 {FOLDER} 文件夹改名后重新启动："
+                             "这只会丢失网页上的报送记录和单位链接，不影响 inputs/ 中的填报表。") from None
+
+    # ---- settings ------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        with self.db() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.db() as db:
+            if value is None:
+                db.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def secret(self, key: str) -> str:
+        """A random value made once and kept (the session signing key, say)."""
+        with self.db() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            if row:
+                return row["value"]
+            value = secrets.token_urlsafe(32)
+            db.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (key, value))
+            return value
+
+    # ---- department links ----------------------------------------------------------------
+
+    def tokens(self, period: str, departments: list[str]) -> dict[str, Token]:
+        """The active link of each department for the period, made for those that have none."""
+        with self.db() as db:
+            rows = db.execute("SELECT * FROM tokens WHERE period = ? AND revoked_at IS NULL", (period,)).fetchall()
+            found = {r["department"]: Token(**r) for r in rows}
+            for dept in departments:
+                if dept not in found:
+                    found[dept] = self._issue(db, period, dept)
+        return {d: found[d] for d in departments}
+
+    def _issue(self, db: sqlite3.Connection, period: str, department: str) -> Token:
+        token, created = secrets.token_urlsafe(24), now()
+        cur = db.execute("INSERT INTO tokens (period, department, token, created_at) VALUES (?, ?, ?, ?)",
+                         (period, department, token, created))
+        return Token(cur.lastrowid, period, department, token, created, None)
+
+    def revoke(self, period: str, department: str, reissue: bool) -> Token | None:
+        with self.db() as db:
+            db.execute("UPDATE tokens SET revoked_at = ? WHERE period = ? AND department = ? AND revoked_at IS NULL",
+                       (now(), period, department))
+            return self._issue(db, period, department) if reissue else None
+
+    def token(self, value: str) -> Token | None:
+        with self.db() as db:
+            row = db.execute("SELECT * FROM tokens WHERE token = ?", (value,)).fetchone()
+        if row is None or not secrets.compare_digest(row["token"], value):
+            return None
+        return Token(**row)
+
+    def revoked_departments(self, period: str) -> set[str]:
+        """Departments whose link was stopped and not re-issued."""
+        with self.db() as db:
+            rows = db.execute("SELECT department FROM tokens WHERE period = ? GROUP BY department "
+                              "HAVING SUM(revoked_at IS NULL) = 0", (period,)).fetchall()
+        return {r["department"] for r in rows}
+
+    # ---- versions and submissions --------------------------------------------------------
+
+    def add_version(self, period: str, department: str, source: str, original_name: str, size: int,
+                    sha256: str, suffix: str, data: bytes | None = None, copy_from: Path | None = None) -> Version:
+        """Record a version and keep its bytes under uploads/<period>/, in a new file never overwritten."""
+        folder = self.folder / "uploads" / period
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with self.db() as db:
+            cur = db.execute(
+                "INSERT INTO versions (period, department, received_at, source, original_name, size, sha256, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'received')", (period, department, now(), source, original_name, size, sha256))
+            vid = cur.lastrowid
+            stored = f"uploads/{period}/{vid:06d}{suffix}"
+            db.execute("UPDATE versions SET stored = ? WHERE id = ?", (stored, vid))
+        target = self.folder / stored
+        with open(target, "xb") as f:  # x: never replace an existing file
+            if data is not None:
+                f.write(data)
+            elif copy_from is not None:
+                with open(copy_from, "rb") as src:
+                    while chunk := src.read(1 << 20):
+                        f.write(chunk)
+        return self.version(vid)
+
+    def version(self, vid: int) -> Version | None:
+        with self.db() as db:
+            row = db.execute("SELECT * FROM versions WHERE id = ?", (vid,)).fetchone()
+        return Version(**row) if row else None
+
+    def version_path(self, v: Version) -> Path | None:
+        if not v.stored:
+            return None
+        path = (self.folder / v.stored).resolve()
+        return path if path.is_relative_to(self.folder / "uploads") and path.is_file() else None
+
+    def finish_version(self, vid: int, state: str, issues: list[Issue], current_name: str | None = None) -> None:
+        errors = sum(i.is_error for i in issues)
+        with self.db() as db:
+            db.execute("UPDATE versions SET state = ?, current_name = ?, errors = ?, warnings = ?, findings = ?, "
+                       "validated_at = ? WHERE id = ?",
+                       (state, current_name, errors, len(issues) - errors, issues_json(issues), now(), vid))
+            if state == "adopted":
+                row = db.execute("SELECT period, department FROM versions WHERE id = ?", (vid,)).fetchone()
+                db.execute("INSERT INTO submissions (period, department, version_id, updated_at) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT (period, department) DO UPDATE SET version_id = excluded.version_id, "
+                           "updated_at = excluded.updated_at", (row["period"], row["department"], vid, now()))
+
+    def versions(self, period: str, department: str | None = None, limit: int = 500) -> list[Version]:
+        sql, args = "SELECT * FROM versions WHERE period = ?", [period]
+        if department is not None:
+            sql += " AND department = ?"
+            args.append(department)
+        with self.db() as db:
+            rows = db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        return [Version(**r) for r in rows]
+
+    def submissions(self, period: str) -> dict[str, Version]:
+        """Each department's adopted version for the period."""
+        with self.db() as db:
+            rows = db.execute("SELECT v.* FROM submissions s JOIN versions v ON v.id = s.version_id "
+                              "WHERE s.period = ?", (period,)).fetchall()
+        return {r["department"]: Version(**r) for r in rows}
+
+    def uploads_since(self, period: str, department: str, since: str) -> list[str]:
+        """received_at of the department's web uploads since `since`, oldest first."""
+        with self.db() as db:
+            rows = db.execute("SELECT received_at FROM versions WHERE period = ? AND department = ? AND source = 'web' "
+                              "AND received_at >= ? ORDER BY id", (period, department, since)).fetchall()
+        return [r["received_at"] for r in rows]
+
+    def has_copy(self, period: str, department: str, sha256: str) -> bool:
+        with self.db() as db:
+            return db.execute("SELECT 1 FROM versions WHERE period = ? AND department = ? AND sha256 = ? LIMIT 1",
+                              (period, department, sha256)).fetchone() is not None
+
+    # ---- builds ----------------------------------------------------------------------------
+
+    def start_build(self, period: str | None) -> int:
+        with self.db() as db:
+            return db.execute("INSERT INTO builds (period, started_at, state) VALUES (?, ?, 'running')",
+                              (period, now())).lastrowid
+
+    def finish_build(self, bid: int, state: str, *, period: str | None = None, gate: str | None = None,
+                     reasons: list[str] = (), errors: int = 0, warnings: int = 0, files: int = 0,
+                     message: str = "") -> None:
+        with self.db() as db:
+            db.execute("UPDATE builds SET finished_at = ?, state = ?, period = COALESCE(?, period), gate = ?, "
+                       "reasons = ?, errors = ?, warnings = ?, files = ?, message = ? WHERE id = ?",
+                       (now(), state, period, gate, json.dumps(list(reasons), ensure_ascii=False), errors, warnings,
+                        files, message, bid))
+
+    def builds(self, limit: int = 20) -> list[Build]:
+        with self.db() as db:
+            rows = db.execute("SELECT * FROM builds ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [Build(**r) for r in rows]
+
+    def interrupted_builds(self) -> None:
+        """Builds left running by a server that stopped: they did not finish."""
+        with self.db() as db:
+            db.execute("UPDATE builds SET state = 'failed', finished_at = ?, message = '服务停止，生成中断' "
+                       "WHERE state = 'running'", (now(),))
+
+
+def clear_temp(store: Store) -> Path:
+    """.reportgen/tmp/, emptied at start: files half-made by a server that stopped."""
+    import shutil
+
+    tmp = store.folder / "tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(mode=0o700)
+    return tmp
+
