@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import make_workspace, return_path
+from conftest import libreoffice, make_workspace, return_path
 from reportgen.build import check
 from reportgen.read.departments import read_department
 from reportgen.read.grid import MAX_COLS, MAX_ROWS
@@ -69,8 +69,7 @@ def add_rows(xml: bytes, rows: bytes) -> bytes:
 
 
 def to_xls(src: Path, outdir: Path) -> Path:
-    subprocess.run([LIBREOFFICE, "--headless", "--convert-to", "xls", "--outdir", str(outdir), str(src)],
-                   capture_output=True, timeout=180, check=True)
+    libreoffice(src, "xls", outdir)
     return outdir / (src.stem + ".xls")
 
 
@@ -431,8 +430,7 @@ def test_cached_empty_string_is_a_value(tmp_path):
 def test_cached_empty_string_saved_by_libreoffice(tmp_path):
     src = workbook(tmp_path / "区民政局.xlsx", [["01-01", "任务1", "推进中", "已建成3个", None, '=IF(E2="","",E2/100)'],
                                               ["01-02", "任务2", "推进中", "已建成4个", 4, '=IF(E3="","",E3/100)']])
-    subprocess.run([LIBREOFFICE, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(src)],
-                   capture_output=True, timeout=180, check=True)
+    libreoffice(src, "xlsx", tmp_path / "lo")
     sub, issues = read_department(tmp_path / "lo" / "区民政局.xlsx")
     assert not [i for i in issues if i.is_error]
     assert [(p.task_id, p.rate) for p in sub.rows] == [("01-01", None), ("01-02", 0.04)]
