@@ -265,14 +265,16 @@ def test_two_filled_files_of_one_department_are_an_error_naming_both_and_neither
     assert read == merged + aside == 3
 
 
-def test_an_identical_copy_of_a_department_file_is_used_once_and_said(tmp_path):
+@pytest.mark.parametrize("copy", ["区教育局（副本）.xlsx", "区教育局-副本.xlsx", "区教育局 (1).xlsx", "区教育局 - Copy.xlsx"])
+def test_an_identical_copy_of_a_department_file_is_used_once_and_said(tmp_path, copy):
+    """The copy is set aside, not the original, whatever the copy's name sorts as."""
     root = make_workspace(tmp_path / "ws", PLAN, {**GOOD, "区教育局": [dict(ROW, task_id="01-02")]})
-    (depts(root) / "区教育局（副本）.xlsx").write_bytes((depts(root) / "区教育局.xlsx").read_bytes())
+    (depts(root) / copy).write_bytes((depts(root) / "区教育局.xlsx").read_bytes())
     result = check(root)
     assert merged_ids(result) == {"01-01", "01-02"} and result.balanced
     two = [i for i in result.report.issues if i.code == "E-DEPT-TWO-FILES"]
-    assert [i.file for i in two] == ["区教育局（副本）.xlsx"] and "内容相同" in two[0].message
-    assert {f.name: f.status for f in result.dataset.files}["区教育局（副本）.xlsx"] == "superseded"
+    assert [i.file for i in two] == [copy] and "内容相同" in two[0].message
+    assert {f.name: f.status for f in result.dataset.files}[copy] == "superseded"
 
 
 def test_return_workbooks_are_kept_per_round_and_named_by_department(tmp_path):

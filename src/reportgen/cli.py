@@ -151,9 +151,9 @@ def print_gate(console: Console, gate, *, strict: bool = False, planned: bool = 
     if strict:
         head = "发布检查未通过，严格模式下未生成文档（新闻通稿、工作简报、进度汇总表都没有生成，只生成了校验报告）。原因："
     elif planned:
-        head = "发布检查未通过：按目前的数据生成的新闻通稿将标为“草稿 · 未经审核”。原因："
+        head = "发布检查未通过：按目前的数据生成的新闻通稿将标为“草稿　未经审核，不得发布”。原因："
     else:
-        head = "发布检查未通过：新闻通稿已标为“草稿 · 未经审核”（文件名带“（草稿）”），不得直接发布。原因："
+        head = "发布检查未通过：新闻通稿已标为“草稿　未经审核，不得发布”（文件名带“（草稿）”），不得直接发布。原因："
     console.print(f"[red]{head}[/red]", highlight=False)
     for reason in gate.reasons:
         console.print(f"[red]  · {escape(reason)}[/red]", highlight=False)
@@ -321,7 +321,7 @@ def _port(value: str) -> int:
 def cmd_export(args, console: Console) -> int:
     from .export import FORMATS, export
 
-    suffix = args.output.suffix.lower().lstrip(".") if args.output else ""
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
     fmt = args.format or (suffix if suffix in FORMATS else "xlsx")
     with console.status("正在读取各报告期……"):
         done = export(args.workspace, fmt, args.output)
@@ -332,7 +332,8 @@ def cmd_export(args, console: Console) -> int:
     console.print(f"已导出 {len(done.periods)} 个报告期（{periods}），共 {done.rows} 行：", highlight=False, markup=False)
     console.print(f"  {done.path}", highlight=False, markup=False)
     if report.errors:
-        console.print(f"[yellow]有 {len(report.errors)} 条错误，涉及的行未计入或缺少数值，详见上方列表。[/yellow]")
+        console.print(f"[yellow]有 {len(report.errors)} 条错误（见上方列表）：无法读取的报告期没有导出；"
+                      "各期被搁置的行在表中记为“未采用”，只有原因，没有数值。[/yellow]")
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
@@ -383,7 +384,7 @@ def make_parser() -> argparse.ArgumentParser:
                                    "（按工程、按牵头单位、合计）。CSV 为带 BOM 的 UTF-8，Excel 和 WPS 可直接打开。")
     p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     p.add_argument("--format", choices=("xlsx", "csv"), help="xlsx（默认，含分期汇总表）或 csv（只有明细表）")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+    p.add_argument("-o", "--output", metavar="FILE",  # a str: a trailing / says "a folder"
                    help="输出文件（或文件夹）；默认写入工作目录的 outputs/，文件名为“地区+工程总称+历次进展数据”")
     p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
     p.set_defaults(func=cmd_export)

@@ -29,7 +29,32 @@ def _load_toml(path: Path) -> dict:
     except FileNotFoundError:
         raise InputError(issue("E-WORKSPACE-MISSING", what=path.name, path=str(path), file=path.name)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=str(e))) from None
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=toml_error(e))) from None
+
+
+# tomllib's messages, said for a clerk editing the file in Notepad
+_TOML_ERRORS = (
+    ("Expected newline or end of document", "这一行的值写得不完整或后面多出了内容（日期写作 2025-06-30，文字放在英文双引号内）"),
+    ("Invalid value", "值的写法不对（文字要放在英文双引号内，日期写作 2025-06-30，数字不加引号）"),
+    ("Illegal character", "引号没有配对，或文字中有不能直接写的字符"),
+    ("Unterminated string", "引号没有配对"),
+    ("Cannot overwrite a value", "同一个设置写了两次"),
+    ("Cannot declare", "同一个设置写了两次"),
+    ("Expected '=' after a key", "设置名后面缺少“=”"),
+    ("Expected ']'", "方括号没有配对"),
+    ("Invalid date", "日期不存在或写法不对，应写作 2025-06-30"),
+)
+
+
+def toml_error(e: Exception) -> str:
+    """Where (line and column) and what, in Chinese; never tomllib's English."""
+    if isinstance(e, UnicodeDecodeError):
+        return "文件不是 UTF-8 编码，请用记事本打开后“另存为”UTF-8 编码"
+    text = str(e)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    where = f"第{m[1]}行第{m[2]}个字附近" if m else ""
+    what = next((say for key, say in _TOML_ERRORS if key in text), "写法不符合格式要求")
+    return f"{where}{'：' if where else ''}{what}"
 
 
 def read_config(path: Path) -> Config:

@@ -119,6 +119,15 @@ def _content(sub: Submission) -> tuple:
             tuple((a.task_id, a.reason) for a in sub.set_aside))
 
 
+_COPY_NAME = re.compile(r"副本|复制|拷贝|copy|[（(]\d+[)）]$|[-_ ]\d+$", re.I)
+
+
+def _copy_rank(sub: Submission) -> tuple[bool, int, str]:
+    """区残联.xlsx before 区残联-副本.xlsx, 区残联 (1).xlsx or 区残联 - Copy.xlsx."""
+    stem = sub.path.stem
+    return bool(_COPY_NAME.search(stem)), len(stem), stem
+
+
 def settle(read: list[tuple[Submission, list[Issue]]]) -> tuple[list[Submission], list[Issue], dict[Path, FileEntry]]:
     """One file per department. Returns the submissions to use (in the order read), their issues,
     and the inventory entry of every file read."""
@@ -134,7 +143,7 @@ def settle(read: list[tuple[Submission, list[Issue]]]) -> tuple[list[Submission]
         names = [_shown(s.path) for s in subs]
         listed = "、".join(names)
         dept = subs[0].department
-        filled = [s for s in subs if s.filled]
+        filled = sorted((s for s in subs if s.filled), key=_copy_rank)  # of two identical files, the original
         if len(filled) == 1 or (len(filled) > 1 and len({_content(s) for s in filled}) == 1):
             winner = _shown(filled[0].path)
             for s in subs:
