@@ -7,13 +7,19 @@ DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
 # Chromium and its driver only for tests: the browser test of `reportgen serve` (Selenium, no browser download).
 TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver
 
-.PHONY: demo test bench screenshots system system-test clean
+.PHONY: demo test fuzz bench screenshots system system-test clean
 
 demo: system $(STAMP)
 	$(VENV)/bin/reportgen build . --period 2025H1
 
 test: system system-test $(STAMP)
 	$(VENV)/bin/pytest
+
+# The long run of the hostile tests: 2,000 fuzzed workbooks, new ones each time (make test: 30, always the same),
+# and the kill tests at other random moments.
+fuzz: system system-test $(STAMP)
+	REPORTGEN_FUZZ=1 REPORTGEN_FUZZ_EXAMPLES=$${REPORTGEN_FUZZ_EXAMPLES:-2000} REPORTGEN_KILL_SEED=$$$$ \
+		$(VENV)/bin/pytest tests/test_fuzz.py tests/test_kill.py
 
 bench: system $(STAMP)
 	$(PY) bench/run.py

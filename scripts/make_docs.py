@@ -27,11 +27,13 @@ PLACEHOLDERS = {
     "hint": "说明", "reason": "原因", "shown": "显示的值", "source": "词表", "target": "目标值", "typed": "填入的数",
     "when": "何时", "count": "次数", "found": "文件中的单位", "minutes": "分钟数", "department": "单位名称",
     "detail": "具体原因", "existing": "已有的文件", "expected": "清单中的名称", "file": "文件名", "first": "先报送的单位",
-    "first_where": "先报送的位置", "formula": "公式", "lead": "牵头单位", "limit": "行数上限", "name": "名称",
+    "first_where": "先报送的位置", "formula": "公式", "lead": "牵头单位", "limit": "上限", "name": "名称",
     "next": "新报告期", "number": "计入的数值", "other_row": "行号", "path": "路径", "percent": "百分数",
     "period": "报告期", "previous": "上一报告期", "rate": "完成率", "required": "必填列", "rows": "行号",
     "status": "进展状态", "task_id": "事项编号", "task_ids": "事项编号", "text": "标记文字", "value": "填写的内容",
     "what": "所缺内容",
+    "chars": "字符名称", "document": "文档名称", "files": "文件名", "fix": "处理办法", "kind": "文件类型",
+    "length": "字数", "main": "主表名称", "outcome": "采用情况", "pages": "页数", "sheet": "工作表名称", "why": "原因",
 }
 
 INTRO = """\

@@ -1,7 +1,8 @@
-"""Pages 1–3 of the sample's briefing pack, PDF beside Word (printed by LibreOffice), for the README.
+"""The README's pictures of documents: pages 1–3 of the sample's briefing pack, PDF beside Word (printed
+by LibreOffice), and page 1 of its press release, a draft (one department has not reported).
 
 Builds a copy of the sample workspace in a temporary folder and writes small PNGs to docs/img/
-(pack-pdf-1.png … pack-word-3.png). Needs poppler-utils and LibreOffice.
+(pack-pdf-1.png … pack-word-3.png) and docs/images/draft-press-release.png. Needs poppler-utils and LibreOffice.
 Run from the repository root: .venv/bin/python scripts/make_readme_images.py
 """
 
@@ -43,12 +44,19 @@ def main() -> None:
         shutil.copytree(ROOT / "inputs", ws / "inputs")
         result = build(ws)
         files = {o.format: o.path for o in result.outputs if o.kind == "briefing-pack"}
-        subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(files["docx"])],
+        subprocess.run(["libreoffice", f"-env:UserInstallation=file://{work / 'lo-profile'}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(work), str(files["docx"])],
                        check=True, capture_output=True, timeout=300)
         word = next(work.glob("*.pdf"))
         pages(files["pdf"], "pack-pdf", out, work)
         pages(word, "pack-word", out, work)
-    print(f"已生成 {out.relative_to(ROOT)}/pack-pdf-1…{PAGES}.png、pack-word-1…{PAGES}.png")
+        press = next(o.path for o in result.outputs
+                     if o.kind == "press-release" and o.format == "pdf" and o.variant == "standard")
+        subprocess.run(["pdftoppm", "-r", "46", "-png", "-f", "1", "-l", "1", "-singlefile", str(press),
+                        str(work / "draft")], check=True)
+        Image.open(work / "draft.png").convert("RGB").quantize(64).save(
+            ROOT / "docs" / "images" / "draft-press-release.png", optimize=True)
+    print(f"已生成 {out.relative_to(ROOT)}/pack-pdf-1…{PAGES}.png、pack-word-1…{PAGES}.png 和 docs/images/draft-press-release.png")
 
 
 if __name__ == "__main__":

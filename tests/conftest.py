@@ -78,6 +78,12 @@ def sample_workspace(tmp_path) -> Path:
     return copy_sample(tmp_path / "sample")
 
 
+def return_path(outdir: Path, name: str) -> Path:
+    """Return workbook `name` (e.g. 区民政局.xlsx) of the latest round, outdir/退回修改/第N轮/name."""
+    from reportgen.render.validation import latest_round, round_folder
+
+    returns = outdir / "退回修改"
+    return returns / round_folder(latest_round(returns)) / name
 # ---- a workspace of 40 groups (one task each), every status and long texts: the pack at city scale ----
 
 FORTY_DEPTS = ["区民政局", "区教育局", "区住房建设委", "区卫生健康委", "区城市管理委", "区人社局", "区文化旅游局", "区交通运输局"]
@@ -105,3 +111,30 @@ def forty_groups(root: Path, config: dict | None = None) -> Path:
             achieved=achieved, expected="2025-10-31" if p % 2 else "10月底",
             problems="资金拨付较慢" if status == "滞后" else "", next_steps="加快推进" if status == "滞后" else ""))
     return make_workspace(root, tasks, subs, config=config)
+
+
+def libreoffice(src: Path, fmt: str, outdir: Path, *, timeout: int = 300, check: bool = True):
+    """LibreOffice converting `src` to `fmt` in `outdir`, with a profile of its own: two LibreOffice runs
+    sharing the user profile (tests in parallel, another program on the machine) fail at random."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = shutil.which("libreoffice") or shutil.which("soffice")
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        r = subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+                            "--outdir", str(outdir), str(src)], capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert r.returncode == 0, r.stderr
+    return r
+
+
+# three tasks of two projects and two departments: the small plan many tests build on
+THREE_TASKS = [
+    dict(task_id="01-01", project_no=1, project="甲工程", category="养老", name="助餐点", target_text="新建助餐点10个",
+         target_value=10, unit="个", lead="区民政局"),
+    dict(task_id="01-02", project_no=1, project="甲工程", category="养老", name="适老化改造", target_text="改造100户",
+         target_value=100, unit="户", lead="区民政局"),
+    dict(task_id="02-01", project_no=2, project="乙工程", category="教育", name="学位", target_text="新增学位500个",
+         target_value=500, unit="个", lead="区教育局"),
+]

@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 from docx import Document
 
-from conftest import copy_sample, forty_groups, make_workspace
+from conftest import copy_sample, forty_groups, libreoffice, make_workspace
 from reportgen import build
 from reportgen.render.manifest import read_manifest
 
@@ -75,10 +75,9 @@ def word_pdf(docx, tmp_path_factory):
     if docx in _printed:
         return _printed[docx]
     out = tmp_path_factory.mktemp("lo")
-    r = subprocess.run([LIBREOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)],
-                       capture_output=True, text=True, timeout=300)
+    libreoffice(docx, "pdf", out)
     pdfs = list(out.glob("*.pdf"))
-    assert r.returncode == 0 and pdfs, r.stderr
+    assert pdfs
     _printed[docx] = pdfs[0]
     return pdfs[0]
 

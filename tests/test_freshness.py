@@ -5,28 +5,20 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 from rich.console import Console
 
-from conftest import make_workspace
+from conftest import THREE_TASKS, libreoffice, make_workspace
 from reportgen import build
 from reportgen.cli import main
 from reportgen.merge import merge
 from reportgen.model import NOT_ADOPTED
 from reportgen.read import read_workspace
 
-PLAN = [
-    dict(task_id="01-01", project_no=1, project="甲工程", category="养老", name="助餐点", target_text="新建助餐点10个",
-         target_value=10, unit="个", lead="区民政局"),
-    dict(task_id="01-02", project_no=1, project="甲工程", category="养老", name="适老化改造", target_text="改造100户",
-         target_value=100, unit="户", lead="区民政局"),
-    dict(task_id="02-01", project_no=2, project="乙工程", category="教育", name="学位", target_text="新增学位500个",
-         target_value=500, unit="个", lead="区教育局"),
-]
+PLAN = THREE_TASKS
 Q1_ROWS = {
     "区民政局": [dict(task_id="01-01", name="助餐点", status="推进中", progress_text="已建成助餐点3个", achieved=3),
                  dict(task_id="01-02", name="适老化改造", status="已完成", progress_text="已改造100户", achieved=100)],
@@ -82,9 +74,7 @@ def test_the_stamp_survives_saving_in_another_office_suite(rolled, tmp_path):
     src = rolled / "inputs/2025H1/departments/区民政局.xlsx"
     for fmt in ("xlsx", "xls"):
         out = tmp_path / fmt
-        profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"  # apart from other LibreOffice runs
-        subprocess.run(["libreoffice", profile, "--headless", "--convert-to", fmt, "--outdir", str(out), str(src)],
-                       capture_output=True, timeout=180, check=True)
+        libreoffice(src, fmt, out)
         assert read_period_stamp(out / f"区民政局.{fmt}") == "2025H1", fmt
 
 

@@ -12,19 +12,12 @@ import pytest
 from docx import Document
 from rich.console import Console
 
-from conftest import make_workspace
+from conftest import THREE_TASKS, make_workspace
 from reportgen.cli import main
 from reportgen.render.manifest import read_manifest
 
 LABEL = "草稿　未经审核，不得发布"
-PLAN = [
-    dict(task_id="01-01", project_no=1, project="甲工程", category="养老", name="助餐点", target_text="新建助餐点10个",
-         target_value=10, unit="个", lead="区民政局"),
-    dict(task_id="01-02", project_no=1, project="甲工程", category="养老", name="适老化改造", target_text="改造100户",
-         target_value=100, unit="户", lead="区民政局"),
-    dict(task_id="02-01", project_no=2, project="乙工程", category="教育", name="学位", target_text="新增学位500个",
-         target_value=500, unit="个", lead="区教育局"),
-]
+PLAN = THREE_TASKS
 GOOD = {
     "区民政局": [dict(task_id="01-01", name="助餐点", status="已完成", progress_text="已建成助餐点10个", achieved=10),
                  dict(task_id="01-02", name="适老化改造", status="推进中", progress_text="已改造60户", achieved=60)],

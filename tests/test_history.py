@@ -138,6 +138,9 @@ def test_a_period_that_cannot_be_read_is_a_problem_not_a_gap(workspace, tmp_path
     # the export says so too, and still writes what it could read
     code, out = run_cli(["export", str(root)])
     assert code == 1 and "inputs/2025FY/period.toml" in out and "已导出 3 个报告期" in out
+    said = next(line for line in out.splitlines() if "period.toml" in line)
+    assert "第2行" in said and not re.search(r"[A-Za-z]{4,}", said.replace("inputs/2025FY/", "").replace("period.toml", "").replace("TOML", "")
+                                               .replace("E-CONFIG-INVALID", "")), said  # Chinese, with its line
 
 
 def test_export_xlsx_and_csv(workspace, tmp_path):
@@ -165,8 +168,16 @@ def test_export_xlsx_and_csv(workspace, tmp_path):
     names = list(COLUMNS)
     cell = next(r for r in table if r[0] == "2025H1" and r[names.index("task_id")] == "02-01")[names.index("progress")]
     assert cell == "'" + FORMULA  # Excel shows it as text
+    row = dict(zip(names, next(r for r in table if r[0] == "2025H1" and r[names.index("task_id")] == "01-01")))
+    assert (row["reported"], row["set_aside"], row["achieved"], row["rate"]) == ("是", "否", "10", "100")  # words, whole numbers
+    assert all(v not in ("True", "False") and not v.endswith(".0") for r in table for v in r)
     assert run_cli(["export", str(workspace), "-o", str(target)])[0] == code
     assert target.read_bytes() == raw  # same inputs, same bytes
+
+
+def test_export_into_a_folder_not_made_yet(workspace, tmp_path):
+    code, _ = run_cli(["export", str(workspace), "-o", str(tmp_path / "新文件夹") + "/"])
+    assert (tmp_path / "新文件夹" / "测试区民心工程历次进展数据.xlsx").is_file()
 
 
 def test_export_cannot_write_says_so(workspace, tmp_path):
@@ -187,7 +198,7 @@ def test_export_totals_equal_the_pack_counts(workspace, built):
             c = group.counts
             row = got[(code, "工程", group.title)]
             assert [row[f] for f in fields] == [getattr(c, f) for f in fields], (code, group.title)
-            assert row["completion_rate"] == pytest.approx(c.completion_rate)
+            assert row["completion_rate"] == pytest.approx(round(c.completion_rate, 1))  # as the pack prints it
         row = got[(code, "合计", "合计")]
         assert [row[f] for f in fields] == [getattr(ds.counts, f) for f in fields]
         assert f"共{ds.counts.total}项任务" in pdf_text(pack(result, "pdf"))

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import make_workspace
+from conftest import libreoffice, make_workspace, return_path
 from reportgen.build import check
 from reportgen.read.departments import read_department
 from reportgen.read.grid import MAX_COLS, MAX_ROWS
@@ -69,8 +69,7 @@ def add_rows(xml: bytes, rows: bytes) -> bytes:
 
 
 def to_xls(src: Path, outdir: Path) -> Path:
-    subprocess.run([LIBREOFFICE, "--headless", "--convert-to", "xls", "--outdir", str(outdir), str(src)],
-                   capture_output=True, timeout=180, check=True)
+    libreoffice(src, "xls", outdir)
     return outdir / (src.stem + ".xls")
 
 
@@ -104,7 +103,7 @@ def test_problem_in_merged_cells_is_marked_on_the_top_left_cell(tmp_path):
     result = checked(root)
     assert [(i.code, i.cell) for i in result.report.issues if i.file == path.name and i.is_error] == \
         [("E-STATUS-UNKNOWN", "C2"), ("E-STATUS-UNKNOWN", "C3")]
-    back = load_workbook(result.outdir / "退回修改" / "区教育局.xlsx")["进展填报"]
+    back = load_workbook(return_path(result.outdir, "区教育局.xlsx"))["进展填报"]
     assert back["C2"].comment and back["C2"].comment.text.count("无法识别") == 2 and "C3" in back["C2"].comment.text
     assert back["C2"].fill.fgColor.rgb.endswith("FFC7CE")
 
@@ -294,7 +293,7 @@ def test_a_long_xlsx_is_capped_and_validated_quickly(tmp_path):
     assert ("E-ROWS-TOO-MANY", f"A{MAX_ROWS + 21}") in found and ("E-STATUS-UNKNOWN", "C2") in found
     sub = next(s for s in result.dataset.submissions if s.path.name == "区教育局.xlsx")
     assert sub.rows_read <= MAX_ROWS + 20
-    back = load_workbook(result.outdir / "退回修改" / "区教育局.xlsx", read_only=True)  # rebuilt from the capped grid
+    back = load_workbook(return_path(result.outdir, "区教育局.xlsx"), read_only=True)  # rebuilt from the capped grid
     assert back.sheetnames[0] == "问题清单"
     assert sum(1 for _ in back["进展填报"].iter_rows()) <= MAX_ROWS + 20
 
@@ -321,7 +320,7 @@ def test_csv_name_that_is_not_a_sheet_title(tmp_path):
     result = checked(root)
     bad = [i for i in result.report.issues if i.file == name and i.is_error]
     assert [(i.code, i.cell) for i in bad] == [("E-STATUS-UNKNOWN", "B3")]
-    back = load_workbook(result.outdir / "退回修改" / "区教育局.xlsx")
+    back = load_workbook(return_path(result.outdir, "区教育局.xlsx"))
     assert back.sheetnames[0] == "问题清单" and len(back.sheetnames) == 2
     sheet = back[back.sheetnames[1]]
     assert len(sheet.title) <= 31 and not set("[]:*?/\\") & set(sheet.title)
@@ -345,9 +344,10 @@ def test_department_name_never_leaves_the_returns_folder(tmp_path, dept):
     result = checked(root)
     made = [o.path for o in result.outputs if o.kind == "return" and o.path.name != "区民政局.xlsx"]
     assert len(made) == 1
-    assert made[0].parent == returns and made[0].exists() and made[0].suffix == ".xlsx"
+    assert made[0].parent == returns / "第1轮" and made[0].exists() and made[0].suffix == ".xlsx"
     assert not set('/\\:*?"<>|\t') & set(made[0].name)
-    assert sorted(p.name for p in returns.rglob("*")) == sorted([made[0].name, "区民政局.xlsx"])
+    assert sorted(p.name for p in (returns / "第1轮").rglob("*")) == sorted([made[0].name, "区民政局.xlsx"])
+    assert (returns / "旧的子文件夹" / "旧.xlsx").read_bytes() == b"stale"  # earlier returns are kept
     assert not (tmp_path / "tmp").exists()  # ../../../../tmp/x from 退回修改 would land here
 
 
@@ -430,8 +430,7 @@ def test_cached_empty_string_is_a_value(tmp_path):
 def test_cached_empty_string_saved_by_libreoffice(tmp_path):
     src = workbook(tmp_path / "区民政局.xlsx", [["01-01", "任务1", "推进中", "已建成3个", None, '=IF(E2="","",E2/100)'],
                                               ["01-02", "任务2", "推进中", "已建成4个", 4, '=IF(E3="","",E3/100)']])
-    subprocess.run([LIBREOFFICE, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(src)],
-                   capture_output=True, timeout=180, check=True)
+    libreoffice(src, "xlsx", tmp_path / "lo")
     sub, issues = read_department(tmp_path / "lo" / "区民政局.xlsx")
     assert not [i for i in issues if i.is_error]
     assert [(p.task_id, p.rate) for p in sub.rows] == [("01-01", None), ("01-02", 0.04)]
@@ -445,7 +444,7 @@ def test_return_for_xls_marks_cells(tmp_path):
     src = workbook(tmp_path / "区教育局.xlsx", [["01-02", "任务2", "加速中", "已建成3个"]], at=(3, 2))
     to_xls(src, depts(root))
     result = checked(root)
-    back = load_workbook(result.outdir / "退回修改" / "区教育局.xlsx")
+    back = load_workbook(return_path(result.outdir, "区教育局.xlsx"))
     assert back.sheetnames == ["问题清单", "进展填报"]
     assert back["进展填报"]["D4"].value == "加速中" and "无法识别" in back["进展填报"]["D4"].comment.text
 
@@ -477,7 +476,7 @@ def test_a_return_that_cannot_be_edited_still_lists_the_problems(tmp_path, monke
     monkeypatch.setattr(validation, "load_workbook", broken)
     monkeypatch.setattr(validation, "read_grids", broken)
     result = checked(root)
-    back = load_workbook(result.outdir / "退回修改" / "区教育局.xlsx")
+    back = load_workbook(return_path(result.outdir, "区教育局.xlsx"))
     assert back.sheetnames == ["问题清单"]
     assert any("无法识别" in str(c.value) for row in back["问题清单"].iter_rows() for c in row)
 
@@ -487,13 +486,13 @@ def test_a_return_workbook_sent_back_in_gets_a_fresh_list(tmp_path):
     root = good_workspace(tmp_path)
     path = workbook(depts(root) / "区教育局.xlsx", [["01-02", "任务2", "加速中", "已建成3个"], ["01-03", "任务3", "慢慢来", "已建成4个"]])
     first = checked(root)
-    back = load_workbook(first.outdir / "退回修改" / "区教育局.xlsx")
+    back = load_workbook(return_path(first.outdir, "区教育局.xlsx"))
     back["进展填报"]["C2"] = "推进中"  # the clerk fixes one of the two and sends the return workbook back
     back.save(path)
     second = checked(root)
     errors = [(i.code, i.cell) for i in second.report.issues if i.file == path.name and i.is_error]
     assert errors == [("E-STATUS-UNKNOWN", "C3")]
-    again = load_workbook(second.outdir / "退回修改" / "区教育局.xlsx")
+    again = load_workbook(return_path(second.outdir, "区教育局.xlsx"))
     assert again.sheetnames == ["问题清单", "进展填报"]
     assert again["进展填报"]["C2"].comment is None and again["进展填报"]["C2"].fill.fill_type is None
     assert "慢慢来" in again["进展填报"]["C3"].comment.text

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from rich.console import Console
 
-from conftest import make_workspace
+from conftest import make_workspace, return_path
 from reportgen.build import BuildResult, check
 from reportgen.cli import main
 from reportgen.merge import merge
@@ -269,7 +269,7 @@ def test_forgotten_task_is_addressed_to_the_lead_department(tmp_path):
     assert (i.department, i.file, i.sheet, i.cell) == ("区民政局", "区民政局.xlsx", "进展填报", "A5")
     j = missing["02-01"]  # 区教育局 sent nothing: the plan's row, under its name
     assert (j.department, j.file, j.cell) == ("区教育局", "plan.xlsx", "A7")
-    returned = load_workbook(result.outdir / "退回修改" / "区民政局.xlsx")
+    returned = load_workbook(return_path(result.outdir, "区民政局.xlsx"))
     listing = [[c.value for c in r] for r in returned["问题清单"].iter_rows(min_row=3)]
     assert any(r[5:7] == ["W-TASK-NOT-REPORTED", "事项未报送"] and "01-02" in r[7] for r in listing)
     assert "未报送" in returned["进展填报"]["A5"].comment.text

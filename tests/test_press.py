@@ -187,10 +187,11 @@ def test_rebuild_is_byte_identical(built):
                     reason="LibreOffice not installed")
 def test_docx_opens_in_libreoffice(built, tmp_path):
     _, files = built
-    r = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                        str(files[("docx", "standard")])], capture_output=True, text=True, timeout=180)
+    from conftest import libreoffice
+
+    libreoffice(files[("docx", "standard")], "pdf", tmp_path)
     pdfs = list(tmp_path.glob("*.pdf"))
-    assert r.returncode == 0 and pdfs, r.stderr
+    assert pdfs
     assert "幸福养老工程" in pdf_text(pdfs[0])
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from conftest import make_workspace
+from conftest import libreoffice, make_workspace
 from reportgen.read import read_workspace
 from reportgen.read.departments import read_department
 
@@ -113,11 +113,8 @@ def test_csv_exports(tmp_path, encoding):
 
 @pytest.mark.skipif(not Path("/usr/bin/libreoffice").exists(), reason="LibreOffice not installed")
 def test_legacy_xls(tmp_path):
-    import subprocess
-
     src = messy_workbook(tmp_path / "区民政局.xlsx", [[1, "01-01", "任务1", "推进中", "已建成3个", 3, "3%", ""]], total=False)
-    subprocess.run(["libreoffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path / "x"), str(src)],
-                   capture_output=True, timeout=180, check=True)
+    libreoffice(src, "xls", tmp_path / "x")
     sub, issues = read_department(tmp_path / "x" / "区民政局.xls")
     assert [(p.task_id, p.achieved) for p in sub.rows] == [("01-01", 3)]
 
@@ -318,13 +315,10 @@ def test_department_name_from_file_name(name, dept):
 
 @pytest.mark.skipif(not Path("/usr/bin/libreoffice").exists(), reason="LibreOffice not installed")
 def test_formulas_are_read_from_their_cached_values(tmp_path):
-    import subprocess
-
     src = messy_workbook(tmp_path / "区民政局.xlsx", [[1, "01-01", "任务1", "推进中", "已建成5个", "=2+3", "=5/100", ""]],
                          total=False, merge_title=False)
     out = tmp_path / "saved"
-    subprocess.run(["libreoffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(src)],
-                   capture_output=True, timeout=180, check=True)  # saved by an office suite: values cached
+    libreoffice(src, "xlsx", out)  # saved by an office suite: values cached
     sub, issues = read_department(out / "区民政局.xlsx")
     assert not [i for i in issues if i.is_error]
     assert [(p.achieved, p.rate) for p in sub.rows] == [(5, 0.05)]

@@ -57,12 +57,11 @@ def test_summary_is_reproducible(workspace_factory):
 
 import re  # noqa: E402
 import shutil  # noqa: E402
-import subprocess  # noqa: E402
 
 import pdfplumber  # noqa: E402
 import pytest  # noqa: E402
 
-from conftest import copy_sample, forty_groups  # noqa: E402
+from conftest import copy_sample, forty_groups, libreoffice  # noqa: E402
 
 
 def column_text(page, header: str) -> str:
@@ -83,10 +82,9 @@ def test_summary_prints_at_readable_size_and_nothing_is_cut(which, tmp_path):
     root = copy_sample(tmp_path / "ws") if which == "sample" else forty_groups(tmp_path / "ws")
     result = build(root)
     xlsx = next(o.path for o in result.outputs if o.kind == "summary")
-    r = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
-                       capture_output=True, text=True, timeout=300)
+    libreoffice(xlsx, "pdf", tmp_path)
     pdf = next(tmp_path.glob("*.pdf"), None)
-    assert r.returncode == 0 and pdf, r.stderr
+    assert pdf
     with pdfplumber.open(pdf) as doc:
         sizes = [c["size"] for page in doc.pages for c in page.chars]
         text = re.sub(r"\s+", "", "".join(column_text(page, "进展情况") for page in doc.pages))

@@ -16,17 +16,10 @@ import pytest
 from docx import Document
 from rich.console import Console
 
-from conftest import make_workspace
+from conftest import THREE_TASKS, make_workspace
 from reportgen.cli import main
 
-PLAN = [
-    dict(task_id="01-01", project_no=1, project="甲工程", category="养老", name="助餐点", target_text="新建助餐点10个",
-         target_value=10, unit="个", lead="区民政局"),
-    dict(task_id="01-02", project_no=1, project="甲工程", category="养老", name="适老化改造", target_text="改造100户",
-         target_value=100, unit="户", lead="区民政局"),
-    dict(task_id="02-01", project_no=2, project="乙工程", category="教育", name="学位", target_text="新增学位500个",
-         target_value=500, unit="个", lead="区教育局"),
-]
+PLAN = THREE_TASKS
 ROWS = {
     "区民政局": [dict(task_id="01-01", name="助餐点", status="已完成", progress_text="已建成助餐点10个", achieved=10),
                  dict(task_id="01-02", name="适老化改造", status="滞后", progress_text="已改造30户", achieved=30,

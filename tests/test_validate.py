@@ -8,18 +8,13 @@ import pytest
 from openpyxl import load_workbook
 from rich.console import Console
 
-from conftest import make_workspace
+from conftest import THREE_TASKS, make_workspace, return_path
 from reportgen.cli import main
 from reportgen.merge import merge
 from reportgen.read import read_workspace
 
 PLAN = [
-    dict(task_id="01-01", project_no=1, project="甲工程", category="养老", name="助餐点", target_text="新建助餐点10个",
-         target_value=10, unit="个", lead="区民政局"),
-    dict(task_id="01-02", project_no=1, project="甲工程", category="养老", name="适老化改造", target_text="改造100户",
-         target_value=100, unit="户", lead="区民政局"),
-    dict(task_id="02-01", project_no=2, project="乙工程", category="教育", name="学位", target_text="新增学位500个",
-         target_value=500, unit="个", lead="区教育局"),
+    *THREE_TASKS,
     dict(task_id="03-01", project_no=3, project="丙工程", category="就业", name="培训", target_text="培训1000人次",
          target_value=1000, unit="人次", lead="区人社局"),
 ]
@@ -116,12 +111,12 @@ def test_validate_command_writes_report_and_returns(tmp_path):
     detail = [[c.value for c in r] for r in report["问题明细"].iter_rows(min_row=2)]
     expected = ["错误", "区民政局", "区民政局.xlsx", "进展填报", "C4", "E-STATUS-UNKNOWN", "进展状态无法识别"]
     assert expected in [r[:7] for r in detail]  # the code next to its title
-    returned = load_workbook(outdir / "退回修改" / "区民政局.xlsx")
+    returned = load_workbook(return_path(outdir, "区民政局.xlsx"))
     assert returned.sheetnames[0] == "问题清单"
     cell = returned["进展填报"]["C4"]
     assert cell.comment and "无法识别" in cell.comment.text and cell.fill.fgColor.rgb.endswith("FFC7CE")
     assert returned["进展填报"]["D5"].data_type == "s"  # =HYPERLINK stays text
-    assert not (outdir / "退回修改" / "区教育局.xlsx").exists()  # nothing to return
+    assert not (return_path(outdir, "区教育局.xlsx")).exists()  # nothing to return
     assert (root / "inputs/2025H1/departments/区民政局.xlsx").read_bytes() == original
 
 

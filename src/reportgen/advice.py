@@ -56,6 +56,18 @@ ADVICE: dict[str, Advice] = {
         WORKSPACE, "该单位本期的填报表已经存在，可能已经填写。",
         "确认可以覆盖后在命令后加 --force；已填写的表请先另存一份。"),
     # files
+    "E-WORKSPACE-BUSY": Advice(
+        WORKSPACE, "同一个工作目录上另一个 reportgen 命令（或报送平台上的一次生成）还在运行，或上次运行的电脑死机后锁文件没有释放。",
+        "等另一个命令结束后再运行。确认没有其他命令在运行而仍然提示时，删除 outputs/.lock 后重试。"),
+    "E-WORKSPACE-LINK": Advice(
+        WORKSPACE, "outputs/、inputs/ 或其中的文件夹被换成了指向别处的快捷方式（符号链接），写入会落到工作目录以外。",
+        "把该快捷方式删除，换成普通文件夹（需要时把原文件夹中的内容复制进来）。"),
+    "W-NAME-UNSAFE": Advice(
+        WORKSPACE, "地区、工程总称、报告期名称或牵头单位名称中有不能用于文件名的字符（如斜杠、冒号、问号、星号、引号）或过长。",
+        "文件已按提示中的名称生成，无需处理；希望文件名与原名一致时，在 report.toml、period.toml 或任务清单中去掉这些字符。"),
+    "E-DOC-TOO-LONG": Advice(
+        WORKSPACE, "某个单元格中粘贴了整篇材料，或任务清单、进展情况中有极长的文字，使文档页数远超正常。",
+        "按校验报告中的“文字过长”提醒找到该单元格，精简后重新生成。"),
     "E-FILE-UNREADABLE": Advice(
         FILES, "文件已损坏，或不是表格文件（例如把 Word、PDF 文件的扩展名改成了 .xlsx），或由不常见的软件导出。",
         "用 Excel 或 WPS 打开本单位的表，另存为 .xlsx 格式后重新报送。", True),
@@ -65,6 +77,21 @@ ADVICE: dict[str, Advice] = {
     "E-FILE-TOO-LARGE": Advice(
         FILES, "文件中有大量与填报无关的内容，如图片、其他工作表，或格式一直拖到了表格最底部。",
         "只保留填报表本身，删除多余的工作表和图片，保存后重新报送。", True),
+    "E-FILE-FORMAT": Advice(
+        FILES, "文件不是 Excel 工作簿：如 WPS 表格的 .et、LibreOffice 的 .ods、文本文件，或改了扩展名的其他文件。",
+        "请单位用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx），重新报送。", for_departments=True),
+    "W-FILE-SKIPPED": Advice(
+        FILES, "departments/ 中有 Excel/WPS 打开文件时留下的临时文件（~$ 开头）、系统文件、备份文件或快捷方式。",
+        "不需要处理；提示中写明了跳过的原因。如被跳过的是真正的填报表，请改为普通的 .xlsx 文件。"),
+    "W-FILE-SUBFOLDER": Advice(
+        FILES, "departments/ 下建了子文件夹（如按单位或日期归档），程序只读取 departments/ 中的文件。",
+        "把要校验的填报表移到 departments/ 下；已作废的表可以移到工作目录以外。"),
+    "E-DEPT-TWO-FILES": Advice(
+        FILES, "同一单位报送了两次（如修改后重新报送），两个文件都放在了 departments/ 中。",
+        "只保留要采用的那一个，删除或移走其他文件后重新运行。"),
+    "E-SHEET-NOT-READ": Advice(
+        FILES, "填报表中另有一张看起来是进展表的工作表（如“进展填报（续）”），但表头被删改，程序无法确定各列。",
+        "把这些行复制到主表中，或把该表的表头改为与主表相同。", for_departments=True),
     "E-SHEET-NOT-FOUND": Advice(
         FILES, "没有使用统一下发的填报表，或表头被改写、删除，或表头上方插入了十几行内容。",
         "使用推进办下发的填报表填写，表头文字保持不变。", True),
@@ -109,6 +136,15 @@ ADVICE: dict[str, Advice] = {
     "E-STATUS-UNKNOWN": Advice(
         ROWS, "进展状态写了规定以外的词，例如“基本完成”“进行中了”。",
         "进展状态只用已完成、序时推进、滞后、未启动四个词，从下拉列表中选择；具体情况写在进展情况中。", True),
+    "W-TEXT-CONTROL": Advice(
+        ROWS, "从网页、微信或其他系统复制文字时，带进了看不见的控制字符（如换页符、改变文字方向的字符）。",
+        "这些字符已删除，通常不需要处理；请核对该单元格的文字是否完整，下次可先粘贴到记事本再复制。", for_departments=True),
+    "W-TEXT-LONG": Advice(
+        ROWS, "进展情况等文字写成了长篇报告，超出新闻通稿和简报适合刊登的长度。",
+        "精简为几句话，写明做了什么、完成多少；详细材料另行报送。", for_departments=True),
+    "E-TEXT-TOO-LONG": Advice(
+        ROWS, "单元格中粘贴了整篇文件或大量重复的文字。",
+        "精简到提示中的字数以内后重新报送。", for_departments=True),
     "E-PROGRESS-MISSING": Advice(
         ROWS, "进展情况为空。",
         "写明截至本期的具体工作和数字；尚未启动的，写明原因和计划启动时间。", True),
@@ -251,6 +287,9 @@ ADVICE: dict[str, Advice] = {
     "E-TEMPLATE-RENDER": Advice(
         TEMPLATES, "模板语法没有问题，但用本期数据试生成时出错，例如做了除以零的计算。",
         "按提示的文件和行号修改；改不好的，删除 templates/ 中的这个文件，生成时即改用内置模板。"),
+    "E-TEMPLATE-LINK": Advice(
+        TEMPLATES, "templates/ 中的模板是快捷方式（符号链接），或指向 templates/ 以外的文件；为免读到工作目录以外的文件，不使用。",
+        "删除快捷方式，把模板文件本身复制到 templates/ 中。"),
     "W-TEMPLATE-NONE": Advice(
         TEMPLATES, "工作目录中还没有 templates/ 文件夹，生成时使用内置模板。",
         "不需要修改模板的，无需处理；需要修改时先运行 reportgen templates export。"),

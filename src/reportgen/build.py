@@ -4,6 +4,9 @@
 problems come back in `BuildResult.report`, and the files it could make are
 made. Only a workspace that cannot be read at all raises `InputError`.
 
+`build()` and `check()` hold the workspace lock (lock.py) and write a whole output set into a
+staging folder that replaces outputs/<period>/ only when complete (render/staging.py).
+
 Before anything is rendered, the public text is screened (screen.py) and the
 publication gate decides (gate.py): a press release that does not pass is made
 as a draft, or, with `strict`, not at all (only the validation report is made).
@@ -17,12 +20,13 @@ from typing import Callable
 
 from .codes import issue
 from .gate import Gate, assess
+from .lock import inside, workspace_lock
 from .merge import merge
 from .validate import validate
 from .model import Dataset, Report, Workspace
 from .read import read_workspace
-from .render import Job, Output
-from .render.manifest import read_manifest, write_manifest
+from .render import Job, Output, name_findings
+from .render.staging import Staging
 
 Progress = Callable[[str], None]
 
@@ -71,38 +75,66 @@ def renderers() -> list[tuple[str, Callable[[Job], list[Output]]]]:
     ]
 
 
+# Pages beyond which a document is not what anyone meant to publish (a pasted report in a cell, say).
+MAX_PAGES = {"press-release": 30, "briefing-pack": 300}
+DOCUMENT_NAMES = {"press-release": "新闻通稿", "briefing-pack": "工作简报"}
+
+
 def build(root: Path | str, period: str | None = None, *, strict: bool = False, group_by: str | None = None,
-          variants: tuple[str, ...] = (), progress: Progress | None = None) -> BuildResult:
+          variants: tuple[str, ...] = (), progress: Progress | None = None,
+          on_wait: Progress | None = None) -> BuildResult:
     say = progress or (lambda msg: None)
     root = Path(root).resolve()
-    say("读取工作目录")
-    ws = read_workspace(root, period)
-    say("校验")
-    ds = _assessed(root, ws, group_by)
-    outdir = root / "outputs" / ws.period.code
-    result = BuildResult(ds, ds.report, outdir)
-    if not ws.plan:
-        src = root / "inputs" / ws.period.code / "plan.xlsx"
-        ds.report.add(issue("E-PLAN-EMPTY", file=src.name))
-        ds.gate = assess(ds)
-        result.stopped = True
+    with workspace_lock(root, on_wait=on_wait or say):
+        say("读取工作目录")
+        ws = read_workspace(root, period)
+        say("校验")
+        ds = _assessed(root, ws, group_by)
+        outdir = inside(root, root / "outputs" / ws.period.code)
+        result = BuildResult(ds, ds.report, outdir)
+        if not ws.plan:
+            src = root / "inputs" / ws.period.code / "plan.xlsx"
+            ds.report.add(issue("E-PLAN-EMPTY", file=src.name))
+            ds.gate = assess(ds)
+            result.stopped = True
+            return result
+
+        stage = Staging(outdir.parent, ws.period.code)
+        kept = stage.open(remade=lambda kind: kind != "return")  # every document again; the return rounds stay
+        job = Job(ds, root, stage.dir, tuple(dict.fromkeys((*ws.config.variants, *variants))))
+        made: list[Output] = []
+        try:
+            if strict and not ds.gate.publishable:
+                from .render import validation
+
+                result.stopped = True  # nothing public, and nothing built on the same doubtful data
+                say("生成校验报告")
+                made.extend(validation.render(job))
+            else:
+                for label, render in renderers():
+                    say(f"生成{label}")
+                    outputs = render(job)
+                    ds.report.extend(page_findings(outputs))
+                    made.extend(outputs)
+            result.notes.extend(job.notes)
+            say("保存")
+            stage.commit([*kept, *made], ds.gate, withheld=result.stopped)
+        finally:
+            stage.discard()  # after a failure: the live set stays as it was
+        result.outputs = stage.final(made)
+        result.manifest = outdir / "manifest.json"
         return result
 
-    job = Job(ds, root, outdir, tuple(dict.fromkeys((*ws.config.variants, *variants))))
-    if strict and not ds.gate.publishable:
-        from .render import validation
 
-        result.stopped = True  # nothing public, and nothing built on the same doubtful data
-        say("生成校验报告")
-        result.outputs.extend(validation.render(job))
-    else:
-        for label, render in renderers():
-            say(f"生成{label}")
-            result.outputs.extend(render(job))
-    result.notes.extend(job.notes)
-    remove_stale(outdir, result.outputs)
-    result.manifest = write_manifest(outdir, result.outputs, ds.gate, withheld=result.stopped)
-    return result
+def page_findings(outputs: list[Output]) -> list:
+    """E-DOC-TOO-LONG for a PDF longer than its kind may be."""
+    found = []
+    for o in outputs:
+        limit = MAX_PAGES.get(o.kind)
+        if limit and o.pages and o.pages > limit:
+            found.append(issue("E-DOC-TOO-LONG", file=o.path.name, document=DOCUMENT_NAMES[o.kind], pages=o.pages,
+                               limit=limit))
+    return found
 
 
 def _assessed(root: Path, ws: Workspace, group_by: str | None) -> Dataset:
@@ -112,6 +144,7 @@ def _assessed(root: Path, ws: Workspace, group_by: str | None) -> Dataset:
     ws.previous = load_previous(root, ws.period.code, group_by or ws.config.group_by)
     ds = merge(ws, group_by, validate(ws))
     ds.report.extend(screen(ds))
+    ds.report.extend(name_findings(ds))
     ds.gate = assess(ds)
     return ds
 
@@ -130,31 +163,29 @@ def load_previous(root: Path, code: str, group_by: str) -> Dataset | None:
         return None
 
 
-def remove_stale(outdir: Path, outputs: list[Output]) -> None:
-    """Files the previous build listed and this one did not make (e.g. a variant no longer asked for)."""
-    try:
-        previous = read_manifest(outdir)
-    except (OSError, ValueError):
-        return
-    made = {o.path.resolve() for o in outputs}
-    for entry in previous:
-        path = (outdir / entry["path"]).resolve()
-        if path.is_relative_to(outdir.resolve()) and path not in made:
-            path.unlink(missing_ok=True)
-
-
-def check(root: Path | str, period: str | None = None, *, progress: Progress | None = None) -> BuildResult:
-    """Validate only: the report, 校验报告.xlsx and the return workbooks, no documents."""
+def check(root: Path | str, period: str | None = None, *, progress: Progress | None = None,
+          on_wait: Progress | None = None) -> BuildResult:
+    """Validate only: the report, 校验报告.xlsx and the return workbooks, no documents (those of the
+    last build stay in the output set)."""
     from .render import validation
 
     say = progress or (lambda msg: None)
     root = Path(root).resolve()
-    say("读取工作目录")
-    ws = read_workspace(root, period)
-    say("校验")
-    ds = _assessed(root, ws, None)
-    outdir = root / "outputs" / ws.period.code
-    result = BuildResult(ds, ds.report, outdir)
-    say("生成校验报告")
-    result.outputs.extend(validation.render(Job(ds, root, outdir)))
-    return result
+    with workspace_lock(root, on_wait=on_wait or say):
+        say("读取工作目录")
+        ws = read_workspace(root, period)
+        say("校验")
+        ds = _assessed(root, ws, None)
+        outdir = inside(root, root / "outputs" / ws.period.code)
+        result = BuildResult(ds, ds.report, outdir)
+        say("生成校验报告")
+        stage = Staging(outdir.parent, ws.period.code)
+        kept = stage.open(remade=lambda kind: kind == "validation-report")
+        try:
+            made = validation.render(Job(ds, root, stage.dir))
+            stage.commit([*kept, *made])
+        finally:
+            stage.discard()
+        result.outputs = stage.final(made)
+        result.manifest = outdir / "manifest.json"
+        return result

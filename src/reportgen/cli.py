@@ -151,9 +151,9 @@ def print_gate(console: Console, gate, *, strict: bool = False, planned: bool = 
     if strict:
         head = "发布检查未通过，严格模式下未生成文档（新闻通稿、工作简报、进度汇总表都没有生成，只生成了校验报告）。原因："
     elif planned:
-        head = "发布检查未通过：按目前的数据生成的新闻通稿将标为“草稿 · 未经审核”。原因："
+        head = "发布检查未通过：按目前的数据生成的新闻通稿将标为“草稿　未经审核，不得发布”。原因："
     else:
-        head = "发布检查未通过：新闻通稿已标为“草稿 · 未经审核”（文件名带“（草稿）”），不得直接发布。原因："
+        head = "发布检查未通过：新闻通稿已标为“草稿　未经审核，不得发布”（文件名带“（草稿）”），不得直接发布。原因："
     console.print(f"[red]{head}[/red]", highlight=False)
     for reason in gate.reasons:
         console.print(f"[red]  · {escape(reason)}[/red]", highlight=False)
@@ -161,15 +161,39 @@ def print_gate(console: Console, gate, *, strict: bool = False, planned: bool = 
         console.print("[red]处理后重新运行 reportgen build；发布规则见 README“发布检查”。[/red]", highlight=False)
 
 
+def print_inventory(console: Console, result) -> None:
+    """Every file under departments/ and what became of it (the same list as 校验报告.xlsx's 文件清单)."""
+    files = result.dataset.files if result.dataset else []
+    if not files:
+        return
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[f.status_label] = counts.get(f.status_label, 0) + 1
+    console.print(f"文件清单（departments/ 中共{len(files)}项：" + "，".join(f"{k}{v}个" for k, v in counts.items()) + "）：")
+    for f in files:
+        colour = {"read": "green", "superseded": "yellow", "skipped": "yellow"}.get(f.status, "red")
+        rows = f"  {f.rows}行" if f.status in ("read", "conflict", "superseded") else ""
+        detail = f"  {f.reason}" if f.reason else ""
+        dept = f"  {f.department}" if f.department else ""
+        console.print(f"  [{colour}]{f.status_label}[/{colour}]  {escape(f.name)}{escape(dept)}{rows}{escape(detail)}",
+                      highlight=False)
+
+
+def _waiting(console: Console):
+    return lambda message: console.print(f"[yellow]{message}……[/yellow]", highlight=False)
+
+
 def cmd_build(args, console: Console) -> int:
     from .build import build
 
     with console.status("正在生成……") as status:
         result = build(args.workspace, args.period, strict=args.strict, group_by=args.group_by,
-                       variants=tuple(args.variant or ()), progress=lambda m: status.update(m + "……"))
+                       variants=tuple(args.variant or ()), progress=lambda m: status.update(m + "……"),
+                       on_wait=_waiting(console))
     report = result.report
     if report.issues:
         print_issues(console, report, limit=None if args.verbose else 40)
+    print_inventory(console, result)
     print_reconciliation(console, result)
     if result.stopped and not result.outputs:  # nothing could be made (no usable plan)
         console.print(f"[red]有 {len(report.errors)} 条错误，未生成文档。[/red]")
@@ -190,12 +214,14 @@ def cmd_validate(args, console: Console) -> int:
     from .build import check
 
     with console.status("正在校验……") as status:
-        result = check(args.workspace, args.period, progress=lambda m: status.update(m + "……"))
+        result = check(args.workspace, args.period, progress=lambda m: status.update(m + "……"),
+                       on_wait=_waiting(console))
     report = result.report
     if report.issues:
         print_issues(console, report, limit=None if args.verbose else 200)
     else:
         console.print("[green]未发现问题。[/green]")
+    print_inventory(console, result)
     print_reconciliation(console, result)
     console.print(f"共 {len(report.errors)} 条错误、{len(report.warnings)} 条提醒。校验报告和退回修改表位于 {result.outdir}：",
                   markup=False)
@@ -295,7 +321,7 @@ def _port(value: str) -> int:
 def cmd_export(args, console: Console) -> int:
     from .export import FORMATS, export
 
-    suffix = args.output.suffix.lower().lstrip(".") if args.output else ""
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
     fmt = args.format or (suffix if suffix in FORMATS else "xlsx")
     with console.status("正在读取各报告期……"):
         done = export(args.workspace, fmt, args.output)
@@ -306,7 +332,8 @@ def cmd_export(args, console: Console) -> int:
     console.print(f"已导出 {len(done.periods)} 个报告期（{periods}），共 {done.rows} 行：", highlight=False, markup=False)
     console.print(f"  {done.path}", highlight=False, markup=False)
     if report.errors:
-        console.print(f"[yellow]有 {len(report.errors)} 条错误，涉及的行未计入或缺少数值，详见上方列表。[/yellow]")
+        console.print(f"[yellow]有 {len(report.errors)} 条错误（见上方列表）：无法读取的报告期没有导出；"
+                      "各期被搁置的行在表中记为“未采用”，只有原因，没有数值。[/yellow]")
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
@@ -357,7 +384,7 @@ def make_parser() -> argparse.ArgumentParser:
                                    "（按工程、按牵头单位、合计）。CSV 为带 BOM 的 UTF-8，Excel 和 WPS 可直接打开。")
     p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
     p.add_argument("--format", choices=("xlsx", "csv"), help="xlsx（默认，含分期汇总表）或 csv（只有明细表）")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+    p.add_argument("-o", "--output", metavar="FILE",  # a str: a trailing / says "a folder"
                    help="输出文件（或文件夹）；默认写入工作目录的 outputs/，文件名为“地区+工程总称+历次进展数据”")
     p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
     p.set_defaults(func=cmd_export)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .model import ERROR, WARNING, Issue
+from .safetext import clean_text
 
 
 class Code(NamedTuple):
@@ -28,6 +29,12 @@ CATALOGUE: dict[str, Code] = {
                                       "如需重新生成某个单位的表，请用 reportgen template 单位名 --force。"),
     "E-DEPT-UNKNOWN": Code(ERROR, "单位不在任务清单中", "任务清单中没有以“{department}”为牵头单位的任务。牵头单位有：{choices}。"),
     "E-DEPT-WORKBOOK-EXISTS": Code(ERROR, "单位填报表已存在", "{path} 已存在（可能已经填写），为免覆盖未做改动。确需重新生成请加 --force。"),
+    "E-WORKSPACE-BUSY": Code(ERROR, "工作目录正被占用", "另一个 reportgen 命令正在使用这个工作目录，已等待{minutes}分钟仍未结束。"
+                                   "请等它完成后再运行。"),
+    "E-WORKSPACE-LINK": Code(ERROR, "文件夹是快捷方式", "{path} 是指向工作目录以外的快捷方式（符号链接），为免写到别处，未做任何改动。"
+                                   "请改为普通文件夹。"),
+    "W-NAME-UNSAFE": Code(WARNING, "名称不能直接作文件名", "“{value}”{why}，用作文件名时改为“{name}”。"),
+    "E-DOC-TOO-LONG": Code(ERROR, "文档页数过多", "{document}共{pages}页，超过{limit}页，可能有过长的文字。请检查进展情况等文字后重新生成。"),
     "E-EXPORT-WRITE": Code(ERROR, "导出文件无法写入", "无法写入 {path}（{detail}）。如该文件正在 Excel 或 WPS 中打开，请关闭后重试；"
                                                   "或用 -o 指定其他位置。"),
     # files
@@ -37,6 +44,17 @@ CATALOGUE: dict[str, Code] = {
     "E-SHEET-NOT-FOUND": Code(ERROR, "找不到表头", "在前15行中找不到表头（应包含“{required}”等列）。请使用统一下发的填报模板。"),
     "E-COLUMN-MISSING": Code(ERROR, "缺少必填列", "缺少必填列“{column}”。请在表头行补上该列。"),
     "E-ROWS-TOO-MANY": Code(ERROR, "数据行过多", "数据行超过{limit}行，超出部分未读取。请检查是否误粘贴了大量空行或无关数据。"),
+    "E-FILE-FORMAT": Code(ERROR, "文件格式不支持", "{kind}无法读取，本单位的进展未计入。{fix}"),
+    "W-FILE-SKIPPED": Code(WARNING, "文件已跳过", "{why}，已跳过，未读取。{fix}"),
+    "W-FILE-SUBFOLDER": Code(WARNING, "子文件夹未读取", "departments/ 中的文件夹“{name}”（内有{count}个文件）不会被读取。"
+                                 "如其中有填报表，请移到 departments/ 下。"),
+    "E-DEPT-TWO-FILES": Code(ERROR, "同一单位有两个文件", "{department}报送了{count}个文件：{files}。{outcome}"
+                                   "请只保留一个（删除或移走其余文件）后重新运行。"),
+    "E-SHEET-NOT-READ": Code(ERROR, "工作表未能读取", "工作表“{sheet}”像是进展填报表，但{why}，其中的行未读取。"
+                                 "请把表头改为与“{main}”相同（包含“{required}”列），或把这些行移到“{main}”中。"),
+    "W-TEXT-CONTROL": Code(WARNING, "看不见的控制字符", "单元格中有看不见的控制字符（{chars}），已删除。请核对该单元格的文字是否完整。"),
+    "W-TEXT-LONG": Code(WARNING, "文字过长", "“{column}”有{length}字，超过{limit}字。如用于公开发布，请精简。"),
+    "E-TEXT-TOO-LONG": Code(ERROR, "文字超过上限", "“{column}”有{length}字，超过上限{limit}字，该行未计入。请精简到{limit}字以内。"),
     # plan
     "E-PLAN-EMPTY": Code(ERROR, "任务清单为空", "任务清单中没有可用的任务。请在 plan.xlsx 中填写任务（每行一项，事项编号等必填列不能为空）。"),
     "E-PLAN-ID-MISSING": Code(ERROR, "任务清单缺事项编号", "事项编号为空。每一行任务都要有唯一的事项编号，例如 01-02。"),
@@ -123,6 +141,8 @@ CATALOGUE: dict[str, Code] = {
     "E-TEMPLATE-NOT-FOUND": Code(ERROR, "引用的模板不存在", "引用的模板“{name}”不存在，生成时会报错。请检查文件名。"),
     "E-TEMPLATE-RENDER": Code(ERROR, "模板试生成出错", "用本期数据试生成时出错：{detail}"),
     "E-TEMPLATE-SPLIT-TAG": Code(ERROR, "Word 模板标记被拆开", "这一段的标记被 Word 拆开了（“{text}”）。请在 Word 中删除该标记后一次性重新输入，不要中途改格式。"),
+    "E-TEMPLATE-LINK": Code(ERROR, "模板是快捷方式", "{name} 是快捷方式（符号链接）或指向 templates/ 以外，出于安全考虑不使用。"
+                                "请把模板文件本身复制到 templates/ 中。"),
     "W-TEMPLATE-NONE": Code(WARNING, "没有自定义模板", "工作目录中没有 templates/ 文件夹，生成时使用内置模板。如需修改模板，请先运行 reportgen templates export。"),
     "W-TASK-WRONG-DEPT": Code(WARNING, "非牵头单位报送", "事项“{task_id}”的牵头单位为{lead}，却由{department}报送。"),
 }
@@ -141,6 +161,9 @@ def label(code: str) -> str:
 
 
 def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", department: str = "", **fields) -> Issue:
+    """The one way to make an `Issue`. Its texts go to the terminal and to workbooks, so they are cleaned
+    here too (a file name may carry what a cell could not)."""
     level, _, template = CATALOGUE[code]
-    text = template.format(file=file, sheet=sheet, cell=cell, department=department, **fields)
+    file, sheet, cell, department = (clean_text(str(v)) for v in (file, sheet, cell, department))
+    text = clean_text(template.format(file=file, sheet=sheet, cell=cell, department=department, **fields))
     return Issue(code, level, text, file, sheet, cell, department)

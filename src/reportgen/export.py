@@ -52,7 +52,7 @@ def export(workspace: Path | str, fmt: str = "xlsx", output: Path | str | None =
     root = Path(workspace).resolve()
     df, problems = history(root)
     path = Path(output) if output is not None else default_path(root, fmt)
-    if path.is_dir():
+    if path.is_dir() or str(output or "").endswith(("/", "\\")):  # a folder, existing or to be made
         path = path / default_path(root, fmt).name
     try:
         if fmt == "xlsx":
@@ -75,12 +75,18 @@ def _why(e: OSError) -> str:
 
 
 def _value(v):
-    """What openpyxl writes: None for missing or empty, a date for a timestamp, Python scalars."""
+    """What a reader of the file sees: None for missing or empty, a date for a timestamp, 是/否 for a
+    yes-or-no column, a whole number without its .0."""
+    v = v.item() if hasattr(v, "item") else v  # numpy scalars
     if v is None or v is pd.NA or v is pd.NaT or v == "" or (isinstance(v, float) and v != v):
         return None
     if isinstance(v, pd.Timestamp):
         return v.date()
-    return v.item() if hasattr(v, "item") else v  # numpy scalars
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
 
 
 def _sheet(ws, df: pd.DataFrame, headers: dict[str, str]) -> None:
@@ -123,6 +129,8 @@ def write_csv(path: Path, df: pd.DataFrame) -> None:
     for name in out.columns:
         if pd.api.types.is_string_dtype(out[name]) and not isinstance(out[name].dtype, pd.CategoricalDtype):
             out[name] = out[name].map(_csv_text)
+        elif pd.api.types.is_bool_dtype(out[name]) or pd.api.types.is_float_dtype(out[name]):
+            out[name] = pd.Series([_value(v) for v in out[name]], index=out.index, dtype=object)
     text = out.to_csv(index=False, header=[COLUMNS[c] for c in out.columns], lineterminator="\r\n",
                       date_format="%Y-%m-%d")
     write_bytes(path, text.encode("utf-8-sig"))

@@ -136,7 +136,7 @@ def totals(df: "pd.DataFrame") -> "pd.DataFrame":
         part = pd.concat([g["as_of"].first(), g.size().rename("total"), counts, g["over_target"].sum()], axis=1)
         parts.append(part.reset_index().assign(by=by))
     out = pd.concat(parts, ignore_index=True)
-    out["completion_rate"] = 100.0 * out["done"] / out["total"]
+    out["completion_rate"] = (100.0 * out["done"] / out["total"]).round(1)  # as the pack prints it
     out["period"] = out["period"].astype(df["period"].dtype)
     order = {"工程": 0, "牵头单位": 1, "合计": 2}
     out = out.sort_values(["period", "by"], key=lambda s: s.map(order) if s.name == "by" else s, kind="stable")

@@ -50,4 +50,5 @@ def merge(ws: Workspace, group_by: str | None = None, validation: Validation | N
         report=v.report,
         submissions=ws.submissions,
         previous=ws.previous,
+        files=ws.files,
     )

@@ -216,9 +216,29 @@ class Submission:
     rows: list[Progress] = field(default_factory=list)
     set_aside: list["SetAside"] = field(default_factory=list)
     rows_read: int = 0  # data rows seen, before any were set aside
+    filled: int = 0  # data rows with anything typed beyond the task's own columns (none in a blank template)
     append_cell: str = ""  # A1 cell where a task left out of the table would go (for 未报送 issues)
     period_stamp: str = ""  # the period code `new-period` stamped into the workbook (defined name), if any
     titles: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, text): title lines, for the period
+
+
+# What became of a file under departments/ (the file inventory), as the clerk reads it.
+FILE_STATUSES = {"read": "已读取", "unreadable": "无法读取", "skipped": "已跳过", "superseded": "已被取代", "conflict": "未采用"}
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file (or subfolder) under departments/ and what became of it: every one is listed."""
+
+    name: str  # as shown: the file name; a subfolder ends with /
+    status: str  # a key of FILE_STATUSES
+    reason: str = ""  # why it was not read or not used, and what to do about it
+    department: str = ""
+    rows: int = 0  # data rows read
+
+    @property
+    def status_label(self) -> str:
+        return FILE_STATUSES[self.status]
 
 
 @dataclass
@@ -232,6 +252,7 @@ class Workspace:
     submissions: list[Submission]
     report: Report = field(default_factory=Report)
     previous: "Dataset | None" = None
+    files: list[FileEntry] = field(default_factory=list)  # the inventory of departments/
 
 
 @dataclass
@@ -348,7 +369,8 @@ class Dataset:
     report: Report
     submissions: list[Submission] = field(default_factory=list)
     previous: "Dataset | None" = None
-    gate: "Gate | None" = None  # set by build: may the public documents go out as they are?
+    gate: "Gate | None" = None
+    files: list[FileEntry] = field(default_factory=list)  # the inventory of departments/  # set by build: may the public documents go out as they are?
 
     @property
     def counts(self) -> Counts:

@@ -27,11 +27,13 @@ from . import fillguide
 from .codes import issue
 from .errors import InputError
 from .fillguide import Guide
+from .lock import inside, workspace_lock
 from .merge import merge
 from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
 from .read import department_files, list_periods, read_workspace
 from .read.config import PERIOD_KINDS, default_period, period_key, split_period
 from .read.stamp import STAMP_NAME, stamp_value
+from .render.files import name_problems, safe_file_name
 from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, text_width, write_plan
 
 REPORT_TOML = """\
@@ -126,10 +128,11 @@ def init_workspace(folder: Path, *, region: str = "示例区", period: str | Non
                                existing="、".join(p.relative_to(folder).as_posix() for p in existing)))
     (inputs / "departments").mkdir(parents=True, exist_ok=True)
     (folder / "outputs").mkdir(exist_ok=True)
-    (folder / "report.toml").write_text(REPORT_TOML.format(region=region), encoding="utf-8")
-    (inputs / "period.toml").write_text(period_toml(code, 1), encoding="utf-8")
-    write_plan(inputs / "plan.xlsx", [], title=f"{code[:4]}年任务清单")
-    _add_category_dropdown(inputs / "plan.xlsx")
+    with workspace_lock(folder):
+        (folder / "report.toml").write_text(REPORT_TOML.format(region=region), encoding="utf-8")
+        (inputs / "period.toml").write_text(period_toml(code, 1), encoding="utf-8")
+        write_plan(inputs / "plan.xlsx", [], title=f"{code[:4]}年任务清单")
+        _add_category_dropdown(inputs / "plan.xlsx")
     return [folder / "report.toml", inputs / "period.toml", inputs / "plan.xlsx"]
 
 
@@ -282,13 +285,15 @@ def write_department_templates(ws: Workspace, previous: Dataset | None, only: st
     """One workbook per lead department of the plan (or only `only`'s), in inputs/<period>/departments/.
     Nothing is written when the plan has errors (see `check_plan`)."""
     check_plan(ws)
-    folder = ws.root / "inputs" / ws.period.code / "departments"
+    folder = inside(ws.root, ws.root / "inputs" / ws.period.code / "departments")
     folder.mkdir(parents=True, exist_ok=True)
     title = workbook_title(ws)
     prev = _previous_progress(previous)
     written = []
-    for dept, tasks in tasks_by_department(ws, only).items():
-        path = folder / f"{dept}.xlsx"
+    by_dept = tasks_by_department(ws, only)
+    paths = workbook_paths(folder, list(tasks_by_department(ws)))
+    for dept, tasks in by_dept.items():
+        path = paths[dept]
         if path.exists() and not overwrite:
             raise InputError(issue("E-DEPT-WORKBOOK-EXISTS", path=f"inputs/{ws.period.code}/departments/{path.name}"))
         guide = fillguide.make_guide(ws.config, ws.period, dept, tasks, path.name, previous)
@@ -298,15 +303,14 @@ def write_department_templates(ws: Workspace, previous: Dataset | None, only: st
 
 
 def write_guides(ws: Workspace, previous: Dataset | None, only: str | None = None) -> list[Path]:
-    """The 填报说明 PDF of each lead department (or only `only`'s), in inputs/<period>/填报说明/.
-    Written for every department, PDFs of departments no longer in the plan are removed."""
-    from .render.validation import safe_file_name
-
-    folder = ws.root / "inputs" / ws.period.code / fillguide.FOLDER
+    """The 填报说明 PDF of each lead department (or only `only`'s), in inputs/<period>/填报说明/, named as
+    its workbook is. Written for every department, PDFs of departments no longer in the plan are removed."""
+    folder = inside(ws.root, ws.root / "inputs" / ws.period.code / fillguide.FOLDER)
+    names = workbook_paths(folder, list(tasks_by_department(ws)))
     written = []
     for dept, tasks in tasks_by_department(ws, only).items():
-        guide = fillguide.make_guide(ws.config, ws.period, dept, tasks, f"{dept}.xlsx", previous)
-        path = folder / f"{safe_file_name(dept) or '单位'}{fillguide.FOLDER}.pdf"
+        guide = fillguide.make_guide(ws.config, ws.period, dept, tasks, f"{names[dept].stem}.xlsx", previous)
+        path = folder / f"{names[dept].stem}{fillguide.FOLDER}.pdf"
         fillguide.write_pdf(guide, path)
         written.append(path)
     if only is None:
@@ -314,6 +318,31 @@ def write_guides(ws: Workspace, previous: Dataset | None, only: str | None = Non
             if old not in written:
                 old.unlink()
     return written
+
+
+def workbook_paths(folder: Path, departments: list[str]) -> dict[str, Path]:
+    """department → its workbook in `folder`: named by `safe_file_name`, distinct, never outside `folder`."""
+    paths: dict[str, Path] = {}
+    taken: set[str] = set()
+    for n, dept in enumerate(departments, 1):
+        base = safe_file_name(dept) or f"单位{n}"
+        name, k = base, 2
+        while name.casefold() in taken:
+            name, k = f"{base}（{k}）", k + 1
+        taken.add(name.casefold())
+        paths[dept] = folder / f"{name}.xlsx"
+    return paths
+
+
+def name_notes(departments: list[str]) -> list[str]:
+    """What the clerk is told about 牵头单位 names `workbook_paths` had to change."""
+    notes = []
+    for dept in departments:
+        why = name_problems(dept, 40)
+        if why:
+            found = issue("W-NAME-UNSAFE", file="plan.xlsx", value=dept[:60], why=why, name=safe_file_name(dept) or "单位")
+            notes.append(f"提醒：牵头单位{found.message}")
+    return notes
 
 
 @dataclass
@@ -338,10 +367,17 @@ def new_period(root: Path, next_code: str, from_code: str | None = None, deadlin
     """
     root = Path(root)
     split_period(next_code)
-    if from_code is not None and period_key(from_code) >= period_key(next_code):
-        raise InputError(issue("E-PERIOD-ORDER", previous=from_code, next=next_code))
+    if from_code is not None:
+        split_period(from_code)
+        if period_key(from_code) >= period_key(next_code):
+            raise InputError(issue("E-PERIOD-ORDER", previous=from_code, next=next_code))
+    with workspace_lock(root):
+        return _new_period(root, next_code, from_code, deadline)
+
+
+def _new_period(root: Path, next_code: str, from_code: str | None, deadline: date | None) -> Rollover:
     prev_code = from_code or previous_period(root, next_code)
-    target = root / "inputs" / next_code
+    target = inside(root, root / "inputs" / next_code)
     if department_files(target / "departments"):
         raise InputError(issue("E-PERIOD-HAS-WORKBOOKS", period=next_code))
     previous = load_dataset(root, prev_code) if prev_code else None
@@ -377,6 +413,7 @@ def new_period(root: Path, next_code: str, from_code: str | None = None, deadlin
         ws.period = replace(ws.period, deadline=deadline)
     result.workbooks = write_department_templates(ws, previous)
     result.guides = write_guides(ws, previous)
+    result.notes.extend(name_notes(list(tasks_by_department(ws))))
     result.notes.extend(guide_notes(ws))
     return result
 
@@ -398,8 +435,9 @@ def department_template(root: Path, department: str, code: str | None = None, *,
     """Re-create one department's workbook and 填报说明 for a period (default: the latest); a filled
     workbook only with overwrite. Returns [workbook, 填报说明 PDF]."""
     root = Path(root)
-    ws = read_workspace(root, code)
-    prev_code = previous_period(root, ws.period.code)
-    previous = load_dataset(root, prev_code) if prev_code else None
-    workbook = write_department_templates(ws, previous, only=department, overwrite=overwrite)[0]
-    return [workbook, *write_guides(ws, previous, only=department)]
+    with workspace_lock(root):
+        ws = read_workspace(root, code)
+        prev_code = previous_period(root, ws.period.code)
+        previous = load_dataset(root, prev_code) if prev_code else None
+        workbook = write_department_templates(ws, previous, only=department, overwrite=overwrite)[0]
+        return [workbook, *write_guides(ws, previous, only=department)]

@@ -30,6 +30,7 @@ from jinja2 import nodes
 
 from .codes import issue
 from .model import Issue
+from .render.env import TemplateRefused
 
 
 @dataclass
@@ -348,6 +349,8 @@ class Linter:
         for name in names:
             try:
                 self.env.loader.get_source(self.env, name)
+            except TemplateRefused:
+                pass  # a link: reported as E-TEMPLATE-LINK by the templates check
             except jinja2.TemplateNotFound:
                 if not getattr(node, "ignore_missing", False):
                     self.problem("E-TEMPLATE-NOT-FOUND", node, name=name)

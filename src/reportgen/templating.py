@@ -15,26 +15,37 @@ own data catches what only data shows.
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
+
 from .codes import issue
 from .model import Issue
-from .render.env import builtin_templates, environment
+from .render.env import builtin_templates, confined, environment
 
 TEMPLATE_SUFFIXES = (".j2", ".css", ".docx")
 
 
 def export_templates(root: Path, *, overwrite: bool = False) -> list[Path]:
-    target = Path(root) / "templates"
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for src in sorted(builtin_templates().iterdir()):
-        if src.suffix in TEMPLATE_SUFFIXES and (overwrite or not (target / src.name).exists()):
-            shutil.copy2(src, target / src.name)
-            written.append(target / src.name)
+    """Copy the built-in templates into templates/ (a link there is replaced, never written through)."""
+    from .errors import InputError
+    from .lock import inside, workspace_lock
+    from .render.files import write_bytes
+
+    root = Path(root)
+    target = root / "templates"
+    if target.is_symlink():
+        raise InputError(issue("E-TEMPLATE-LINK", name="templates/"))
+    with workspace_lock(root):
+        inside(root, target).mkdir(parents=True, exist_ok=True)
+        written = []
+        for src in sorted(builtin_templates().iterdir()):
+            dst = target / src.name
+            if src.suffix in TEMPLATE_SUFFIXES and (overwrite or not (dst.exists() or dst.is_symlink())):
+                write_bytes(dst, src.read_bytes())
+                written.append(dst)
     return written
 
 
@@ -69,7 +80,7 @@ def _check_source(path: Path, source: str, env: jinja2.Environment, public: bool
     place = line_of or (lambda n: f"第{n}行")
     try:
         tree = env.parse(source)
-        env.compile(tree)
+        env.compile(env.parse(source))  # compiling in the sandbox rewrites loops in the tree it is given
     except jinja2.TemplateError as e:
         lineno, message = getattr(e, "lineno", None), getattr(e, "message", None) or ""
         detail = jinja_detail(e)
@@ -153,18 +164,39 @@ def _docx_source(path: Path) -> tuple[str, bytes]:
     return _patch_xml_keeping_lines(tpl, body), xml
 
 
+def _links(folder: Path, path: Path, source: str, env: jinja2.Environment) -> list[Issue]:
+    """E-TEMPLATE-LINK for the files a template includes or imports that are links or lie outside templates/."""
+    try:
+        names = [n for n in meta.find_referenced_templates(env.parse(source)) if isinstance(n, str)]
+    except jinja2.TemplateError:
+        return []  # the syntax check reports it
+    found = []
+    for name in names:
+        target = folder / name
+        if (target.exists() or target.is_symlink()) and not confined(folder, target):
+            found.append(_problem("E-TEMPLATE-LINK", path, name=f"templates/{name}"))
+    return found
+
+
 def check_templates(root: Path) -> list[Issue]:
     """Everything `build` would reject: syntax, names and fields (static, every branch), then a trial
     render of each document's templates with the workspace's own data (draft and not)."""
     folder = Path(root) / "templates"
+    if folder.is_symlink():
+        return [issue("E-TEMPLATE-LINK", file="templates/", name="templates/")]
     if not folder.is_dir():
         return [issue("W-TEMPLATE-NONE", file="templates/")]
     env = environment(Path(root))
     issues: list[Issue] = []
     for path in sorted(folder.iterdir()):
         public = is_public_template(path)
+        if path.is_symlink() or not confined(folder, path):
+            issues.append(_problem("E-TEMPLATE-LINK", path, name=f"templates/{path.name}"))
+            continue
         if path.suffix in (".j2", ".css"):
-            issues += _check_source(path, path.read_text(encoding="utf-8"), env, public)
+            source = path.read_text(encoding="utf-8", errors="replace")
+            issues += _check_source(path, source, env, public)
+            issues += _links(folder, path, source, env)
         elif path.suffix == ".docx":
             try:
                 source, xml = _docx_source(path)

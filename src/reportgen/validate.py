@@ -73,7 +73,7 @@ def achieved_in_text(p: Progress, unit: str = "") -> bool:
     return False
 
 
-def _key(s: str) -> str:
+def name_key(s: str) -> str:
     """Names compared as a reader sees them: full/half width and （）/() alike, spaces ignored."""
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", s or ""))
 
@@ -157,7 +157,7 @@ def _in_plan_units(task: Task, p: Progress) -> list[Issue]:
 
 def _row_rules(task: Task, p: Progress) -> list[Issue]:
     found = []
-    if p.name and _key(p.name) != _key(task.name):
+    if p.name and name_key(p.name) != name_key(task.name):
         found.append(issue("W-NAME-MISMATCH", value=p.name, expected=task.name, **_at(p, "name")))
     if task.lead_departments and p.department not in task.lead_departments:
         found.append(issue("W-TASK-WRONG-DEPT", task_id=task.task_id, lead=task.lead, **_at(p, "task_id")))
@@ -171,8 +171,8 @@ def _not_reported(task: Task, submitted: dict[str, Submission]) -> Issue:
     """未报送, addressed to the lead department: in its own file when it sent one (so the return
     workbook lists it), else at the task's row of the plan."""
     leads = task.lead_departments
-    dept = next((d for d in leads if _key(d) in submitted), leads[0] if leads else "")
-    sub = submitted.get(_key(dept))
+    dept = next((d for d in leads if name_key(d) in submitted), leads[0] if leads else "")
+    sub = submitted.get(name_key(dept))
     if sub is not None:
         where = dict(file=sub.path.name, sheet=sub.sheet, cell=sub.append_cell)
     else:
@@ -201,7 +201,7 @@ def validate(ws: Workspace) -> Validation:
     chosen = _pick_rows(ws, plan, issues, set_aside, skipped)
     submitted: dict[str, Submission] = {}
     for sub in ws.submissions:
-        submitted.setdefault(_key(sub.department), sub)
+        submitted.setdefault(name_key(sub.department), sub)
     aside: dict[str, list[SetAside]] = {}
     for s in set_aside:
         aside.setdefault(s.task_id, []).append(s)

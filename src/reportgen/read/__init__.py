@@ -11,11 +11,13 @@ from pathlib import Path
 
 from ..codes import issue
 from ..errors import InputError
-from ..model import Report, Workspace
-from .config import PERIOD_RE, period_key, read_config, read_period
+from ..model import FileEntry, Report, Workspace
+from .config import PERIOD_RE, period_key, read_config, read_period, split_period
 from .departments import read_department
+from .grid import why
+from .inventory import scan, settle
 from .plan import read_plan
-from .sheets import SUFFIXES
+from .sheets import PASS_THROUGH
 
 __all__ = ["read_workspace", "list_periods", "latest_period", "department_files"]
 
@@ -36,11 +38,8 @@ def latest_period(root: Path) -> str:
 
 
 def department_files(folder: Path) -> list[Path]:
-    """Department workbooks in a stable order; Office lock files (~$x.xlsx) skipped."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".")))
+    """Department workbooks in a stable order: the files `read_workspace` reads (see inventory.scan)."""
+    return scan(folder)[0]
 
 
 def read_workspace(root: Path | str, period: str | None = None) -> Workspace:
@@ -48,6 +47,7 @@ def read_workspace(root: Path | str, period: str | None = None) -> Workspace:
     root = Path(root)
     config = read_config(root / "report.toml")
     code = period or latest_period(root)
+    split_period(code)  # a period is a name, never a path
     folder = root / "inputs" / code
     if not folder.is_dir():
         raise InputError(issue("E-WORKSPACE-MISSING", what=f"报告期文件夹 inputs/{code}", path=str(folder)))
@@ -55,13 +55,24 @@ def read_workspace(root: Path | str, period: str | None = None) -> Workspace:
     report = Report()
     plan, plan_issues = read_plan(folder / "plan.xlsx")
     report.extend(plan_issues)
-    submissions = []
-    for path in department_files(folder / "departments"):
+    paths, skipped, scan_issues = scan(folder / "departments")
+    report.extend(scan_issues)
+    read = []
+    unreadable: dict[Path, FileEntry] = {}
+    for path in paths:
         try:
-            sub, issues = read_department(path)
+            read.append(read_department(path))
         except InputError as e:
             report.add(e.issue)
-            continue
-        report.extend(issues)
-        submissions.append(sub)
-    return Workspace(root=root, config=config, period=per, plan=plan, submissions=submissions, report=report)
+            unreadable[path] = FileEntry(e.issue.file, "unreadable", e.issue.message)
+        except PASS_THROUGH:
+            raise
+        except BaseException as e:  # noqa: BLE001 - whatever a file does to the reader stays that file's problem
+            found = issue("E-FILE-UNREADABLE", file=path.name, detail=why(e))
+            report.add(found)
+            unreadable[path] = FileEntry(found.file, "unreadable", found.message)
+    submissions, issues, entries = settle(read)
+    report.extend(issues)
+    files = sorted([*skipped, *unreadable.values(), *entries.values()], key=lambda e: e.name)
+    return Workspace(root=root, config=config, period=per, plan=plan, submissions=submissions, report=report,
+                     files=files)

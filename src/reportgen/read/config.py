@@ -10,6 +10,7 @@ from pathlib import Path
 from ..codes import issue
 from ..errors import InputError
 from ..model import FORMS, TRADITIONAL_LANGS, VARIANTS, Config, Period
+from ..safetext import has_unsafe, unsafe_chars
 
 PERIOD_RE = re.compile(r"^(\d{4})(Q1|H1|Q3|FY)$")
 PERIOD_KINDS = {
@@ -28,7 +29,32 @@ def _load_toml(path: Path) -> dict:
     except FileNotFoundError:
         raise InputError(issue("E-WORKSPACE-MISSING", what=path.name, path=str(path), file=path.name)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=str(e))) from None
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=toml_error(e))) from None
+
+
+# tomllib's messages, said for a clerk editing the file in Notepad
+_TOML_ERRORS = (
+    ("Expected newline or end of document", "这一行的值写得不完整或后面多出了内容（日期写作 2025-06-30，文字放在英文双引号内）"),
+    ("Invalid value", "值的写法不对（文字要放在英文双引号内，日期写作 2025-06-30，数字不加引号）"),
+    ("Illegal character", "引号没有配对，或文字中有不能直接写的字符"),
+    ("Unterminated string", "引号没有配对"),
+    ("Cannot overwrite a value", "同一个设置写了两次"),
+    ("Cannot declare", "同一个设置写了两次"),
+    ("Expected '=' after a key", "设置名后面缺少“=”"),
+    ("Expected ']'", "方括号没有配对"),
+    ("Invalid date", "日期不存在或写法不对，应写作 2025-06-30"),
+)
+
+
+def toml_error(e: Exception) -> str:
+    """Where (line and column) and what, in Chinese; never tomllib's English."""
+    if isinstance(e, UnicodeDecodeError):
+        return "文件不是 UTF-8 编码，请用记事本打开后“另存为”UTF-8 编码"
+    text = str(e)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    where = f"第{m[1]}行第{m[2]}个字附近" if m else ""
+    what = next((say for key, say in _TOML_ERRORS if key in text), "写法不符合格式要求")
+    return f"{where}{'：' if where else ''}{what}"
 
 
 def read_config(path: Path) -> Config:
@@ -53,6 +79,7 @@ def read_config(path: Path) -> Config:
             want = "带引号的文字"
         if not ok:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} = {value!r} 应为{want}"))
+        _no_controls(path, name, value)
         kwargs[name] = value
     if "variants" in kwargs:  # large_print, Large-Print → large-print
         kwargs["variants"] = tuple(v.strip().lower().replace("_", "-") for v in kwargs["variants"])
@@ -78,6 +105,15 @@ def read_config(path: Path) -> Config:
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                detail=f"variants 中的“{'、'.join(unknown)}”无法识别，可选 \"traditional\"（繁體版）、\"large-print\"（适老版）"))
     return config
+
+
+def _no_controls(path: Path, name: str, value: object) -> None:
+    """Settings go into every document: an invisible control character (written as an escape such as \\u202e,
+    TOML allows no raw ones) is refused rather than silently changed."""
+    for text in value if isinstance(value, tuple) else (value,):
+        if isinstance(text, str) and has_unsafe(text):
+            raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                                   detail=f"{name} 中有看不见的控制字符（{'、'.join(unsafe_chars(text))}），请删除"))
 
 
 def _forms(root: Path) -> list[str]:
@@ -126,22 +162,28 @@ def read_period(path: Path, code: str) -> Period:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                    detail=f"{key} = {v!r} 不是日期，应写作 2025-06-30")) from None
 
+    label = str(data.get("label", base.label))
+    _no_controls(path, "label", label)
+
     def words(key: str) -> str:
         v = data.get(key, "")
         if not isinstance(v, str):
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{key} 应为带引号的文字"))
+        _no_controls(path, key, v)
         return v.strip()
 
     themes = data.get("themes", {})
     if not isinstance(themes, dict) or not all(isinstance(v, str) for v in themes.values()):
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                detail='[themes] 下每行应写作 "领域" = "主题句"，例如 "住房" = "让百姓住得舒心。"'))
+    for k, v in themes.items():
+        _no_controls(path, f"themes.{k}", (str(k), v))
     return Period(
         code=code,
         year=base.year,
         kind=base.kind,
         as_of=as_date("as_of") or base.as_of,
-        label=str(data.get("label", base.label)),
+        label=label,
         issue_no=data.get("issue_no"),
         publish_date=as_date("publish_date"),
         deadline=as_date("deadline"),

@@ -12,14 +12,22 @@ from ..codes import issue
 from ..errors import InputError
 from ..model import BEHIND, DONE, NOT_STARTED, ON_SCHEDULE, Issue, Progress, SetAside, Source, Submission
 from ..numbers import fmt_num, parse_number, parse_percent
+from ..safetext import clean_text
 from .cells import filled, is_blank_row, is_note_row, is_total_row, text
 from .grid import Grid, cell_ref, column_letter
-from .headers import DEPT_COLUMNS, DEPT_REQUIRED, Header, find_header
+from .headers import DEPT_COLUMNS, DEPT_REQUIRED, HEADER_SCAN_ROWS, Header, find_header, normalize_header
 from .sheets import read_grids
 from .stamp import read_period_stamp
 
 PREFERRED_SHEET = "进展填报"
+LISTING = "问题清单"  # the first sheet of our return workbooks (render/validation.py), never data
 COLUMN_LABELS = {f: syns[0] for f, syns in DEPT_COLUMNS.items()}
+TEXT_WARN = 2000  # characters in one cell: a warning above this
+TEXT_MAX = 10000  # and the row refused above this (well below Excel's 32,767, so no writer ever cuts a text)
+# what a department types; the task's own columns (编号, 名称) come pre-filled in a blank template
+TYPED_FIELDS = ("status", "progress_text", "achieved", "rate", "expected", "problems", "next_steps", "contact",
+                "phone", "remarks")
+FATAL_ROW_CODES = ("E-ID-MISSING", "E-STATUS-MISSING", "E-STATUS-UNKNOWN", "E-PROGRESS-MISSING", "E-TEXT-TOO-LONG")
 
 STATUS_SYNONYMS: dict[str, str] = {
     DONE: DONE, **dict.fromkeys(("完成", "已办结", "提前完成", "超额完成", "全面完成"), DONE),
@@ -86,13 +94,30 @@ def _title_block(rows: list[list[object]], header_row: int) -> dict[str, str]:
     return found
 
 
-def _pick_sheet(grids: list[Grid]) -> tuple[Grid, Header] | None:
-    ordered = sorted(grids, key=lambda g: g.name != PREFERRED_SHEET)
-    for g in ordered:
+def _tables(grids: list[Grid]) -> tuple[list[tuple[Grid, Header]], list[Grid]]:
+    """The sheets holding a progress table (进展填报 first, then the workbook's order), and the sheets
+    that look like one but have no header the reader can use (a continuation without its header row,
+    a header with renamed columns). A 问题清单 sheet is ours, from a return workbook sent back in."""
+    tables, refused = [], []
+    for g in sorted(grids, key=lambda g: g.name != PREFERRED_SHEET):
+        if g.name == LISTING:
+            continue
         header = find_header(g.rows, DEPT_COLUMNS, DEPT_REQUIRED)
         if header:
-            return g, header
-    return None
+            tables.append((g, header))
+        elif _looks_like_progress(g):
+            refused.append(g)
+    return tables, refused
+
+
+_KEY_LABELS = {syn for f in DEPT_REQUIRED for syn in DEPT_COLUMNS[f]}
+
+
+def _looks_like_progress(grid: Grid) -> bool:
+    """Named like a progress sheet (进展…, …（续）) and not empty, or a key header label in its first rows."""
+    if any(w in grid.name for w in ("进展", "续")) and any(filled(row) for row in grid.rows):
+        return True
+    return any(normalize_header(c) in _KEY_LABELS for row in grid.rows[:HEADER_SCAN_ROWS] for c in row if c)
 
 
 _FILENAME_NOISE = re.compile(
@@ -102,8 +127,9 @@ _FILENAME_NOISE = re.compile(
 
 def department_from_filename(path: Path) -> str:
     """区民政局2025年上半年进展填报表.xlsx → 区民政局 (when the sheet has no 填报单位)."""
-    name = _FILENAME_NOISE.sub("", unicodedata.normalize("NFKC", path.stem))
-    return name or path.stem
+    stem = clean_text(path.stem)
+    name = _FILENAME_NOISE.sub("", unicodedata.normalize("NFKC", stem))
+    return name or stem
 
 
 def _task_id(value: object) -> tuple[str, str]:
@@ -114,23 +140,45 @@ def _task_id(value: object) -> tuple[str, str]:
 
 
 def read_department(path: Path) -> tuple[Submission, list[Issue]]:
-    """Read one workbook. Raises InputError only when the file as a whole is unusable.
+    """Read one workbook: every sheet holding a progress table (a second sheet such as 进展填报（续）
+    too); a sheet that looks like one but cannot be read is reported by name. Raises InputError only
+    when the file as a whole is unusable.
 
     Every data row is counted in `rows_read` and ends up in `rows` or in `set_aside` with its
     reason. Not data: blank rows (a 序号 alone counts as blank), 合计 rows, and footer notes
     (注：…, 审核人：…), which are reported in one warning so that nothing vanishes unseen."""
+    name = clean_text(path.name)
     grids = read_grids(path)
-    picked = _pick_sheet(grids)
-    if not picked:
-        raise InputError(issue("E-SHEET-NOT-FOUND", file=path.name, required="、".join(COLUMN_LABELS[f] for f in DEPT_REQUIRED)))
-    grid, header = picked
-    hr, cols, ignore = header.row, header.columns, header.ignored
-    title = _title_block(grid.rows, hr)
+    tables, refused = _tables(grids)
+    required = "、".join(COLUMN_LABELS[f] for f in DEPT_REQUIRED)
+    if not tables:
+        raise InputError(issue("E-SHEET-NOT-FOUND", file=name, required=required))
+    grid, header = tables[0]
+    title = _title_block(grid.rows, header.row)
+    for g, h in tables[1:]:
+        for key, value in _title_block(g.rows, h.row).items():
+            title.setdefault(key, value)
     dept = title.get("department") or department_from_filename(path)
     sub = Submission(department=dept, path=path, sheet=grid.name, reporter=title.get("reporter", ""),
                      phone=title.get("phone", ""), filled_on=title.get("filled_on", ""))
-    where = dict(file=path.name, sheet=grid.name, department=dept)
     issues: list[Issue] = [replace(i, department=dept) for g in grids for i in g.issues]
+    for g in refused:
+        issues.append(issue("E-SHEET-NOT-READ", file=name, sheet=g.name, department=dept, main=grid.name,
+                            why=f"在前{HEADER_SCAN_ROWS}行中找不到完整的表头", required=required))
+    for n, (g, h) in enumerate(tables):
+        last_data = _read_table(sub, g, h, name, issues)
+        if n == 0:
+            sub.append_cell = _append_cell(g.rows, h, last_data)
+    sub.titles = _titles(grids, grid, header.row)
+    sub.period_stamp = read_period_stamp(path)
+    return sub, issues
+
+
+def _read_table(sub: Submission, grid: Grid, header: Header, name: str, issues: list[Issue]) -> int | None:
+    """The data rows of one sheet into `sub`; returns the index of the last data row."""
+    hr, cols, ignore = header.row, header.columns, header.ignored
+    dept = sub.department
+    where = dict(file=name, sheet=grid.name, department=dept)
     first_col = min(cols.values())
     missing = [COLUMN_LABELS[f] for f in DEPT_REQUIRED if f not in cols]
     issues += [issue("E-COLUMN-MISSING", cell=cell_ref(hr, first_col), column=c, **where) for c in missing]
@@ -150,8 +198,10 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         sub.rows_read += 1
         get = lambda f: row[cols[f]] if f in cols and cols[f] < len(row) else None  # noqa: E731
         at = lambda f: cell_ref(r, cols[f])  # noqa: E731
-        source = Source(path.name, grid.name, r + 1)
+        source = Source(name, grid.name, r + 1)
         task_id, id_date = _task_id(get("task_id"))
+        if any(text(get(f)) for f in TYPED_FIELDS):
+            sub.filled += 1
         if missing:
             sub.set_aside.append(SetAside(source, task_id, dept, missing_reason))
             continue
@@ -160,6 +210,14 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         for c in cols.values():
             if (r, c) in grid.formula_cells:
                 row_issues.append(issue("E-FORMULA-NO-VALUE", cell=cell_ref(r, c), formula=grid.formula_cells[(r, c)], **where))
+        for f in cols:
+            length = len(text(get(f)))
+            if length > TEXT_MAX:
+                row_issues.append(issue("E-TEXT-TOO-LONG", cell=at(f), column=COLUMN_LABELS[f], length=length,
+                                        limit=TEXT_MAX, **where))
+            elif length > TEXT_WARN:
+                row_issues.append(issue("W-TEXT-LONG", cell=at(f), column=COLUMN_LABELS[f], length=length,
+                                        limit=TEXT_WARN, **where))
         if not task_id:
             row_issues.append(issue("E-ID-MISSING", cell=at("task_id"), **where))
         raw_status = get("status")
@@ -167,7 +225,7 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         if not text(raw_status):
             row_issues.append(issue("E-STATUS-MISSING", cell=at("status"), **where))
         elif status is None:
-            row_issues.append(issue("E-STATUS-UNKNOWN", cell=at("status"), value=text(raw_status), **where))
+            row_issues.append(issue("E-STATUS-UNKNOWN", cell=at("status"), value=_short(text(raw_status), 40), **where))
         progress_text = text(get("progress_text"))
         if not progress_text:
             row_issues.append(issue("E-PROGRESS-MISSING", cell=at("progress_text"), **where))
@@ -177,7 +235,8 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         if text(raw_achieved):
             achieved = parse_number(raw_achieved)
             if achieved is None:
-                row_issues.append(issue("E-NUMBER-INVALID", cell=at("achieved"), column="完成值", value=text(raw_achieved), **where))
+                row_issues.append(issue("E-NUMBER-INVALID", cell=at("achieved"), column="完成值",
+                                        value=_short(text(raw_achieved), 40), **where))
             elif achieved.approximate:
                 row_issues.append(issue("W-NUMBER-APPROX", cell=at("achieved"), column="完成值", value=text(raw_achieved),
                                         number=fmt_num(achieved.value), **where))
@@ -186,10 +245,10 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         if text(raw_rate):
             rate = parse_percent(raw_rate, (r, cols["rate"]) in grid.percent_cells)
             if rate is None:
-                row_issues.append(issue("E-PERCENT-INVALID", cell=at("rate"), value=text(raw_rate), **where))
+                row_issues.append(issue("E-PERCENT-INVALID", cell=at("rate"), value=_short(text(raw_rate), 40), **where))
 
         issues.extend(row_issues)
-        fatal = [i for i in row_issues if i.code in ("E-ID-MISSING", "E-STATUS-MISSING", "E-STATUS-UNKNOWN", "E-PROGRESS-MISSING")]
+        fatal = [i for i in row_issues if i.code in FATAL_ROW_CODES]
         if fatal:
             sub.set_aside.append(SetAside(source, task_id, dept, "；".join(i.message for i in fatal)))
             continue
@@ -219,10 +278,7 @@ def read_department(path: Path) -> tuple[Submission, list[Issue]]:
         col = filled(grid.rows[first])[0][0]
         issues.append(issue("W-ROW-NOTE", cell=cell_ref(first, col), rows="、".join(str(r + 1) for r in notes),
                             value=_short(text(grid.rows[first][col])), **where))
-    sub.append_cell = _append_cell(grid.rows, header, last_data)
-    sub.titles = _titles(grids, grid, hr)
-    sub.period_stamp = read_period_stamp(path)
-    return sub, issues
+    return last_data
 
 
 def _titles(grids: list[Grid], picked: Grid, header_row: int) -> list[tuple[str, str, str]]:

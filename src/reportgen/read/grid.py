@@ -11,19 +11,24 @@ Imports nothing from the other reader modules (package, xlsx, sheets import it).
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codes import issue
 from ..errors import InputError
 from ..model import Issue
+from ..safetext import clean_text, has_unsafe, unsafe_chars
 
 MAX_ROWS = 5000  # data rows per sheet; a department never has more tasks than this
 ROW_CAP = MAX_ROWS + 20  # rows read per sheet: data rows plus a title block and the header
 MAX_COLS = 200  # columns read per sheet; content further right refuses the file
 MERGE_BUDGET = 2_000_000  # cells filled from merged ranges per sheet
+CONTROL_ISSUES = 50  # cells with control characters reported one by one per sheet; the rest in one issue
 CHUNK = 1 << 16  # bytes read at a time from a package part
 
 
@@ -105,6 +110,29 @@ def cap(grid: Grid, path: Path) -> None:
                                  limit=MAX_ROWS))
 
 
+def clean(grid: Grid, path: Path) -> None:
+    """The reader's boundary: control and bidi-control characters leave every text cell and the sheet
+    name here (see safetext.py), each cell reported once, so no writer downstream ever sees them."""
+    if has_unsafe(grid.name):
+        grid.issues.append(issue("W-TEXT-CONTROL", file=path.name, sheet=grid.name,
+                                 chars="、".join(unsafe_chars(grid.name)) + "，在工作表名称中"))
+        grid.name = clean_text(grid.name)
+    found: list[tuple[int, int, list[str]]] = []
+    for r, row in enumerate(grid.rows):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and has_unsafe(v):
+                found.append((r, c, unsafe_chars(v)))
+                row[c] = clean_text(v)
+    for r, c, chars in found[:CONTROL_ISSUES]:
+        grid.issues.append(issue("W-TEXT-CONTROL", file=path.name, sheet=grid.name, cell=cell_ref(r, c),
+                                 chars="、".join(chars)))
+    if len(found) > CONTROL_ISSUES:
+        r, c, _ = found[CONTROL_ISSUES]
+        rest = sorted({ch for *_, chars in found[CONTROL_ISSUES:] for ch in chars})
+        grid.issues.append(issue("W-TEXT-CONTROL", file=path.name, sheet=grid.name, cell=cell_ref(r, c),
+                                 chars="、".join(rest) + f"；本表另有{len(found) - CONTROL_ISSUES}个单元格也有，已一并删除"))
+
+
 def fill_merged(grid: Grid, ranges, path: Path) -> None:
     """Every cell of a merged range takes the value of its top-left cell (ranges clamped to the grid)."""
     rows = grid.rows
@@ -128,22 +156,61 @@ def fill_merged(grid: Grid, ranges, path: Path) -> None:
 
 # ---- calamine, for .xlsx and for the .xls files xlrd rejects -----------------------
 
-def calamine_sheets(source, path: Path) -> Iterator[tuple[Grid, object]]:
-    """Each visible worksheet of the workbook in `source` (a file-like) as (grid of its values, calamine sheet).
+_quiet = threading.Lock()
+_quiet_depth = 0
+_saved_stderr: int | None = None
+
+
+@contextmanager
+def native_quiet() -> Iterator[None]:
+    """Native readers silenced: a Rust panic prints its message (with RUST_BACKTRACE, a whole backtrace)
+    straight to file descriptor 2 before it becomes an exception here, and the clerk should see our
+    message, not that. Nested and threaded uses share one redirection."""
+    global _quiet_depth, _saved_stderr
+    with _quiet:
+        if _quiet_depth == 0:
+            try:
+                saved = os.dup(2)
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 2)
+                os.close(null)
+                _saved_stderr = saved
+            except OSError:
+                _saved_stderr = None
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _quiet:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _saved_stderr is not None:
+                os.dup2(_saved_stderr, 2)
+                os.close(_saved_stderr)
+                _saved_stderr = None
+
+
+def calamine_sheets(source, path: Path) -> Iterator[tuple[Grid, list]]:
+    """Each visible worksheet of the workbook in `source` (a file-like) as (grid of its values, merged ranges).
 
     The grid is neither cut nor filled yet: the caller adds what it knows, then calls `cap` and
-    `fill_merged` with `sheet.merged_cell_ranges`. A password-protected workbook raises `encrypted`."""
+    `fill_merged` with the merged ranges. A password-protected workbook raises `encrypted`.
+    A panic inside calamine propagates as a BaseException (see `sheets.read_grids`)."""
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
-        wb = CalamineWorkbook.from_filelike(source)
+        with native_quiet():
+            wb = CalamineWorkbook.from_filelike(source)
+            metadata = wb.sheets_metadata
     except PasswordError:
         raise encrypted(path) from None
-    for meta in wb.sheets_metadata:
+    for meta in metadata:
         if "hidden" in str(meta.visible).lower() or "worksheet" not in str(meta.typ).lower():
             continue
-        sheet = wb.get_sheet_by_name(meta.name)
-        yield Grid(meta.name, _rows(sheet)), sheet
+        with native_quiet():
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = _rows(sheet)
+            merged = sheet.merged_cell_ranges
+        yield Grid(meta.name, rows), merged
 
 
 def _rows(sheet) -> list[list[object]]:

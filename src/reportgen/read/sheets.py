@@ -27,8 +27,8 @@ import io
 from pathlib import Path
 
 from ..errors import InputError
-from .grid import (MAX_COLS, MAX_ROWS, ROW_CAP, Grid, calamine_sheets, cap, cell_ref, column_letter, encrypted,
-                   fill_merged, too_large, unreadable, why)
+from .grid import (MAX_COLS, MAX_ROWS, ROW_CAP, Grid, calamine_sheets, cap, cell_ref, clean, column_letter,
+                   encrypted, fill_merged, too_large, unreadable, why)
 from .package import check_container, inspect_file
 from .xlsx import plan_xlsx, read_xlsx
 
@@ -49,7 +49,7 @@ def _read_xls(path: Path) -> list[Grid]:
     try:
         book = xlrd.open_workbook(file_contents=raw, formatting_info=True, ragged_rows=True, logfile=io.StringIO(),
                                   ignore_workbook_corruption=True)
-    except Exception as e:  # noqa: BLE001 - xlrd is strict; calamine gets its chance below
+    except Exception as e:  # noqa: BLE001 - xlrd is strict; calamine gets its chance below (its panics: see read_grids)
         if "encrypt" in str(e).lower():
             raise encrypted(path) from None
         return _read_xls_calamine(path, raw)
@@ -111,12 +111,12 @@ def _xlrd_grid(path: Path, book, sh, percent_xf: set[int]) -> Grid:
 def _read_xls_calamine(path: Path, raw: bytes) -> list[Grid]:
     """For .xls files xlrd rejects (some WPS exports): calamine; BIFF's own limits (65,536 × 256) bound it."""
     grids = []
-    for grid, sheet in calamine_sheets(io.BytesIO(raw), path):
+    for grid, merged in calamine_sheets(io.BytesIO(raw), path):
         if any(len(row) > MAX_COLS and any(v is not None for v in row[MAX_COLS:]) for row in grid.rows[:ROW_CAP]):
             raise too_large(path, f"工作表“{grid.name}”超出 {MAX_COLS} 列，请删除表格右侧的无关内容", sheet=grid.name)
         grid.rows = [row[:MAX_COLS] for row in grid.rows]
         cap(grid, path)
-        fill_merged(grid, sheet.merged_cell_ranges, path)
+        fill_merged(grid, merged, path)
         grids.append(grid)
     return grids
 
@@ -188,27 +188,38 @@ def can_edit(path: Path) -> bool:
                 return False
             _remember(path, plan_xlsx(path, kept).editable)
         return _EDITABLE.get(key, False)
-    except Exception:  # noqa: BLE001 - anything odd: do not edit, rebuild
+    except PASS_THROUGH:
+        raise
+    except BaseException:  # noqa: BLE001 - anything odd, a reader's panic included: do not edit, rebuild
         return False
 
 
+# What a reader must never swallow: the user's Ctrl+C and an orderly exit. Everything else a third-party
+# reader raises, BaseExceptions included (a Rust panic arrives as pyo3_runtime.PanicException), is the file's fault.
+PASS_THROUGH = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
 def read_grids(path: Path) -> list[Grid]:
-    """Every visible worksheet of the file, as grids.
+    """Every visible worksheet of the file, as grids, text cleaned (see `grid.clean`).
     Raises InputError, and never anything else, for a file that cannot be read."""
     try:
         kind, kept = inspect_file(path)
         if kind == "csv":
-            return _read_csv(path)
-        if kind == "xls":
-            return _read_xls(path)
-        plan = plan_xlsx(path, kept)
-        _remember(path, plan.editable)
-        return read_xlsx(path, plan)
-    except InputError:
+            grids = _read_csv(path)
+        elif kind == "xls":
+            grids = _read_xls(path)
+        else:
+            plan = plan_xlsx(path, kept)
+            _remember(path, plan.editable)
+            grids = read_xlsx(path, plan)
+    except (InputError, *PASS_THROUGH):
         raise
     except MemoryError:
         raise too_large(path, "读取时内存不足") from None
-    except Exception as e:  # noqa: BLE001 - whatever a library raises on a broken file becomes one clear message
+    except BaseException as e:  # noqa: BLE001 - whatever a library raises (or panics) on a broken file becomes one message
         if type(e).__name__ == "PasswordError":
             raise encrypted(path) from None
         raise unreadable(path, why(e)) from None
+    for grid in grids:
+        clean(grid, path)
+    return grids

@@ -381,7 +381,7 @@ def read_xlsx(path: Path, plan: XlsxPlan) -> list[Grid]:
         source = io.BytesIO(path.read_bytes())
     scan_of = {name: plan.scans.get(parts[-1]) for name, _, parts in plan.sheets if parts}
     grids = []
-    for grid, sheet in calamine_sheets(source, path):
+    for grid, merged in calamine_sheets(source, path):
         scan = scan_of.get(grid.name)
         if scan is not None:
             if scan.overflow:
@@ -390,6 +390,6 @@ def read_xlsx(path: Path, plan: XlsxPlan) -> list[Grid]:
             grid.percent_cells = {(r, c) for r, c in scan.percent if r < len(grid.rows)}
             grid.formula_cells = {k: v for k, v in scan.formulas.items() if k[0] < len(grid.rows)}
         cap(grid, path)
-        fill_merged(grid, sheet.merged_cell_ranges, path)
+        fill_merged(grid, merged, path)
         grids.append(grid)
     return grids

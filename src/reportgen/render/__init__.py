@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Dataset
+from ..codes import issue
+from ..model import Dataset, Issue
+from .files import name_problems, safe_file_name
+
+# The parts of a document's file name that come from data, and the most characters each may give:
+# with our own title and suffix the name stays far below the 255 bytes file systems allow.
+NAME_PARTS = (("region", 20), ("program", 12), ("label", 10))
 
 DRAFT_SUFFIX = "（草稿）"  # in the file name of every public document the gate did not pass (see draft.py)
 
@@ -35,9 +41,26 @@ class Job:
     notes: list[str] = field(default_factory=list)  # things the CLI should tell the user
 
     def file_name(self, title: str, ext: str, variant: str = "standard", *, draft: bool = False) -> Path:
-        """示例区2025年上半年民心工程进展情况（新闻通稿）.docx; a draft ends in （草稿）."""
+        """示例区2025年上半年民心工程进展情况（新闻通稿）.docx, a draft ending in （草稿）: the one place document
+        names are made. The names from data pass through `safe_file_name` (see `name_findings`), so a name is never a path."""
         c, p = self.dataset.config, self.dataset.period
+        part = dict(zip(("region", "program", "label"), (c.region, c.program, p.label)))
+        region, program, label = (safe_file_name(part[key], limit) for key, limit in NAME_PARTS)
         suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）",
                   "internal": "（内部版）"}.get(variant, f"（{variant}）")
         mark = DRAFT_SUFFIX if draft else ""
-        return self.outdir / f"{c.region}{p.year}年{p.label}{c.program}{title}{suffix}{mark}.{ext}"
+        return self.outdir / f"{region}{p.year}年{label}{program}{title}{suffix}{mark}.{ext}"
+
+
+def name_findings(dataset: Dataset) -> list[Issue]:
+    """A W-NAME-UNSAFE for each name from report.toml or period.toml that `Job.file_name` had to change."""
+    c, p = dataset.config, dataset.period
+    values = {"region": (c.region, "report.toml"), "program": (c.program, "report.toml"), "label": (p.label, "period.toml")}
+    found = []
+    for key, limit in NAME_PARTS:
+        value, file = values[key]
+        why = name_problems(value, limit)
+        if why:
+            found.append(issue("W-NAME-UNSAFE", file=file, cell=key, value=value[:60], why=why,
+                               name=safe_file_name(value, limit)))
+    return found

@@ -1,10 +1,16 @@
-"""Writing outputs atomically (a temp file in the target folder, then rename) and reproducibly."""
+"""Writing outputs atomically (a temp file in the target folder, then rename) and reproducibly;
+file names made from data (a region, a department) safe on any system.
+
+Every writer goes through `atomic_path` (a new file, then a rename), never writing a file in place:
+a staged output set may hold hard links to the files of the live one (see staging.py).
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import tempfile
+import unicodedata
 import zipfile
 from contextlib import contextmanager
 from datetime import datetime
@@ -39,6 +45,39 @@ def write_bytes(target: Path, data: bytes) -> Path:
 
 def write_text(target: Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
+
+
+_WINDOWS_FORBIDDEN = str.maketrans({"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
+                                    ">": "＞", "|": "｜"})
+_FORBIDDEN_CHARS = '/\\:*?"<>|'
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+
+
+def safe_file_name(name: str, limit: int = 40) -> str:
+    """The one way a name from data (config, task list, a workbook) becomes part of a file name: no path
+    separators or characters Windows forbids (their full-width forms instead), no control or format
+    characters, no leading or trailing dots and spaces, at most `limit` characters, never a reserved
+    device name. The result may be empty; it never names another folder."""
+    s = unicodedata.normalize("NFC", name or "").translate(_WINDOWS_FORBIDDEN)
+    s = "".join(ch for ch in s if unicodedata.category(ch)[0] != "C")
+    s = s.strip(" .")[:limit].strip(" .")
+    if s.split(".")[0].upper() in _RESERVED:
+        s = f"_{s}"
+    return s
+
+
+def name_problems(value: str, limit: int) -> str:
+    """Why `safe_file_name(value, limit)` changes `value`, in words for a W-NAME-UNSAFE message ("" when it does not)."""
+    why = []
+    if any(ch in _FORBIDDEN_CHARS for ch in value):
+        why.append("含有文件名中不能用的字符（如 / \\ : * ? \" < > |）")
+    if any(unicodedata.category(ch)[0] == "C" for ch in value):
+        why.append("含有看不见的控制字符")
+    if len(value.strip(" .")) > limit:
+        why.append(f"超过{limit}字")
+    if not why and safe_file_name(value, limit) != unicodedata.normalize("NFC", value):
+        why.append("首尾有点号或空格，或是系统保留的名称")
+    return "、".join(why)
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")

@@ -4,8 +4,9 @@
      "withheld": false, "files": [{"kind", "format", "variant", "path", "sha256"[, "pages"]}, …]}
 
 `state` is the gate's (gate.py); `withheld` is true when `build --strict` refused to make
-the public documents. `read_manifest` returns the file entries as a list (older manifests
-were a bare list) with the state attached.
+the public documents. It is written last, into the staging folder, so the manifest of
+outputs/<period>/ always describes the files beside it (see staging.py). `read_manifest`
+returns the file entries as a list (older manifests were a bare list) with the state attached.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING
 from . import Output
 from .files import write_text
 
+MANIFEST_NAME = "manifest.json"
+
 if TYPE_CHECKING:
     from ..gate import Gate
 
@@ -26,7 +29,7 @@ class Manifest(list):
     """The file entries of a manifest, with its `state`, `reasons` and `withheld`."""
 
     state: str = ""
-    reasons: list[str]
+    reasons: list[str] = ()  # type: ignore[assignment]  (set per instance by read_manifest)
     withheld: bool = False
 
 
@@ -38,7 +41,9 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_manifest(outdir: Path, outputs: list[Output], gate: "Gate | None" = None, *, withheld: bool = False) -> Path:
+def write_manifest(outdir: Path, outputs: list[Output], gate: "Gate | None" = None, *, withheld: bool = False,
+                   kept: "Manifest | None" = None) -> Path:
+    """`kept`: without a gate, the state of the manifest whose documents are kept (validate keeps the build's)."""
     entries = []
     for o in outputs:
         entry = {
@@ -52,19 +57,18 @@ def write_manifest(outdir: Path, outputs: list[Output], gate: "Gate | None" = No
             entry["pages"] = o.pages
         entries.append(entry)
     entries.sort(key=lambda e: (e["kind"], e["variant"], e["format"], e["path"]))
-    data = {
-        "state": gate.state if gate else "",
-        "reasons": list(gate.reasons) if gate else [],
-        "withheld": withheld,
-        "files": entries,
-    }
-    target = outdir / "manifest.json"
+    if gate is None and kept is not None:
+        state, reasons, withheld = kept.state, list(kept.reasons), kept.withheld
+    else:
+        state, reasons = (gate.state, list(gate.reasons)) if gate else ("", [])
+    data = {"state": state, "reasons": reasons, "withheld": withheld, "files": entries}
+    target = outdir / MANIFEST_NAME
     write_text(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return target
 
 
 def read_manifest(outdir: Path) -> Manifest:
-    data = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    data = json.loads((outdir / MANIFEST_NAME).read_text(encoding="utf-8"))
     if isinstance(data, list):  # before the publication state was recorded
         data = {"files": data}
     m = Manifest(data.get("files", []))

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import Job, Output
 from .context import public_context
 from .docx_writer import DRAFT_HEADER, write_docx
-from .env import builtin_templates, environment, is_workspace_template, template_path
+from .env import builtin_templates, environment, is_workspace_template, template_path, workspace_templates
 from .files import write_text
 from .forms import template_name
 from .fonts import font_set
@@ -36,9 +36,11 @@ VARIANT_FORMATS = {"standard": ("docx", "pdf", "html"), "traditional": ("docx", 
 
 
 def template_roots(workspace: Path) -> list[Path]:
+    """Folders WeasyPrint may read from (stylesheets, fonts): the workspace's templates/ (never a link), the built-ins."""
     roots = [builtin_templates()]
-    if (workspace / "templates").is_dir():
-        roots.insert(0, workspace / "templates")
+    own = workspace_templates(workspace)
+    if own is not None:
+        roots.insert(0, own)
     return roots
 
 

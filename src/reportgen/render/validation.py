@@ -1,4 +1,6 @@
-"""Validation outputs: `Report` → 校验报告.xlsx, and 退回修改/<单位>.xlsx for each department with problems.
+"""Validation outputs: `Report` → 校验报告.xlsx (problems and the file inventory of departments/), and
+退回修改/第N轮/<单位>.xlsx for each department with problems: a new round each time they change, earlier
+rounds kept.
 
 A return workbook is a copy of the department's own workbook (the original is
 never touched) with every problem cell highlighted and commented, and a first
@@ -14,10 +16,11 @@ holds the 问题清单 sheet alone: a department always gets its list.
 from __future__ import annotations
 
 import gc
+import math
 import os
 import re
+import shutil
 import sys
-import unicodedata
 from copy import copy
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -30,14 +33,16 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..codes import title
-from ..model import NOT_ADOPTED, NOT_REPORTED, Dataset, Issue, Report, Submission
+from ..model import NOT_ADOPTED, NOT_REPORTED, Dataset, FileEntry, Issue, Report, Submission
+from ..safetext import clean_text
 from ..read.grid import MAX_COLS, ROW_CAP, cell_position
 from ..read.sheets import can_edit, read_grids
-from ..workbooks import print_landscape, put, save_workbook
+from ..workbooks import print_landscape, put, save_workbook, text_width
+from .files import safe_file_name
 from . import Job, Output
+from .staging import RETURNS_DIR
 
 REPORT_NAME = "校验报告.xlsx"
-RETURNS_DIR = "退回修改"
 LISTING = "问题清单"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
@@ -105,6 +110,28 @@ def _write_listing(ws, issues: list[Issue], title: str = "") -> None:
         ws.append([cell(level, "error" if i.is_error else "warning"), *(cell(v, "text") for v in rest)])
 
 
+INVENTORY = "文件清单"
+INVENTORY_COLUMNS = [("文件", 36), ("状态", 10), ("单位", 16), ("读取行数", 9), ("说明", 80)]
+
+
+def _write_inventory(ws, files: list[FileEntry]) -> None:
+    """Every file under departments/ and what became of it."""
+    for col, (label, width) in enumerate(INVENTORY_COLUMNS, 1):
+        put(ws, 1, col, label).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+    print_landscape(ws, 1)
+    for r, f in enumerate(files, 2):
+        rows = f.rows if f.status in ("read", "superseded", "conflict") else ""
+        for col, v in enumerate((f.name, f.status_label, f.department, rows, f.reason), 1):
+            c = put(ws, r, col, _clean(v))
+            c.alignment = _WRAP
+            if col == 2 and f.status != "read":
+                c.fill = ERROR_FILL if f.status in ("unreadable", "conflict") else WARNING_FILL
+        lines = max(math.ceil(text_width(f.reason) / (INVENTORY_COLUMNS[-1][1] - 2)), 1)
+        ws.row_dimensions[r].height = 15 * min(lines, 6) + 3  # Excel does not grow rows a program wrote
+
+
 MISSING_SHEET = "未报送与未采用"
 
 
@@ -131,7 +158,7 @@ def _missing_sheet(ws, ds: Dataset) -> None:
     ws.freeze_panes = "A3"
 
 
-def write_report(report: Report, target: Path, ds: Dataset | None = None) -> None:
+def write_report(report: Report, target: Path, ds: Dataset | None = None, files: list[FileEntry] = ()) -> None:
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
@@ -146,6 +173,7 @@ def write_report(report: Report, target: Path, ds: Dataset | None = None) -> Non
         for col, v in enumerate((_clean(dept), errors, len(items) - errors), 1):
             put(summary, r, col, v)
     _write_listing(wb.create_sheet("问题明细"), report.issues)
+    _write_inventory(wb.create_sheet(INVENTORY), list(files))
     if ds is not None:
         _missing_sheet(wb.create_sheet(MISSING_SHEET), ds)
     save_workbook(wb, target)
@@ -293,50 +321,48 @@ def write_return(path: Path, issues: list[Issue], target: Path, editable: bool |
     save_workbook(_listing_only(issues), target)
 
 
-# ---- file names and the folder ---------------------------------------------------------
+# ---- file names and the rounds ----------------------------------------------------------
 
-_WINDOWS_FORBIDDEN = str.maketrans({"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
-                                    ">": "＞", "|": "｜"})
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
-
-
-def safe_file_name(name: str, limit: int = 40) -> str:
-    """A department name as a file name on any system: no path separators or characters Windows forbids
-    (their full-width forms instead), no control characters, no leading or trailing dots and spaces."""
-    s = unicodedata.normalize("NFC", name or "").translate(_WINDOWS_FORBIDDEN)
-    s = "".join(ch for ch in s if unicodedata.category(ch)[0] != "C")
-    s = s.strip(" .")[:limit].strip(" .")
-    if s.split(".")[0].upper() in _RESERVED:
-        s = f"_{s}"
-    return s
-
-
-def _clear_folder(folder: Path) -> None:
-    """Remove return workbooks from earlier runs, in subfolders too (older versions made some), and emptied folders."""
-    for dirpath, _, filenames in os.walk(folder, topdown=False):
-        for name in filenames:
-            if name.lower().endswith(".xlsx"):
-                Path(dirpath, name).unlink(missing_ok=True)
-        if Path(dirpath) != folder:
-            try:
-                Path(dirpath).rmdir()
-            except OSError:
-                pass  # holds something else: leave it
+def return_names(submissions: list[Submission]) -> dict[Path, str]:
+    """A return workbook's file name for each submission: its department's name; when one department has
+    several files, the department and the file it is a copy of (区教育局（区教育局.xls）). Distinct, and
+    never a path (`safe_file_name`)."""
+    bases = {s.path: safe_file_name(s.department) or safe_file_name(s.path.stem) or "单位" for s in submissions}
+    count: dict[str, int] = {}
+    for base in bases.values():
+        count[base.casefold()] = count.get(base.casefold(), 0) + 1
+    names: dict[Path, str] = {}
+    taken: set[str] = set()
+    for s in submissions:
+        base = bases[s.path]
+        name = base if count[base.casefold()] == 1 else f"{base}（{safe_file_name(s.path.name)}）"
+        unique, n = name, 2
+        while unique.casefold() in taken:
+            unique, n = f"{name}（{n}）", n + 1
+        taken.add(unique.casefold())
+        names[s.path] = unique
+    return names
 
 
-def _return_path(folder: Path, sub: Submission, taken: set[str]) -> Path:
-    base = safe_file_name(sub.department) or safe_file_name(sub.path.stem) or "单位"
-    name, n = base, 2
-    if name.casefold() in taken:
-        name = f"{base}（{safe_file_name(sub.path.stem, 30)}）"
-    while name.casefold() in taken:
-        name = f"{base}（{n}）"
-        n += 1
-    taken.add(name.casefold())
-    target = folder / f"{name}.xlsx"
-    if target.resolve().parent != folder.resolve():  # cannot happen with the names above; never write elsewhere
-        target = folder / f"单位{len(taken)}.xlsx"
-    return target
+_ROUND = re.compile(r"第(\d{1,6})轮")
+
+
+def round_folder(n: int) -> str:
+    return f"第{n}轮"
+
+
+def latest_round(folder: Path) -> int:
+    """The number of the last round of return workbooks under 退回修改/ (0 when there is none)."""
+    if not folder.is_dir():
+        return 0
+    found = [int(m[1]) for p in folder.iterdir() if p.is_dir() and (m := _ROUND.fullmatch(p.name))]
+    return max(found, default=0)
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    files = lambda d: {p.name: p for p in d.iterdir() if p.is_file()}  # noqa: E731
+    fa, fb = files(a), files(b)
+    return fa.keys() == fb.keys() and all(fa[k].read_bytes() == fb[k].read_bytes() for k in fa)
 
 
 def _write_batch(jobs: list[tuple]) -> list[str]:
@@ -386,28 +412,39 @@ def _write_all(jobs: list[tuple]) -> None:
 
 
 def write_returns(submissions: list[Submission], report: Report, folder: Path) -> list[Path]:
-    """One return workbook per department file with problems; stale ones from earlier runs removed."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _clear_folder(folder)
-    names = {s.path.name: s for s in submissions}
+    """One return workbook per department file with problems, in `folder`."""
+    shown = {clean_text(s.path.name): s for s in submissions}
     by_file: dict[str, list[Issue]] = {}
     for i in report.issues:
-        if i.file in names:
+        if i.file in shown:
             by_file.setdefault(i.file, []).append(i)
-    taken: set[str] = set()
-    jobs = []
-    for file, issues in by_file.items():
-        sub = names[file]
-        jobs.append((sub.path, issues, _return_path(folder, sub, taken), can_edit(sub.path)))
+    subs = [shown[f] for f in by_file]
+    names = return_names(subs)
+    if subs:
+        folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(s.path, by_file[f], folder / f"{names[s.path]}.xlsx", can_edit(s.path)) for f, s in zip(by_file, subs)]
     _write_all(jobs)
     return [job[2] for job in jobs]
+
+
+def write_round(submissions: list[Submission], report: Report, folder: Path) -> list[Path]:
+    """This run's return workbooks as a new round 退回修改/第N轮/; earlier rounds stay as they are. When the
+    workbooks come out exactly as the last round's (nothing changed since), that round is this run's."""
+    last = latest_round(folder)
+    target = folder / round_folder(last + 1)
+    paths = write_returns(submissions, report, target)
+    previous = folder / round_folder(last)
+    if paths and last and previous.is_dir() and _same_files(target, previous):
+        shutil.rmtree(target)
+        return [previous / p.name for p in paths]
+    return paths
 
 
 def render(job: Job) -> list[Output]:
     ds = job.dataset
     report_path = job.outdir / REPORT_NAME
-    write_report(ds.report, report_path, ds)
+    write_report(ds.report, report_path, ds, ds.files)
     outputs = [Output("validation-report", "xlsx", report_path)]
-    for path in write_returns(ds.submissions, ds.report, job.outdir / RETURNS_DIR):
+    for path in write_round(ds.submissions, ds.report, job.outdir / RETURNS_DIR):
         outputs.append(Output("return", "xlsx", path))
     return outputs

@@ -98,7 +98,7 @@ async def download_template(request: Request) -> Response:
         await run_in_threadpool(prefilled_workbook, c.root, t.department, target, t.period)
     except InputError as e:
         raise HTTPException(404, e.issue.message) from None
-    return _file(target, f"{file_stem(t.department)}.xlsx", remove=True)
+    return file_response(target, f"{file_stem(t.department)}.xlsx", remove=True)
 
 
 async def download_current(request: Request) -> Response:
@@ -106,7 +106,7 @@ async def download_current(request: Request) -> Response:
     files = (await ctx(request).snapshot()).files_of(t.department)
     if not files or not files[0].is_file():
         raise HTTPException(404, "本单位本期还没有报送文件。")
-    return _file(files[0], f"{file_stem(t.department)}（当前报送）{files[0].suffix}")
+    return file_response(files[0], f"{file_stem(t.department)}（当前报送）{files[0].suffix}")
 
 
 async def download_return(request: Request) -> Response:
@@ -126,10 +126,10 @@ async def download_return(request: Request) -> Response:
         raise HTTPException(404, "本单位的报送刚刚更新，请刷新页面后重新下载。") from None
     target = work / "return.xlsx"
     await run_in_threadpool(write_return, source, dept.issues, target)
-    return _file(target, f"{file_stem(t.department)}（退回修改）.xlsx", remove_dir=work)
+    return file_response(target, f"{file_stem(t.department)}（退回修改）.xlsx", remove_dir=work)
 
 
-def _file(path, name: str, *, remove: bool = False, remove_dir=None, inline: bool = False) -> FileResponse:
+def file_response(path, name: str, *, remove: bool = False, remove_dir=None, inline: bool = False) -> FileResponse:
     task = None
     if remove:
         task = BackgroundTask(path.unlink, missing_ok=True)

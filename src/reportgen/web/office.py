@@ -19,7 +19,7 @@ from ..render.validation import write_report
 from ..model import Report
 from .app import OUTPUT_CSP, base_url, checked_form, csrf_token, ctx, is_office, page
 from .builds import outputs, preview_pages, write_zip
-from .department import _file
+from .department import file_response
 from .lock import Busy, workspace_lock
 from .security import hash_password, password_problem, verify_password
 from .store import Version
@@ -230,7 +230,7 @@ async def report_workbook(request: Request) -> Response:
     snap = await c.snapshot()
     target = c.store.folder / "tmp" / f"report-{secrets.token_hex(8)}.xlsx"
     await run_in_threadpool(write_report, Report(list(snap.issues)), target)
-    return _file(target, f"{snap.period or ''}校验报告.xlsx", remove=True)
+    return file_response(target, f"{snap.period or ''}校验报告.xlsx", remove=True)
 
 
 async def history(request: Request) -> Response:
@@ -250,7 +250,7 @@ async def download_version(request: Request) -> Response:
     path = c.store.version_path(v) if v else None
     if path is None:
         raise HTTPException(404, "没有这个版本的文件。")
-    return _file(path, f"{v.department}（第{v.id}号版本）{path.suffix}")
+    return file_response(path, f"{v.department}（第{v.id}号版本）{path.suffix}")
 
 
 # ---- outputs ---------------------------------------------------------------------------
@@ -267,7 +267,7 @@ async def download_output(request: Request) -> Response:
     _office(request)
     o = await _output(request, request.path_params["path"])
     inline = request.query_params.get("inline") == "1" and o.format in ("html", "pdf")
-    response = _file(o.file, Path(o.path).name, inline=inline)
+    response = file_response(o.file, Path(o.path).name, inline=inline)
     if o.format == "html":
         response.headers["content-security-policy"] = OUTPUT_CSP
     return response
@@ -290,7 +290,7 @@ async def download_all(request: Request) -> Response:
         await run_in_threadpool(make)
     except Busy:
         raise HTTPException(429, "正在生成材料，请等生成完成后再下载。") from None
-    return _file(target, f"{snap.period}全部材料.zip", remove=True)
+    return file_response(target, f"{snap.period}全部材料.zip", remove=True)
 
 
 async def preview_press(request: Request) -> Response:

@@ -19,9 +19,8 @@ from ..merge import merge
 from ..model import Dataset, Issue, Submission, Task, Workspace
 from ..periods import tasks_by_department
 from ..read import department_files, latest_period, read_workspace
-from ..render.validation import safe_file_name
-from ..validate import _key as name_key
-from ..validate import validate
+from ..render.files import safe_file_name
+from ..validate import name_key, validate
 from .lock import Busy, workspace_lock
 
 __all__ = ["Snapshot", "Workspaces", "read_snapshot", "name_key", "file_stem"]
