@@ -23,7 +23,6 @@ from rich.markup import escape
 from . import __version__
 from .codes import label
 from .errors import InputError
-from .fillguide import FOLDER as FILL_GUIDE
 from .model import VARIANTS, Issue, Report
 from .render.pdf import SubsetterMissing
 
@@ -267,6 +266,8 @@ def cmd_new_period(args, console: Console) -> int:
         _list_written(console, args.workspace, r.kept)
     for note in r.notes:
         print_note(console, note)
+    from .fillguide import FOLDER as FILL_GUIDE
+
     console.print(f"请把 departments/ 中的表连同 {FILL_GUIDE}/ 中同名单位的填报说明发给各单位，收回的表放回 departments/，再依次运行：")
     where = "" if args.workspace == Path(".") else f" {shell_word(str(args.workspace))}"
     print_command(console, f"reportgen validate{where} --period {r.period}")
