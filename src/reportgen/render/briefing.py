@@ -21,7 +21,7 @@ from docxtpl import DocxTemplate, InlineImage
 from . import Job, Output
 from .charts import figures
 from .env import builtin_templates, environment, template_path
-from .files import atomic_path, make_zip_reproducible
+from .files import atomic_path, make_zip_reproducible, save_docx
 from .fonts import font_set
 from .pack import pack_context, toc_entries, wants_toc
 from .pdf import check_harfbuzz_subset, layout, write
@@ -110,8 +110,12 @@ def render_docx(job: Job, ctx: dict, target) -> None:
     tpl.docx.core_properties.title = ctx["briefing_title"]
     tpl.docx.core_properties.author = ctx["compiler"]
     with atomic_path(target) as tmp:
-        tpl.save(tmp)
-        make_zip_reproducible(tmp, when)
+        if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+            tpl.save(tmp)  # docxtpl rewrites such a file after saving: let it, then fix the times
+            make_zip_reproducible(tmp, when)
+        else:
+            tpl.pre_processing()
+            save_docx(tpl.docx, tmp, when)
 
 
 def render(job: Job) -> list[Output]:
