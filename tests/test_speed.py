@@ -59,7 +59,7 @@ def test_each_pdf_is_laid_out_once_and_each_zip_written_once(tmp_path, monkeypat
         raise AssertionError("a zip compressed a second time")
 
     monkeypatch.setattr(files, "make_zip_reproducible", second_pass)
-    result = build(copy_sample(tmp_path / "ws"))
+    result = build(copy_sample(tmp_path / "ws"), workers=1)  # layouts counted in this process
     pdfs = [o for o in result.outputs if o.format == "pdf"]
     assert len(pdfs) >= 2 and len(layouts) == len(pdfs)
     zips = [o.path for o in result.outputs if o.format in ("docx", "xlsx")]
@@ -90,3 +90,114 @@ def test_zip_bytes_do_not_depend_on_the_clock(tmp_path, monkeypatch, n):
     monkeypatch.setattr(time, "time", lambda: real() + 86400 * 400 * n)
     make(tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+TASKS = [
+    dict(task_id="01-01", project_no=1, project="惠民工程", category="就业", name="就业岗位", target_text="新增就业1000人",
+         lead="区人社局"),
+    dict(task_id="01-02", project_no=1, project="惠民工程", category="养老", name="助餐点", target_text="新建助餐点5个",
+         lead="区民政局"),
+    dict(task_id="02-01", project_no=2, project="宜居工程", category="供热", name="管网改造", target_text="改造管网3公里",
+         lead="区城市管理委"),
+]
+ROWS = {
+    "区人社局": [dict(task_id="01-01", status="推进中", progress_text="已新增就业620人", contact="张三", phone="13800000001")],
+    "区民政局": [dict(task_id="01-02", status="已完成", progress_text="已建成助餐点5个", contact="李四", phone="13800000002")],
+    "区城市管理委": [dict(task_id="02-01", status="推进中", progress_text="已改造管网2公里", contact="王五",
+                        phone="13800000003", problems="施工窗口期短")],
+}
+VARIANTS = {"variants": ["traditional", "large-print"]}
+
+
+def files(result) -> dict[str, str]:
+    """Every file of the manifest (the return rounds included), by path: its SHA-256."""
+    data = json.loads(result.manifest.read_text(encoding="utf-8"))
+    return {e["path"]: e["sha256"] for e in data["files"]}
+
+
+def inodes(result) -> dict[str, int]:
+    return {o.path.name: o.path.stat().st_ino for o in result.outputs if o.kind != "validation-report"}
+
+
+def test_parallel_incremental_and_serial_builds_give_the_same_bytes(workspace_factory):
+    serial = build(workspace_factory(TASKS, ROWS, config=VARIANTS), workers=1)
+    root = workspace_factory(TASKS, ROWS, config=VARIANTS)
+    parallel = build(root, workers=2)
+    made = files(parallel)
+    assert len(made) >= 10 and made == files(serial)
+    keys = {e["path"]: e.get("key") for e in json.loads(parallel.manifest.read_text(encoding="utf-8"))["files"]}
+    assert all(keys[p] for p in keys if not p.endswith("校验报告.xlsx"))  # every document has its key
+
+    first = inodes(parallel)
+    again = build(root, workers=2)  # nothing changed: every document kept as it was (same file)
+    assert files(again) == made and inodes(again) == first
+    assert [o.path.name for o in again.outputs] == [o.path.name for o in parallel.outputs]
+    forced = build(root, force=True, workers=1)  # --force: all made again, the same bytes
+    assert files(forced) == made
+    now = inodes(forced)
+    assert now.keys() == first.keys() and all(now[n] != first[n] for n in now)
+
+
+def test_a_changed_department_remakes_what_shows_it(workspace_factory):
+    from reportgen.workbooks import write_department
+
+    root = workspace_factory(TASKS, ROWS, config=VARIANTS)
+    first = build(root, workers=2)
+    before = inodes(first)
+    dept = root / "inputs" / "2025H1" / "departments" / "区城市管理委.xlsx"
+
+    # an internal field only (存在问题): the pack and the summary show it, the press release does not
+    write_department(dept, "区城市管理委", [{**ROWS["区城市管理委"][0], "problems": "施工窗口期短，材料到货延迟"}])
+    second = build(root, workers=2)
+    after = inodes(second)
+    remade = {name for name in after if after[name] != before.get(name)}
+    assert remade and all("工作简报" in n or "进度汇总表" in n for n in remade)
+    assert {n for n in after if "新闻通稿" in n} and not {n for n in remade if "新闻通稿" in n}
+
+    # public progress: every document that shows it is made again, with the new words in it
+    write_department(dept, "区城市管理委", [{**ROWS["区城市管理委"][0], "progress_text": "已改造管网3公里",
+                                           "status": "已完成"}])
+    third = build(root, workers=2)
+    again = inodes(third)
+    assert all(again[n] != after[n] for n in again if n in after)
+    from docx import Document
+
+    docx = next(o.path for o in third.outputs if o.kind == "press-release" and o.format == "docx"
+                and o.variant == "standard")
+    assert "已改造管网3公里" in "".join(p.text for p in Document(str(docx)).paragraphs)
+    # and the bytes are those a fresh serial build makes
+    fresh = build(workspace_factory(TASKS, {**ROWS, "区城市管理委": [{**ROWS["区城市管理委"][0],
+                                                                 "progress_text": "已改造管网3公里", "status": "已完成"}]},
+                                    config=VARIANTS), workers=1)
+    assert files(fresh) == files(third)
+
+
+def test_batch_builds_many_workspaces_and_reports_each(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from reportgen.cli import main
+    from conftest import make_workspace
+
+    city = tmp_path / "city"
+    good = [make_workspace(city / name, TASKS, ROWS, config={"region": region})
+            for name, region in (("a", "甲区"), ("b", "乙区"))]
+    broken = make_workspace(city / "c", TASKS, ROWS)
+    (broken / "inputs" / "2025H1" / "plan.xlsx").write_bytes(b"not a workbook")
+    out = io.StringIO()
+    code = main(["build", str(city)], console=Console(file=out, width=300, color_system=None))
+    text = out.getvalue()
+    assert code == 1  # one of them has errors: the worst exit code
+    assert "共 3 个工作目录" in text and "2 个完成，1 个有问题" in text
+    lines = [line for line in text.splitlines() if line.startswith(("完成", "有问题"))]
+    assert [line.split()[0] for line in lines] == ["完成", "完成", "有问题"]
+    assert str(good[0]) in lines[0] and "已生成" in lines[0] and str(broken) in lines[2]
+    # the same files as one workspace built alone
+    alone = build(make_workspace(tmp_path / "alone", TASKS, ROWS, config={"region": "甲区"}), workers=1)
+    batch = json.loads((good[0] / "outputs" / "2025H1" / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["path"]: e["sha256"] for e in batch["files"]} == files(alone)
+    # two workspaces named one by one: both built, exit 0
+    out = io.StringIO()
+    assert main(["build", *map(str, good), "--force"], console=Console(file=out, width=300, color_system=None)) == 0
+    assert "2 个完成，0 个有问题" in out.getvalue()

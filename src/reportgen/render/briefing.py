@@ -9,6 +9,7 @@ table of contents, so it reads right before Word updates any field.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -33,9 +34,21 @@ DOCX_TEMPLATE = "briefing-pack.docx"
 STATUS_RGB = {"滞后": RGBColor(0xC0, 0x00, 0x00), "未报送": RGBColor(0x7F, 0x7F, 0x7F), "未采用": RGBColor(0x7F, 0x7F, 0x7F)}
 
 
-def briefing_context(job: Job) -> dict:
+def base_context(job: Job) -> tuple[dict, list[str]]:
+    """The pack's data (sections, tables, the year's trend): what it shows, before charts and layout;
+    and the notes for the user (a period that could not be read, substituted fonts)."""
     ctx = pack_context(job.dataset)
-    ctx["trend"] = trend_context(job, ctx)
+    mine = replace(job, notes=[])
+    ctx["trend"] = trend_context(mine, ctx)
+    note = font_set(job.workspace).note()
+    return ctx, [*mine.notes, *([note] if note else [])]
+
+
+def briefing_context(job: Job, base: dict | None = None) -> dict:
+    if base is None:
+        base, found = base_context(job)
+        job.notes.extend(n for n in found if n not in job.notes)
+    ctx = dict(base)
     ctx["figures"] = figures(ctx, font_set(job.workspace))
     ctx["toc"] = wants_toc(ctx, job.dataset.config.toc)
     ctx["toc_entries"] = toc_entries(ctx) if ctx["toc"] else []
@@ -118,8 +131,8 @@ def render_docx(job: Job, ctx: dict, target) -> None:
             save_docx(tpl.docx, tmp, when)
 
 
-def render(job: Job) -> list[Output]:
-    ctx = briefing_context(job)
+def render(job: Job, base: dict | None = None) -> list[Output]:
+    ctx = briefing_context(job, base)
     no = ctx["period"]["issue_no"]
     title = f"工作简报（第{no}期）" if no else "工作简报"
     variant = "internal" if ctx["internal"] else "standard"
@@ -127,7 +140,4 @@ def render(job: Job) -> list[Output]:
     pages = render_pdf(job, ctx, pdf)
     docx = job.file_name(title, "docx", variant)
     render_docx(job, ctx, docx)
-    note = font_set(job.workspace).note()
-    if note and note not in job.notes:
-        job.notes.append(note)
     return [Output("briefing-pack", "pdf", pdf, variant, pages=pages), Output("briefing-pack", "docx", docx, variant)]
