@@ -121,15 +121,18 @@ class Seeds(dict):
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory) -> dict[str, bytes]:
+    from reportgen.fillguide import make_guide
     from reportgen.periods import department_workbook
     from reportgen.read import read_workspace
 
     folder = tmp_path_factory.mktemp("seeds")
     root = make_workspace(folder / "ws", PLAN, {"区教育局": ROWS})
-    plan = read_workspace(root).plan
+    ws = read_workspace(root)
+    mine = [t for t in ws.plan if t.lead == "区教育局"]
     # what new-period sends out, filled in: comments, data validation, protection, a 填报说明 sheet
-    department_workbook(folder / "template.xlsx", "区教育局", [t for t in plan if t.lead == "区教育局"], "填报表",
-                        {"01-02": {"status": "滞后", "progress": "上期进展"}})
+    guide = make_guide(ws.config, ws.period, "区教育局", mine, "区教育局.xlsx")
+    department_workbook(folder / "template.xlsx", "区教育局", mine, "填报表",
+                        {"01-02": {"status": "滞后", "progress": "上期进展"}}, guide=guide)
     from openpyxl import load_workbook
 
     wb = load_workbook(folder / "template.xlsx")

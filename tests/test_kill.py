@@ -50,7 +50,7 @@ def leftovers(outputs: Path) -> list[str]:
 
 def assert_complete(outdir: Path, kinds: set[str]) -> None:
     """Every file of the set listed in its manifest with its checksum, and nothing listed missing."""
-    entries = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    entries = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))["files"]
     on_disk = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()} - {"manifest.json"}
     assert on_disk == {e["path"] for e in entries}
     for e in entries:

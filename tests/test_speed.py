@@ -201,3 +201,41 @@ def test_batch_builds_many_workspaces_and_reports_each(tmp_path):
     out = io.StringIO()
     assert main(["build", *map(str, good), "--force"], console=Console(file=out, width=300, color_system=None)) == 0
     assert "2 个完成，0 个有问题" in out.getvalue()
+
+
+def test_workers_die_with_a_killed_build(workspace_factory):
+    """A worker holds the workspace lock (its copy of the lock file): one outliving a killed build would
+    keep the workspace locked for good."""
+    import os
+    import signal
+    import time
+
+    root = workspace_factory(TASKS, ROWS, config=VARIANTS)
+    proc = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(root)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for entry in os.listdir("/proc"):
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except (OSError, ValueError):
+                continue
+            if entry.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == proc.pid:
+                found.append(int(entry))
+        return found
+
+    deadline = time.monotonic() + 120
+    while len(children()) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = children()
+    assert len(workers) >= 2, "the build made its documents without workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(0.5)
+    alive = [pid for pid in workers if os.path.exists(f"/proc/{pid}") and
+             open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert alive == []
+    out = subprocess.run([sys.executable, "-m", "reportgen", "build", str(root)], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0 and "正在等待" not in out.stdout, out.stdout[-500:]

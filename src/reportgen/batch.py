@@ -8,6 +8,7 @@ terminal says about it and its exit code, as `reportgen build` on that workspace
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -98,7 +99,8 @@ def build_many(roots: list[Path], *, workers: int | None = None, each: Callable[
     check_harfbuzz_subset()
     _todo = (roots, options)
     try:
-        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_one, i) for i in range(len(roots))]
             for root, future in zip(roots, futures):
                 try:

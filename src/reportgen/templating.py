@@ -80,7 +80,7 @@ def _check_source(path: Path, source: str, env: jinja2.Environment, public: bool
     place = line_of or (lambda n: f"第{n}行")
     try:
         tree = env.parse(source)
-        env.compile(tree)
+        env.compile(env.parse(source))  # the sandbox's compiler rewrites the tree it compiles: lint a fresh one
     except jinja2.TemplateError as e:
         lineno, message = getattr(e, "lineno", None), getattr(e, "message", None) or ""
         detail = jinja_detail(e)

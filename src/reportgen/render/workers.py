@@ -18,6 +18,7 @@ here, one after the other.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import threading
 from dataclasses import replace
@@ -37,7 +38,19 @@ def make(job: Job, piece: Piece) -> Result:
     return piece.make(mine), mine.notes
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
+    """In each worker: die with the building process. A worker holds the workspace lock (its copy of the
+    lock file's descriptor) and writes into the staging folder: one that outlived a killed build would
+    keep the workspace locked and might write into the next run's staging folder."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
     gc.freeze()  # the collector leaves the inherited objects alone (faster, fewer copied pages)
     sys.stdout = sys.stderr = sys.__stderr__
 
@@ -87,7 +100,8 @@ def run(job: Job, todo: list[Piece], workers: int | None = None,
     _current = (job, todo)
     say("生成" + "、".join(dict.fromkeys(p.label for p in todo)) + f"（{n}个进程同时进行）")
     try:
-        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                                 initargs=(os.getpid(),)) as pool:
             futures = {i: pool.submit(_make_in_worker, i) for i in order}
             for i, future in futures.items():
                 try:
