@@ -424,3 +424,5 @@ def test_a_document_longer_than_its_limit_is_a_finding(tmp_path, monkeypatch):
     assert long and "新闻通稿" in long[0].message and not result.report.ok
     listed = load_workbook(result.outdir / "校验报告.xlsx")["问题明细"]
     assert any(r[5] == "E-DOC-TOO-LONG" for r in listed.iter_rows(min_row=2, values_only=True))
+    summary = next(o.path for o in result.outputs if o.kind == "summary")  # made after the documents, in parallel too
+    assert any(r[3] == "E-DOC-TOO-LONG" for r in load_workbook(summary)["校验问题"].iter_rows(min_row=2, values_only=True))

@@ -117,19 +117,19 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
             same = {p.name: pieces.unchanged(p, kept, stage.previous) for p in todo}
             if any(same.values()):
                 say("沿用未改变的" + "、".join(dict.fromkeys(p.label for p in todo if same[p.name])))
-            fresh = [p for p in todo if same[p.name] is None and not p.last]
-            results = dict(zip((p.name for p in fresh), run(job, fresh, workers, say)))
-            for p in todo:
-                if p.last:  # the validation report lists what the documents found (E-DOC-TOO-LONG)
-                    results[p.name] = run(job, [p], 1, say)[0]
-                if same[p.name] is not None:
-                    outputs, found = same[p.name], []
-                else:
-                    outputs, found = results[p.name]
-                    outputs = [replace(o, key=p.key) for o in outputs]
-                ds.report.extend(page_findings(outputs))
-                made.extend(outputs)
-                result.notes.extend(n for n in (*p.notes, *found) if n not in result.notes)
+            # the documents first, then what lists their findings (E-DOC-TOO-LONG): the summary, the validation report
+            for group in ([p for p in todo if not p.last], [p for p in todo if p.last]):
+                fresh = [p for p in group if same[p.name] is None]
+                results = dict(zip((p.name for p in fresh), run(job, fresh, workers, say)))
+                for p in group:
+                    if same[p.name] is not None:
+                        outputs, found = same[p.name], []
+                    else:
+                        outputs, found = results[p.name]
+                        outputs = [replace(o, key=p.key) for o in outputs]
+                    ds.report.extend(page_findings(outputs))
+                    made.extend(outputs)
+                    result.notes.extend(n for n in (*p.notes, *found) if n not in result.notes)
             say("保存")
             stage.commit([*kept, *made], ds.gate, withheld=result.stopped)  # (a kept document is in both)
         finally:

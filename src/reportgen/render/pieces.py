@@ -38,7 +38,7 @@ class Piece:
     make: Callable[[Job], list[Output]]
     key: str = ""  # "" = made every time
     notes: list[str] = field(default_factory=list)  # what the CLI says about it, known before it is made
-    last: bool = False  # made after the others, here (it reports what they found)
+    last: bool = False  # made after the others (it reports what they found)
 
 
 def _files_digest(h, folder: Path) -> None:
@@ -118,8 +118,10 @@ def plan(job: Job, *, documents: bool = True) -> list[Piece]:
     pack, pack_notes = briefing.base_context(job)
     todo.append(Piece("briefing", "工作简报", lambda j: briefing.render(j, pack), key(job, "briefing", pack),
                       pack_notes))
-    internal = internal_context(ds)
-    todo.append(Piece("summary", "进度汇总表", lambda j: summary.render(j, internal), key(job, "summary", internal)))
+    # the summary's 校验问题 sheet lists what the documents found (E-DOC-TOO-LONG): it is made after them, from
+    # the report as it is then; that depends only on its data now and on the documents (their keys)
+    shown = key(job, "summary", internal_context(ds), [p.key for p in todo])
+    todo.append(Piece("summary", "进度汇总表", summary.render, shown, last=True))
     todo.append(last)
     return todo
 
