@@ -132,6 +132,11 @@ def test_parallel_incremental_and_serial_builds_give_the_same_bytes(workspace_fa
     again = build(root, workers=2)  # nothing changed: every document kept as it was (same file)
     assert files(again) == made and inodes(again) == first
     assert [o.path.name for o in again.outputs] == [o.path.name for o in parallel.outputs]
+    pdf = next(o.path for o in again.outputs if o.kind == "briefing-pack" and o.format == "pdf")
+    pdf.unlink()
+    pdf.write_bytes(b"%PDF-1.7 edited by hand")  # a file changed since: made again, never kept
+    assert files(build(root, workers=1)) == made
+    first = inodes(build(root, workers=2))
     forced = build(root, force=True, workers=1)  # --force: all made again, the same bytes
     assert files(forced) == made
     now = inodes(forced)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Collection
 
 from . import Output
-from .manifest import MANIFEST_NAME, Manifest, read_manifest, write_manifest
+from .manifest import MANIFEST_NAME, Manifest, read_manifest, sha256, write_manifest
 
 RETURNS_DIR = "退回修改"  # return workbooks, one folder per round, kept (render/validation.py)
 TEMP_PREFIX = ".tmp-"  # files.atomic_path's temp files
@@ -61,6 +61,14 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:  # a file system without hard links (FAT on a USB stick)
         shutil.copy2(src, dst)
+
+
+def _intact(path: Path, entry: dict) -> bool:
+    """The file is still the one the manifest lists (not edited in place since, say in Word)."""
+    try:
+        return sha256(path) == entry.get("sha256")
+    except OSError:
+        return False
 
 
 class Staging:
@@ -108,7 +116,7 @@ class Staging:
                 entry = listed.get(rel)
                 is_return = rel.startswith(RETURNS_DIR + "/")
                 if not is_return and entry is not None and remade(entry.get("kind", "")) \
-                        and not (entry.get("key") and entry.get("key") in reuse):
+                        and not (entry.get("key") in reuse and entry.get("key") and _intact(src, entry)):
                     continue
                 _link_or_copy(src, self.dir / rel)
                 if entry is not None:
