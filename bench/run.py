@@ -218,7 +218,7 @@ def main() -> None:
         for bench in BENCHMARKS:
             print(bench(Path(tmp)), flush=True)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"峰值内存（以上三项）：{peak:.0f} MB", flush=True)
+        print(f"峰值内存（以上三项，本进程，不含生成文档的子进程）：{peak:.0f} MB", flush=True)
         print(f"CPU：{len(os.sched_getaffinity(0))} 核", flush=True)
         print_table(ratio_table(Path(tmp)))
 

@@ -17,10 +17,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
-from docxtpl import DocxTemplate, InlineImage
 
 from . import Job, Output
-from .charts import figures
 from .env import builtin_templates, environment, template_path
 from .files import atomic_path, make_zip_reproducible, save_docx
 from .fonts import font_set
@@ -48,6 +46,8 @@ def briefing_context(job: Job, base: dict | None = None) -> dict:
     if base is None:
         base, found = base_context(job)
         job.notes.extend(n for n in found if n not in job.notes)
+    from .charts import figures  # matplotlib: loaded by the process that makes the pack, when it does
+
     ctx = dict(base)
     ctx["figures"] = figures(ctx, font_set(job.workspace))
     ctx["toc"] = wants_toc(ctx, job.dataset.config.toc)
@@ -114,6 +114,8 @@ def _apply_tables(document, ctx: dict) -> None:
 
 
 def render_docx(job: Job, ctx: dict, target) -> None:
+    from docxtpl import DocxTemplate, InlineImage
+
     tpl = DocxTemplate(str(template_path(DOCX_TEMPLATE, job.workspace)))
     images = {place: [{"image": InlineImage(tpl, io.BytesIO(f.png), width=Mm(f.width_mm)), "caption": f.caption}
                       for f in figs] for place, figs in ctx["figures"].items()}

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from . import Job, Output
 from .context import public_context
-from .docx_writer import DRAFT_HEADER, write_docx
 from .env import builtin_templates, environment, is_workspace_template, template_path, workspace_templates
 from .files import write_text
 from .forms import template_name
@@ -67,6 +66,8 @@ def render_variant(job: Job, ctx: dict, variant: str) -> list[Output]:
     outputs = []
     screen = page(job, ctx, medium="screen", variant=variant)
     if "docx" in formats:
+        from .docx_writer import DRAFT_HEADER, write_docx  # python-docx: loaded where the Word file is made
+
         target = job.file_name(TITLE, "docx", variant, draft=draft)
         traditional = variant == "traditional"
         header = to_traditional(DRAFT_HEADER, job.dataset.config.traditional) if traditional else DRAFT_HEADER
