@@ -4,11 +4,26 @@
 - check: `reportgen validate` on the same 200 workbooks with one error planted per department: reading,
   validation, 校验报告.xlsx and one return workbook per department (target ≤ 3 s);
 - build: the sample workspace end to end (all documents and variants).
+
+Then the speed figures of issue 14, side by side with an anchor measured in the same run: LibreOffice
+converting the sample's press-release DOCX to PDF (its own profile under the temp folder). Each is a
+median of interleaved repeats of whole commands (a fresh process each, imports included):
+- the sample build (`reportgen build --force`) as a ratio to the anchor (target ≤ 2.5×);
+- a generated 1,000-task workspace: time (target ≤ 30 s) and the peak memory of its largest process
+  (GNU time's maximum resident set; target ≤ 400 MB);
+- 20 workspaces in one `reportgen build WS1 … WS20` against 20 `reportgen build` one after another
+  (target: batch ≥ 1.6× faster).
+Set BENCH_REPEATS (default 3) for more repeats.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import resource
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,7 +93,7 @@ def bench_build(tmp: Path) -> str:
     root = copy_sample(tmp / "sample")
     build(root)  # warm-up: font caches
     start = time.perf_counter()
-    result = build(root)
+    result = build(root, force=True)
     wall = time.perf_counter() - start
     pages = sum(o.pages or 0 for o in result.outputs)
     return f"生成示例工作目录全部 {len(result.outputs)} 个文件（PDF 共 {pages} 页）：{wall:.2f} 秒"
@@ -86,13 +101,126 @@ def bench_build(tmp: Path) -> str:
 
 BENCHMARKS = [bench_validate, bench_check, bench_build]
 
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+CLI = [sys.executable, "-m", "reportgen"]
+TIME = "/usr/bin/time"
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, float | None]:
+    """Wall seconds and the peak resident memory (MB) of the largest process of `cmd` (GNU time, when installed)."""
+    peak = None
+    if Path(TIME).exists():
+        cmd = [TIME, "-f", "@@%M", *cmd]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd}: {done.returncode}\n{done.stderr[-2000:]}")
+    m = re.search(r"@@(\d+)", done.stderr)
+    if m:
+        peak = int(m[1]) / 1024
+    return wall, peak
+
+
+def anchor(docx: Path, profile: Path, out: Path) -> float:
+    cmd = ["libreoffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+           "--outdir", str(out), str(docx)]
+    return timed(cmd)[0]
+
+
+def make_tasks_workspace(root: Path, n: int) -> Path:
+    """`n` tasks in 20-task projects, 40 departments, every task reported (city level)."""
+    folder = root / "inputs" / "2025H1"
+    (folder / "departments").mkdir(parents=True)
+    write_toml(root / "report.toml", {"region": "基准市", "program": "民心工程", "publisher": "基准市融媒体中心",
+                                      "compiler": "基准市民心工程推进办公室"})
+    write_toml(folder / "period.toml", {"period": "2025H1", "as_of": "2025-06-30", "issue_no": 1,
+                                        "publish_date": "2025-07-10"})
+    tasks, subs = [], {}
+    for i in range(n):
+        dept = f"市第{i % 40 + 1}局"
+        p = i // 20 + 1
+        tid = f"{p:03d}-{i % 20 + 1:02d}"
+        tasks.append(dict(task_id=tid, project_no=p, project=f"第{p}项民心工程", category=("就业", "养老", "教育", "交通出行")[p % 4],
+                          name=f"任务{tid}", target_text=f"新建便民服务点{i % 50 + 5}个", target_value=i % 50 + 5, unit="个",
+                          lead=dept))
+        done = i % 3 == 0
+        built = i % 50 + 5 if done else i % 5 + 1
+        subs.setdefault(dept, []).append(dict(
+            task_id=tid, name=f"任务{tid}", status="已完成" if done else "推进中",
+            progress_text=f"截至6月底，已建成便民服务点{built}个，覆盖{i % 9 + 3}个社区，完成投资{i % 80 + 20}万元，"
+                          f"服务居民{(i % 30 + 1) * 100}人次，群众满意度持续提升，相关做法已在全市推广。",
+            achieved=built, problems="部分点位选址协调难度大，施工窗口期短，需相关部门加强配合。",
+            next_steps="加快推进剩余点位建设，强化日常运营管理，确保按期完成年度目标。", contact="张三",
+            phone="022-12345678"))
+    write_plan(folder / "plan.xlsx", tasks)
+    for dept, rows in subs.items():
+        write_department(folder / "departments" / f"{dept}.xlsx", dept, rows)
+    return root
+
+
+def ratio_table(tmp: Path) -> list[tuple[str, str, str, str]]:
+    rows = []
+    sample = copy_sample(tmp / "sample14")
+    subprocess.run([*CLI, "build", str(sample)], capture_output=True, check=False)  # font caches, the DOCX
+    docx = next((sample / "outputs" / "2025H1").glob("*新闻通稿）.docx"), None) or \
+        next((sample / "outputs" / "2025H1").glob("*新闻通稿*.docx"))
+    profile, pdfs = tmp / "lo-profile", tmp / "lo-out"
+    have_lo = shutil.which("libreoffice") is not None
+    if have_lo:
+        anchor(docx, profile, pdfs)  # the first run makes the profile
+    lo, sample_runs, sample_peaks = [], [], []
+    for _ in range(REPEATS):
+        if have_lo:
+            lo.append(anchor(docx, profile, pdfs))
+        wall, peak = timed([*CLI, "build", str(sample), "--force"])
+        sample_runs.append(wall)
+        sample_peaks.append(peak or 0)
+    a = statistics.median(lo) if lo else float("nan")
+    s = statistics.median(sample_runs)
+    rows.append(("LibreOffice 转换新闻通稿 DOCX→PDF（基准）", f"{a:.2f} 秒", "1.0×", ""))
+    rows.append(("示例工作目录生成（全部 13 个文件）", f"{s:.2f} 秒，{max(sample_peaks):.0f} MB", f"{s / a:.1f}×",
+                 "≤ 2.5×：" + ("达标" if s / a <= 2.5 else "未达标")))
+
+    big = make_tasks_workspace(tmp / "tasks1000", 1000)
+    wall, peak = timed([*CLI, "build", str(big), "--force"])
+    rows.append(("1,000 项任务工作目录生成", f"{wall:.1f} 秒，峰值 {peak or 0:.0f} MB", f"{wall / a:.1f}×",
+                 "≤ 30 秒：" + ("达标" if wall <= 30 else "未达标") + "；≤ 400 MB："
+                 + ("达标" if peak and peak <= 400 else "未达标")))
+
+    many = []
+    for k in range(20):
+        ws = copy_sample(tmp / "city" / f"ws{k:02d}")
+        (ws / "report.toml").write_text((ws / "report.toml").read_text(encoding="utf-8").replace(
+            "示例区", f"示例{k:02d}区"), encoding="utf-8")
+        many.append(ws)
+    start = time.perf_counter()
+    for ws in many:
+        subprocess.run([*CLI, "build", str(ws), "--force"], capture_output=True, check=False)
+    serial = time.perf_counter() - start
+    batch, _ = timed([*CLI, "build", *map(str, many), "--force"])
+    rows.append(("20 个工作目录：逐个运行 reportgen build", f"{serial:.1f} 秒", f"{serial / a:.1f}×", ""))
+    rows.append(("20 个工作目录：一次 reportgen build WS1 … WS20", f"{batch:.1f} 秒", f"{batch / a:.1f}×",
+                 f"快 {serial / batch:.2f} 倍（≥ 1.6：" + ("达标" if serial / batch >= 1.6 else "未达标") + "）"))
+    return rows
+
+
+def print_table(rows) -> None:
+    print(f"\n各项与基准（同一次运行中 LibreOffice 转换新闻通稿，{REPEATS} 次取中位数）之比：")
+    print("| 项目 | 用时/内存 | 相对基准 | 目标 |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |", flush=True)
+
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for bench in BENCHMARKS:
             print(bench(Path(tmp)), flush=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"峰值内存：{peak:.0f} MB")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"峰值内存（以上三项，本进程，不含生成文档的子进程）：{peak:.0f} MB", flush=True)
+        print(f"CPU：{len(os.sched_getaffinity(0))} 核", flush=True)
+        print_table(ratio_table(Path(tmp)))
 
 
 if __name__ == "__main__":

@@ -49,3 +49,20 @@ def test_group_by_flag_overrides_config(tmp_path):
     assert main(["build", str(root), "--group-by", "category"]) == 0
     docx = next((root / "outputs" / "2025H1").glob("*新闻通稿*.docx"))
     assert headings([p.text for p in Document(str(docx)).paragraphs]) == ORDER
+
+
+def test_a_hundred_and_twenty_projects_build(tmp_path):
+    """Group headings past 九十九: 一百、, 一百零一、 … 一百二十、 in the press release and the pack."""
+    tasks = [dict(task_id=f"{p:03d}-01", project_no=p, project=f"第{p}号工程", category="民生", name=f"任务{p}",
+                  target_text=f"完成任务{p}", lead="区民政局") for p in range(1, 121)]
+    subs = {"区民政局": [dict(task_id=f"{p:03d}-01", status="已完成", progress_text=f"已完成任务{p}")
+                        for p in range(1, 121)]}
+    root = make_workspace(tmp_path / "ws", tasks, subs)
+    result = build(root)
+    files = {(o.kind, o.format): o.path for o in result.outputs}
+    press = [p.text for p in Document(str(files[("press-release", "docx")])).paragraphs]
+    assert any(p.startswith("一百、") for p in press) and any(p.startswith("一百零一、") for p in press)
+    assert any(p.startswith("一百二十、") for p in press)
+    pack = [p.text for p in Document(str(files[("briefing-pack", "docx")])).paragraphs]
+    assert any(p.startswith("（一百二十）") for p in pack)
+    assert ("summary", "xlsx") in files and ("briefing-pack", "pdf") in files

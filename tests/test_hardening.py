@@ -158,7 +158,7 @@ def test_the_pack_pdf_is_written_once(tmp_path, monkeypatch):
     writes = []
     real = weasyprint.Document.write_pdf
     monkeypatch.setattr(weasyprint.Document, "write_pdf", lambda self, *a, **k: writes.append(1) or real(self, *a, **k))
-    result = build(root)
+    result = build(root, workers=1)  # the writes are counted in this process
     pack = next(o for o in result.outputs if o.kind == "briefing-pack" and o.format == "pdf")
     assert pack.pages > 3, pack.pages
     assert len(writes) == sum(o.format == "pdf" for o in result.outputs)
@@ -426,3 +426,5 @@ def test_a_document_longer_than_its_limit_is_a_finding(tmp_path, monkeypatch):
     assert long and "新闻通稿" in long[0].message and not result.report.ok
     listed = load_workbook(result.outdir / "校验报告.xlsx")["问题明细"]
     assert any(r[5] == "E-DOC-TOO-LONG" for r in listed.iter_rows(min_row=2, values_only=True))
+    summary = next(o.path for o in result.outputs if o.kind == "summary")  # made after the documents, in parallel too
+    assert any(r[3] == "E-DOC-TOO-LONG" for r in load_workbook(summary)["校验问题"].iter_rows(min_row=2, values_only=True))

@@ -52,6 +52,8 @@ def test_fmt_percent_and_dates():
     assert fmt_percent(None) == ""
     assert fmt_date(date(2025, 7, 1)) == "2025年7月1日"
     assert [cn_ordinal(n) for n in (1, 9, 10, 12, 20, 21)] == ["一", "九", "十", "十二", "二十", "二十一"]
+    assert [cn_ordinal(n) for n in (99, 100, 101, 110, 120, 205, 1001, 1010)] == [
+        "九十九", "一百", "一百零一", "一百一十", "一百二十", "二百零五", "一千零一", "一千零一十"]
 
 
 @pytest.mark.parametrize("raw, clean", [

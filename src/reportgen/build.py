@@ -14,7 +14,7 @@ as a draft, or, with `strict`, not at all (only the validation report is made).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -82,7 +82,12 @@ DOCUMENT_NAMES = {"press-release": "新闻通稿", "briefing-pack": "工作简�
 
 def build(root: Path | str, period: str | None = None, *, strict: bool = False, group_by: str | None = None,
           variants: tuple[str, ...] = (), progress: Progress | None = None,
-          on_wait: Progress | None = None) -> BuildResult:
+          on_wait: Progress | None = None, force: bool = False, workers: int | None = None) -> BuildResult:
+    """`force`: make every document again, even those whose inputs did not change since the last build.
+    `workers`: processes making documents at once (None: one per CPU; 1: all in this process)."""
+    from .render import pieces
+    from .render.workers import run
+
     say = progress or (lambda msg: None)
     root = Path(root).resolve()
     with workspace_lock(root, on_wait=on_wait or say):
@@ -100,25 +105,33 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
             return result
 
         stage = Staging(outdir.parent, ws.period.code)
-        kept = stage.open(remade=lambda kind: kind != "return")  # every document again; the return rounds stay
         job = Job(ds, root, stage.dir, tuple(dict.fromkeys((*ws.config.variants, *variants))))
+        # nothing public, and nothing built on the same doubtful data, when a strict build is stopped
+        result.stopped = strict and not ds.gate.publishable
+        todo = pieces.plan(job, documents=not result.stopped)
+        reuse = () if force else {p.key for p in todo if p.key}
+        # every document again unless made from the same inputs; the return rounds stay
+        kept = stage.open(remade=lambda kind: kind != "return", reuse=reuse)
         made: list[Output] = []
         try:
-            if strict and not ds.gate.publishable:
-                from .render import validation
-
-                result.stopped = True  # nothing public, and nothing built on the same doubtful data
-                say("生成校验报告")
-                made.extend(validation.render(job))
-            else:
-                for label, render in renderers():
-                    say(f"生成{label}")
-                    outputs = render(job)
+            same = {p.name: pieces.unchanged(p, kept, stage.previous) for p in todo}
+            if any(same.values()):
+                say("沿用未改变的" + "、".join(dict.fromkeys(p.label for p in todo if same[p.name])))
+            # the documents first, then what lists their findings (E-DOC-TOO-LONG): the summary, the validation report
+            for group in ([p for p in todo if not p.last], [p for p in todo if p.last]):
+                fresh = [p for p in group if same[p.name] is None]
+                results = dict(zip((p.name for p in fresh), run(job, fresh, workers, say)))
+                for p in group:
+                    if same[p.name] is not None:
+                        outputs, found = same[p.name], []
+                    else:
+                        outputs, found = results[p.name]
+                        outputs = [replace(o, key=p.key) for o in outputs]
                     ds.report.extend(page_findings(outputs))
                     made.extend(outputs)
-            result.notes.extend(job.notes)
+                    result.notes.extend(n for n in (*p.notes, *found) if n not in result.notes)
             say("保存")
-            stage.commit([*kept, *made], ds.gate, withheld=result.stopped)
+            stage.commit([*kept, *made], ds.gate, withheld=result.stopped)  # (a kept document is in both)
         finally:
             stage.discard()  # after a failure: the live set stays as it was
         result.outputs = stage.final(made)

@@ -23,7 +23,6 @@ from rich.markup import escape
 from . import __version__
 from .codes import label
 from .errors import InputError
-from .fillguide import FOLDER as FILL_GUIDE
 from .model import VARIANTS, Issue, Report
 from .render.pdf import SubsetterMissing
 
@@ -184,12 +183,17 @@ def _waiting(console: Console):
 
 
 def cmd_build(args, console: Console) -> int:
+    from .batch import workspaces
     from .build import build
 
+    roots = workspaces(args.workspace or [Path(".")])
+    if len(roots) > 1 or (roots and args.workspace and roots[0] != args.workspace[0]):
+        return cmd_build_many(args, roots, console)
+    args.workspace = roots[0] if roots else Path(".")
     with console.status("正在生成……") as status:
         result = build(args.workspace, args.period, strict=args.strict, group_by=args.group_by,
                        variants=tuple(args.variant or ()), progress=lambda m: status.update(m + "……"),
-                       on_wait=_waiting(console))
+                       on_wait=_waiting(console), force=args.force)
     report = result.report
     if report.issues:
         print_issues(console, report, limit=None if args.verbose else 40)
@@ -208,6 +212,27 @@ def cmd_build(args, console: Console) -> int:
         return EXIT_INPUT
     # a draft with warnings only (e.g. a department has not reported yet) is a successful run: exit 0
     return EXIT_OK if report.ok else EXIT_INPUT
+
+
+def cmd_build_many(args, roots: list[Path], console: Console) -> int:
+    """Several workspaces: one line per workspace as each is done, then the count; the exit code is the worst."""
+    from .batch import build_many
+
+    console.print(f"共 {len(roots)} 个工作目录，同时生成：", highlight=False, markup=False)
+
+    def each(o) -> None:
+        mark = "[green]完成[/green]" if o.code == EXIT_OK else "[red]有问题[/red]"
+        console.print(f"{mark} {escape(str(o.root))}：{escape(o.summary)}", highlight=False)
+        for line in o.details:
+            console.print(f"    {line}", highlight=False, markup=False)
+
+    outcomes = build_many(roots, period=args.period, strict=args.strict, group_by=args.group_by,
+                          variants=tuple(args.variant or ()), force=args.force, each=each)
+    bad = [o for o in outcomes if o.code != EXIT_OK]
+    console.print(f"共 {len(outcomes)} 个工作目录：{len(outcomes) - len(bad)} 个完成，{len(bad)} 个有问题"
+                  + ("（见上方，逐个运行 reportgen build 工作目录 查看全部提示）" if bad else "。"),
+                  highlight=False, markup=False)
+    return max((o.code for o in outcomes), default=EXIT_OK)
 
 
 def cmd_validate(args, console: Console) -> int:
@@ -267,6 +292,8 @@ def cmd_new_period(args, console: Console) -> int:
         _list_written(console, args.workspace, r.kept)
     for note in r.notes:
         print_note(console, note)
+    from .fillguide import FOLDER as FILL_GUIDE
+
     console.print(f"请把 departments/ 中的表连同 {FILL_GUIDE}/ 中同名单位的填报说明发给各单位，收回的表放回 departments/，再依次运行：")
     where = "" if args.workspace == Path(".") else f" {shell_word(str(args.workspace))}"
     print_command(console, f"reportgen validate{where} --period {r.period}")
@@ -342,11 +369,15 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="COMMAND", parser_class=Parser)
 
-    p = sub.add_parser("build", help="校验并生成本期全部文档", description="读取工作目录，校验、合并各单位填报表，生成新闻通稿、工作简报、进度汇总表和 manifest.json。")
-    _workspace_arg(p)
+    p = sub.add_parser("build", help="校验并生成本期全部文档", description="读取工作目录，校验、合并各单位填报表，生成新闻通稿、工作简报、进度汇总表和 manifest.json。"
+                       "可一次给出多个工作目录，或一个包含多个工作目录的文件夹，同时生成。")
+    p.add_argument("workspace", nargs="*", type=Path, metavar="WORKSPACE",
+                   help="工作目录（含 report.toml 与 inputs/），默认当前目录；可给多个，或给出包含多个工作目录的文件夹")
+    p.add_argument("--period", metavar="PERIOD", help="报告期，如 2025H1；默认 inputs/ 下最新的一期")
     p.add_argument("--strict", action="store_true", help="严格模式：发布检查未通过（有错误、未报送、筛查命中等）时不生成文档，退出码 1")
     p.add_argument("--group-by", choices=("project", "category"), help="分组方式：project 按工程，category 按领域（默认取 report.toml）")
     p.add_argument("--variant", action="append", choices=VARIANTS, help="另外生成的版本：traditional 繁體版，large-print 适老版（可重复）")
+    p.add_argument("--force", action="store_true", help="全部文档重新生成（默认沿用数据、模板、字体都未改变的文档）")
     p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断")
     p.set_defaults(func=cmd_build)
 

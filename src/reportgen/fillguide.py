@@ -218,10 +218,10 @@ def guide_html(guide: Guide, layout: dict, shown: int | None = None) -> str:
 
 def write_pdf(guide: Guide, target: Path) -> int:
     """One A4 page: the first layout that fits, else the task list cut short. Returns the page count."""
-    from weasyprint import HTML  # a second or more to import: only when a guide is made
-
     from .render.files import atomic_path
-    from .render.pdf import confined_fetcher
+    from .render.pdf import confined_fetcher, import_weasyprint
+
+    HTML = import_weasyprint().HTML  # half a second to import: only when a guide is made
 
     fetcher = confined_fetcher([])  # nothing to fetch: the text is data, never a link
 

@@ -186,12 +186,21 @@ CN_DIGITS = "零一二三四五六七八九"
 
 
 def cn_ordinal(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for headings 一、)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CN_DIGITS[tens]
-    return head + "十" + (CN_DIGITS[ones] if ones else "")
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 100 → 一百, 105 → 一百零五, 110 → 一百一十 (for headings 一、).
+    Beyond 9,999 (no document has that many headings) the Arabic number."""
+    if not 0 <= n < 10000:
+        return str(n)
+    if n < 20:
+        return CN_DIGITS[n] if n < 10 else "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    digits = [int(d) for d in f"{n:04d}"]
+    out, gap = "", False
+    for digit, unit in zip(digits, ("千", "百", "十", "")):
+        if digit == 0:
+            gap = bool(out)
+            continue
+        out += ("零" if gap else "") + CN_DIGITS[digit] + unit
+        gap = False
+    return out
 
 
 FILTERS = {

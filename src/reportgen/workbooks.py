@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from .render.files import atomic_path, make_zip_reproducible
+from .render.files import atomic_path, save_xlsx
 
 PLAN_HEADERS = [
     ("事项编号", "task_id", 10), ("工程序号", "project_no", 8), ("工程名称", "project", 18), ("领域", "category", 10),
@@ -72,8 +72,7 @@ def _table(ws, header_row: int, headers, rows: list[dict]) -> None:
 def save_workbook(wb: Workbook, path: Path) -> None:
     wb.properties.created = wb.properties.modified = FIXED_TIME
     with atomic_path(Path(path)) as tmp:
-        wb.save(tmp)
-        make_zip_reproducible(tmp, FIXED_TIME)
+        save_xlsx(wb, tmp, FIXED_TIME)
 
 
 def write_plan(path: Path, tasks: list[dict], *, title: str = "任务清单") -> None:

@@ -39,13 +39,26 @@ def is_blank_row(row: list[object], ignore: Collection[int] = ()) -> bool:
     return not filled(row, ignore)
 
 
+def row_kind(row: list[object], ignore: Collection[int] = ()) -> str:
+    """"blank", "total", "note" or "" (a data row), each cell normalised once (the readers' one call per row)."""
+    cells = filled(row, ignore)
+    if not cells:
+        return "blank"
+    if _is_total([t for _, t in cells]):
+        return "total"
+    return "note" if _is_note(cells) else ""
+
+
 _TOTAL = re.compile(r"^(?:合计|总计|小计|共计)(?:$|[:(\[【\d共])")
 
 
 def is_total_row(row: list[object], ignore: Collection[int] = ()) -> bool:
     """A 合计/总计 row: its first non-empty cell says so (合计, 合 计, 合计：5项, 合计（5项）),
     possibly after a 序号."""
-    cells = [t for _, t in filled(row, ignore)]
+    return _is_total([t for _, t in filled(row, ignore)])
+
+
+def _is_total(cells: list[str]) -> bool:
     if cells and re.fullmatch(r"\d+", cells[0]) and len(cells) > 1:
         cells = cells[1:]  # [5, 合计]: a 序号 in a column not headed 序号
     return bool(cells) and bool(_TOTAL.match(cells[0]))
@@ -59,5 +72,8 @@ _NOTE = re.compile(
 def is_note_row(row: list[object], ignore: Collection[int] = ()) -> bool:
     """A footer row below the table (注：…, 审核人：…, 填表说明…): every non-empty cell is such a note
     (a note merged across the row repeats in every cell)."""
-    cells = filled(row, ignore)
+    return _is_note(filled(row, ignore))
+
+
+def _is_note(cells: list[tuple[int, str]]) -> bool:
     return bool(cells) and all(_NOTE.match(t) for _, t in cells)

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..model import BEHIND, DONE, NOT_STARTED, ON_SCHEDULE, Issue, Progress, SetAside, Source, Submission
 from ..numbers import fmt_num, parse_number, parse_percent
 from ..safetext import clean_text
-from .cells import filled, is_blank_row, is_note_row, is_total_row, text
+from .cells import filled, is_blank_row, row_kind, text
 from .grid import Grid, cell_ref, column_letter
 from .headers import DEPT_COLUMNS, DEPT_REQUIRED, HEADER_SCAN_ROWS, Header, find_header, normalize_header
 from .sheets import read_grids
@@ -189,9 +189,10 @@ def _read_table(sub: Submission, grid: Grid, header: Header, name: str, issues: 
     last_data = None
     for r in range(header.data_start, len(grid.rows)):
         row = grid.rows[r]
-        if is_blank_row(row, ignore) or is_total_row(row, ignore):
+        kind = row_kind(row, ignore)
+        if kind in ("blank", "total"):
             continue
-        if is_note_row(row, ignore):
+        if kind == "note":
             notes.append(r)
             continue
         last_data = r

@@ -9,7 +9,7 @@ from ..codes import issue
 from ..errors import InputError
 from ..model import CATEGORIES, Issue, Source, Task
 from ..numbers import parse_number
-from .cells import is_blank_row, is_note_row, is_total_row, text
+from .cells import row_kind, text
 from .grid import cell_ref, column_letter
 from .headers import PLAN_COLUMNS, PLAN_REQUIRED, find_header
 from .sheets import read_grids
@@ -41,7 +41,7 @@ def read_plan(path: Path) -> tuple[list[Task], list[Issue]]:
     last_project: dict[str, object] = {}
     for r in range(header.data_start, len(grid.rows)):
         row = grid.rows[r]
-        if is_blank_row(row, ignore) or is_total_row(row, ignore) or is_note_row(row, ignore):
+        if row_kind(row, ignore):
             continue
         at = lambda f: cell_ref(r, cols[f])  # noqa: E731
         where = dict(file=path.name, sheet=grid.name)

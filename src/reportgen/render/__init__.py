@@ -28,6 +28,7 @@ class Output:
     path: Path
     variant: str = "standard"
     pages: int | None = None
+    key: str = ""  # what it was made from (render/pieces.py); "" for files made every time
 
 
 @dataclass

@@ -9,6 +9,7 @@ table of contents, so it reads right before Word updates any field.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -16,12 +17,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
-from docxtpl import DocxTemplate, InlineImage
 
 from . import Job, Output
-from .charts import figures
 from .env import builtin_templates, environment, template_path
-from .files import atomic_path, make_zip_reproducible
+from .files import atomic_path, make_zip_reproducible, save_docx
 from .fonts import font_set
 from .pack import pack_context, toc_entries, wants_toc
 from .pdf import check_harfbuzz_subset, layout, write
@@ -33,9 +32,23 @@ DOCX_TEMPLATE = "briefing-pack.docx"
 STATUS_RGB = {"滞后": RGBColor(0xC0, 0x00, 0x00), "未报送": RGBColor(0x7F, 0x7F, 0x7F), "未采用": RGBColor(0x7F, 0x7F, 0x7F)}
 
 
-def briefing_context(job: Job) -> dict:
+def base_context(job: Job) -> tuple[dict, list[str]]:
+    """The pack's data (sections, tables, the year's trend): what it shows, before charts and layout;
+    and the notes for the user (a period that could not be read, substituted fonts)."""
     ctx = pack_context(job.dataset)
-    ctx["trend"] = trend_context(job, ctx)
+    mine = replace(job, notes=[])
+    ctx["trend"] = trend_context(mine, ctx)
+    note = font_set(job.workspace).note()
+    return ctx, [*mine.notes, *([note] if note else [])]
+
+
+def briefing_context(job: Job, base: dict | None = None) -> dict:
+    if base is None:
+        base, found = base_context(job)
+        job.notes.extend(n for n in found if n not in job.notes)
+    from .charts import figures  # matplotlib: loaded by the process that makes the pack, when it does
+
+    ctx = dict(base)
     ctx["figures"] = figures(ctx, font_set(job.workspace))
     ctx["toc"] = wants_toc(ctx, job.dataset.config.toc)
     ctx["toc_entries"] = toc_entries(ctx) if ctx["toc"] else []
@@ -101,6 +114,8 @@ def _apply_tables(document, ctx: dict) -> None:
 
 
 def render_docx(job: Job, ctx: dict, target) -> None:
+    from docxtpl import DocxTemplate, InlineImage
+
     tpl = DocxTemplate(str(template_path(DOCX_TEMPLATE, job.workspace)))
     images = {place: [{"image": InlineImage(tpl, io.BytesIO(f.png), width=Mm(f.width_mm)), "caption": f.caption}
                       for f in figs] for place, figs in ctx["figures"].items()}
@@ -110,12 +125,16 @@ def render_docx(job: Job, ctx: dict, target) -> None:
     tpl.docx.core_properties.title = ctx["briefing_title"]
     tpl.docx.core_properties.author = ctx["compiler"]
     with atomic_path(target) as tmp:
-        tpl.save(tmp)
-        make_zip_reproducible(tmp, when)
+        if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+            tpl.save(tmp)  # docxtpl rewrites such a file after saving: let it, then fix the times
+            make_zip_reproducible(tmp, when)
+        else:
+            tpl.pre_processing()
+            save_docx(tpl.docx, tmp, when)
 
 
-def render(job: Job) -> list[Output]:
-    ctx = briefing_context(job)
+def render(job: Job, base: dict | None = None) -> list[Output]:
+    ctx = briefing_context(job, base)
     no = ctx["period"]["issue_no"]
     title = f"工作简报（第{no}期）" if no else "工作简报"
     variant = "internal" if ctx["internal"] else "standard"
@@ -123,7 +142,4 @@ def render(job: Job) -> list[Output]:
     pages = render_pdf(job, ctx, pdf)
     docx = job.file_name(title, "docx", variant)
     render_docx(job, ctx, docx)
-    note = font_set(job.workspace).note()
-    if note and note not in job.notes:
-        job.notes.append(note)
     return [Output("briefing-pack", "pdf", pdf, variant, pages=pages), Output("briefing-pack", "docx", docx, variant)]

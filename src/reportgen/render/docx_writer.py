@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from lxml import html as lxml_html
 
-from .files import atomic_path, make_zip_reproducible
+from .files import atomic_path, save_docx
 
 BLOCK_STYLES = {"h1": "RG Title", "h2": "RG Heading 1", "h3": "RG Heading 2", "h4": "RG Heading 2"}
 CLASS_STYLES = {"meta": "RG Meta", "draft-banner": "RG Draft"}
@@ -55,8 +55,7 @@ def write_docx(page: str, reference: Path, target: Path, *, title: str, author: 
     doc.core_properties.author = author
     doc.core_properties.language = lang
     with atomic_path(target) as tmp:
-        doc.save(tmp)
-        make_zip_reproducible(tmp, when)
+        save_docx(doc, tmp, when)
 
 
 def _classes(el) -> set[str]:

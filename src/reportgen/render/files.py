@@ -84,18 +84,85 @@ _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\
 _PRINTED = re.compile(rb"(<cp:lastPrinted>)[^<]*(</cp:lastPrinted>)")
 
 
+def _fixed_core(data: bytes, stamp: bytes) -> bytes:
+    data = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<3>", data)
+    return _PRINTED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+
+
+class FixedZip(zipfile.ZipFile):
+    """An OOXML package written once, reproducibly: every entry deflated with the time `when` and mode
+    644, the created/modified/printed dates of docProps/core.xml set to `when`. The libraries write
+    their parts through it (`save_xlsx`, `save_docx`), so no second compression pass is needed."""
+
+    def __init__(self, file, when: datetime):
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.when = when
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if name == "docProps/core.xml":
+            data = _fixed_core(data, self.when.strftime("%Y-%m-%dT%H:%M:%SZ").encode())
+        fixed = zipfile.ZipInfo(name, date_time=self.when.timetuple()[:6])
+        fixed.compress_type = zipfile.ZIP_DEFLATED
+        fixed.external_attr = 0o644 << 16
+        super().writestr(fixed, data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        """openpyxl writes each sheet from a temp file: same treatment as `writestr`."""
+        self.writestr(arcname or os.path.basename(filename), Path(filename).read_bytes())
+
+
+def save_xlsx(wb, path: Path, when: datetime) -> None:
+    """Save an openpyxl Workbook to `path` in one reproducible pass."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    ExcelWriter(wb, FixedZip(path, when)).save()
+
+
+def save_docx(document, path: Path, when: datetime) -> None:
+    """Save a python-docx Document to `path` in one reproducible pass (what `OpcPackage.save` does, into a
+    `FixedZip`); where python-docx's internals differ, its own save and a rewrite."""
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = document.part.package
+        parts = list(package.parts)
+        steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels, PackageWriter._write_parts)
+    except (ImportError, AttributeError):
+        document.save(str(path))
+        make_zip_reproducible(path, when)
+        return
+    for part in parts:
+        part.before_marshal()
+    writer = _PartWriter(FixedZip(path, when))
+    try:
+        steps[0](writer, parts)
+        steps[1](writer, package.rels)
+        steps[2](writer, parts)
+    finally:
+        writer.zip.close()
+
+
+class _PartWriter:
+    """python-docx's physical writer interface over a FixedZip."""
+
+    def __init__(self, zip_file: FixedZip):
+        self.zip = zip_file
+
+    def write(self, pack_uri, blob) -> None:
+        self.zip.writestr(pack_uri.membername, blob)
+
+
 def make_zip_reproducible(path: Path, when: datetime = datetime(2000, 1, 1)) -> None:
     """Rewrite an OOXML package (xlsx/docx) in place so the same content gives the same bytes:
-    fixed entry timestamps and fixed created/modified dates in docProps/core.xml."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    fixed entry timestamps and fixed created/modified dates in docProps/core.xml. (Our own writers
+    use `save_xlsx`/`save_docx`, which write that way at once.)"""
     with zipfile.ZipFile(path) as src:
         entries = [(info, src.read(info)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+    with FixedZip(path, when) as dst:
         for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<3>", data)
-                data = _PRINTED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, data)
+            dst.writestr(info.filename, data)

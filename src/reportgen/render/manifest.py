@@ -1,10 +1,11 @@
 """outputs/<period>/manifest.json: the publication state, and every file made with a checksum.
 
     {"state": "publishable" | "draft", "reasons": ["1项任务未报送进展", …],
-     "withheld": false, "files": [{"kind", "format", "variant", "path", "sha256"[, "pages"]}, …]}
+     "withheld": false, "files": [{"kind", "format", "variant", "path", "sha256"[, "pages"][, "key"]}, …]}
 
 `state` is the gate's (gate.py); `withheld` is true when `build --strict` refused to make
-the public documents. It is written last, into the staging folder, so the manifest of
+the public documents. `key` (documents only) is the hash of what the file was made from
+(render/pieces.py): a build that finds the same key keeps the file. It is written last, into the staging folder, so the manifest of
 outputs/<period>/ always describes the files beside it (see staging.py). `read_manifest`
 returns the file entries as a list (older manifests were a bare list) with the state attached.
 """
@@ -55,6 +56,8 @@ def write_manifest(outdir: Path, outputs: list[Output], gate: "Gate | None" = No
         }
         if o.format == "pdf":
             entry["pages"] = o.pages
+        if o.key:
+            entry["key"] = o.key
         entries.append(entry)
     entries.sort(key=lambda e: (e["kind"], e["variant"], e["format"], e["path"]))
     if gate is None and kept is not None:

@@ -8,6 +8,7 @@ the fetcher serves `file:` URLs inside the allowed folders and `data:` URLs
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -24,8 +25,31 @@ class SubsetterMissing(RuntimeError):
     """HarfBuzz's subsetter is missing: every CJK page would cost seconds."""
 
 
+def import_weasyprint():
+    """Import WeasyPrint without the compiler runs of `ctypes.util.find_library` (0.2 s of its 0.5 s import
+    here): for each library it tries names that are not file names first, and each costs a gcc run before
+    the soname loads directly. Should a system need find_library, the import is done again the ordinary way."""
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    import ctypes.util
+
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+        ctypes.util.find_library = real
+        import weasyprint
+    finally:
+        ctypes.util.find_library = real
+    return weasyprint
+
+
 def check_harfbuzz_subset() -> None:
     """Fail loudly and early where WeasyPrint would silently be very slow."""
+    import_weasyprint()
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):

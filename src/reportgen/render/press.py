@@ -18,7 +18,6 @@ from pathlib import Path
 
 from . import Job, Output
 from .context import public_context
-from .docx_writer import DRAFT_HEADER, write_docx
 from .env import builtin_templates, environment, is_workspace_template, template_path, workspace_templates
 from .files import write_text
 from .forms import template_name
@@ -67,6 +66,8 @@ def render_variant(job: Job, ctx: dict, variant: str) -> list[Output]:
     outputs = []
     screen = page(job, ctx, medium="screen", variant=variant)
     if "docx" in formats:
+        from .docx_writer import DRAFT_HEADER, write_docx  # python-docx: loaded where the Word file is made
+
         target = job.file_name(TITLE, "docx", variant, draft=draft)
         traditional = variant == "traditional"
         header = to_traditional(DRAFT_HEADER, job.dataset.config.traditional) if traditional else DRAFT_HEADER
@@ -114,13 +115,19 @@ def legacy_notes(job: Job) -> list[str]:
     return notes
 
 
-def render(job: Job) -> list[Output]:
-    ctx = public_context(job.dataset)
-    outputs = render_variant(job, ctx, "standard")
-    job.notes.extend(legacy_notes(job))
+def notes(job: Job, ctx: dict) -> list[str]:
+    """What the build says about the release (known from its context, before it is made)."""
+    found = legacy_notes(job)
     c = ctx["counts"]
     if c["not_reported"] or c["not_adopted"]:
         parts = [f"{c['not_reported']}项任务未报送进展"] if c["not_reported"] else []
         parts += [f"{c['not_adopted']}项任务报送的内容未采用"] if c["not_adopted"] else []
-        job.notes.append(f"提醒：新闻通稿中有{'、'.join(parts)}，已在相应任务后注明，请补报或修改后重新生成。")
+        found.append(f"提醒：新闻通稿中有{'、'.join(parts)}，已在相应任务后注明，请补报或修改后重新生成。")
+    return found
+
+
+def render(job: Job) -> list[Output]:
+    ctx = public_context(job.dataset)
+    outputs = render_variant(job, ctx, "standard")
+    job.notes.extend(notes(job, ctx))
     return outputs

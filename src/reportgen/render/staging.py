@@ -18,10 +18,10 @@ import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from . import Output
-from .manifest import MANIFEST_NAME, Manifest, read_manifest, write_manifest
+from .manifest import MANIFEST_NAME, Manifest, read_manifest, sha256, write_manifest
 
 RETURNS_DIR = "退回修改"  # return workbooks, one folder per round, kept (render/validation.py)
 TEMP_PREFIX = ".tmp-"  # files.atomic_path's temp files
@@ -63,6 +63,14 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+def _intact(path: Path, entry: dict) -> bool:
+    """The file is still the one the manifest lists (not edited in place since, say in Word)."""
+    try:
+        return sha256(path) == entry.get("sha256")
+    except OSError:
+        return False
+
+
 class Staging:
     """outputs/.<code>.staging/ while a run writes, outputs/<code>/ once it is complete."""
 
@@ -82,10 +90,11 @@ class Staging:
                 _remove(self.old)
         _remove(self.dir)
 
-    def open(self, remade: Callable[[str], bool]) -> list[Output]:
+    def open(self, remade: Callable[[str], bool], reuse: Collection[str] = ()) -> list[Output]:
         """An empty staging folder holding links to the live files this run keeps: every file except the
-        manifest, temp files, and the files of the kinds `remade` says this run makes again. Files under
-        退回修改/ are always kept (each round stays). Returns the kept files that the live manifest
+        manifest, temp files, and the files of the kinds `remade` says this run makes again, unless the
+        manifest lists them with a key in `reuse` (made from the same inputs: render/pieces.py). Files
+        under 退回修改/ are always kept (each round stays). Returns the kept files that the live manifest
         listed (or that are return workbooks), as outputs for the new manifest."""
         self.recover()
         self.dir.mkdir(parents=True)
@@ -106,12 +115,13 @@ class Staging:
                     continue
                 entry = listed.get(rel)
                 is_return = rel.startswith(RETURNS_DIR + "/")
-                if not is_return and entry is not None and remade(entry.get("kind", "")):
+                if not is_return and entry is not None and remade(entry.get("kind", "")) \
+                        and not (entry.get("key") in reuse and entry.get("key") and _intact(src, entry)):
                     continue
                 _link_or_copy(src, self.dir / rel)
                 if entry is not None:
                     kept.append(Output(entry.get("kind", ""), entry.get("format", ""), self.dir / rel,
-                                       entry.get("variant", "standard"), entry.get("pages")))
+                                       entry.get("variant", "standard"), entry.get("pages"), entry.get("key") or ""))
                 elif is_return:
                     kept.append(Output("return", src.suffix.lstrip(".").lower(), self.dir / rel))
         return kept

@@ -290,8 +290,8 @@ def write_summary(ctx: dict, target) -> None:
     save_workbook(wb, target)
 
 
-def render(job: Job) -> list[Output]:
-    ctx = internal_context(job.dataset)
+def render(job: Job, ctx: dict | None = None) -> list[Output]:
+    ctx = internal_context(job.dataset) if ctx is None else ctx
     target = job.file_name("进度汇总表", "xlsx")
     write_summary(ctx, target)
     return [Output("summary", "xlsx", target)]

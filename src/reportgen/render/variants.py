@@ -16,15 +16,22 @@ from .press import render_variant
 from .traditional import to_traditional  # noqa: F401  (kept importable from here)
 
 
-def render(job: Job) -> list[Output]:
+def wanted(job: Job) -> tuple[list[str], str]:
+    """The variants to make, and a note on those named that do not exist ('' when none)."""
     unknown = [v for v in job.variants if v not in VARIANTS]
-    if unknown:
-        job.notes.append(f"提醒：report.toml 中的 variants 有无法识别的版本：{'、'.join(unknown)}（可选 traditional、large-print）。")
-    wanted = [v for v in job.variants if v in VARIANTS]
-    if not wanted:
+    note = (f"提醒：report.toml 中的 variants 有无法识别的版本：{'、'.join(unknown)}（可选 traditional、large-print）。"
+            if unknown else "")
+    return [v for v in job.variants if v in VARIANTS], note
+
+
+def render(job: Job) -> list[Output]:
+    names, note = wanted(job)
+    if note:
+        job.notes.append(note)
+    if not names:
         return []
     ctx = public_context(job.dataset)
     outputs: list[Output] = []
-    for name in wanted:
+    for name in names:
         outputs += render_variant(job, ctx, name)
     return outputs
