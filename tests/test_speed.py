@@ -159,13 +159,14 @@ def test_a_changed_department_remakes_what_shows_it(workspace_factory):
     remade = {name for name in after if after[name] != before.get(name)}
     assert remade and all("工作简报" in n or "进度汇总表" in n for n in remade)
     assert {n for n in after if "新闻通稿" in n} and not {n for n in remade if "新闻通稿" in n}
+    assert "新闻通稿" in second.kept and "工作简报" not in second.kept  # what the CLI tells the clerk was kept
 
     # public progress: every document that shows it is made again, with the new words in it
     write_department(dept, "区城市管理委", [{**ROWS["区城市管理委"][0], "progress_text": "已改造管网3公里",
                                            "status": "已完成"}])
     third = build(root, workers=2)
     again = inodes(third)
-    assert all(again[n] != after[n] for n in again if n in after)
+    assert all(again[n] != after[n] for n in again if n in after) and third.kept == []
     from docx import Document
 
     docx = next(o.path for o in third.outputs if o.kind == "press-release" and o.format == "docx"

@@ -58,11 +58,13 @@ def build_one(root: Path, options: dict) -> Outcome:
     if result.stopped and not result.outputs:
         return Outcome(root, EXIT_INPUT, f"有 {errors} 条错误，未生成文档", details)
     gate = result.gate
-    state = "可以发布" if gate and gate.publishable else "草稿（未通过发布检查）"
+    state = "新闻通稿可以发布" if gate and gate.publishable else "新闻通稿为草稿（未通过发布检查）"
     if result.stopped:
         state = "严格模式：未通过发布检查，只生成了校验报告"
+    if result.kept:
+        details.append(f"沿用上次生成的{'、'.join(result.kept)}（数据、模板和设置都没有变化）")
     code = EXIT_INPUT if result.stopped or not report.ok else EXIT_OK
-    return Outcome(root, code, f"已生成 {len(result.outputs)} 个文件，{state}；错误 {errors} 条，警告 {warnings} 条",
+    return Outcome(root, code, f"已生成 {len(result.outputs)} 个文件，{state}；错误 {errors} 条，提醒 {warnings} 条",
                    details)
 
 

@@ -40,6 +40,7 @@ class BuildResult:
     manifest: Path | None = None
     stopped: bool = False  # strict build refused to make the documents (the gate was not passed)
     notes: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # documents (their Chinese names) kept from the last build, unchanged
 
     @property
     def reconciliation(self) -> tuple[int, int, int]:
@@ -115,8 +116,9 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
         made: list[Output] = []
         try:
             same = {p.name: pieces.unchanged(p, kept, stage.previous) for p in todo}
-            if any(same.values()):
-                say("沿用未改变的" + "、".join(dict.fromkeys(p.label for p in todo if same[p.name])))
+            result.kept = list(dict.fromkeys(p.label for p in todo if same[p.name]))
+            if result.kept:
+                say("沿用未改变的" + "、".join(result.kept))
             # the documents first, then what lists their findings (E-DOC-TOO-LONG): the summary, the validation report
             for group in ([p for p in todo if not p.last], [p for p in todo if p.last]):
                 fresh = [p for p in group if same[p.name] is None]

@@ -207,6 +207,9 @@ def cmd_build(args, console: Console) -> int:
     console.print(f"已生成 {len(result.outputs)} 个文件，位于 {result.outdir}：", markup=False)
     for o in result.outputs:
         console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False, markup=False)
+    if result.kept:
+        console.print(f"其中{'、'.join(result.kept)}的数据、模板和设置与上次相同，沿用了上次生成的文件（加 --force 全部重新生成）。",
+                      highlight=False, markup=False)
     print_gate(console, result.gate, strict=result.stopped)
     if result.stopped:
         return EXIT_INPUT
