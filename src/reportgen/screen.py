@@ -203,10 +203,11 @@ def screen(ds: Dataset) -> list[Issue]:
 
     screen = Screen(ds.config)
     found: dict[tuple, Issue] = {}
+    seen: dict[str, list[Hit]] = {}  # a text appears in several fields of the context (target, progress, words)
     for path, text in _leaves(public_context(ds)):
         if path[0] == "themes" and path[-1] == "text":  # composed from task texts, screened at their cells
             continue
-        hits = screen.hits(text)
+        hits = seen[text] if text in seen else seen.setdefault(text, screen.hits(text))
         if not hits:
             continue
         where, label = _where(ds, path)
