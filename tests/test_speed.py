@@ -246,3 +246,36 @@ def test_workers_die_with_a_killed_build(workspace_factory):
     out = subprocess.run([sys.executable, "-m", "reportgen", "build", str(root)], capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0 and "正在等待" not in out.stdout, out.stdout[-500:]
+
+
+FONT_PROBE = """
+import io, json, sys, tracemalloc
+if sys.argv[1] == "ours":
+    from reportgen.render.pdf import import_weasyprint
+    import_weasyprint()
+from weasyprint import HTML
+from weasyprint.pdf import fonts
+doc = HTML(string='<p style="font-family: Noto Serif CJK SC">民心工程进展顺利</p>'
+                  '<p style="font-family: Noto Sans CJK SC">新增托育位</p>').render()
+tracemalloc.start()
+out = io.BytesIO()
+doc.write_pdf(out)
+peak = tracemalloc.get_traced_memory()[1]
+sys.stdout.buffer.write(json.dumps({"peak": peak, "deferred": isinstance(getattr(fonts.Font, "file_content", None), property)}).encode() + b"\\n" + out.getvalue())
+"""
+
+
+def test_pdf_fonts_are_not_copied_whole_and_the_bytes_do_not_change(tmp_path):
+    """WeasyPrint copies each CJK font file (20–27 MB) into Python before subsetting it; reportgen keeps
+    the face instead (pdf._defer_font_data). The PDF must be the same bytes either way."""
+    runs = {}
+    for mode in ("ours", "stock"):
+        out = subprocess.run([sys.executable, "-c", FONT_PROBE, mode], capture_output=True, timeout=300, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr.decode()
+        head, _, pdf = out.stdout.partition(b"\n")
+        runs[mode] = json.loads(head), pdf
+    (ours, ours_pdf), (stock, stock_pdf) = runs["ours"], runs["stock"]
+    assert ours["deferred"] and not stock["deferred"]
+    assert ours_pdf == stock_pdf and ours_pdf.startswith(b"%PDF")
+    assert stock["peak"] > 30e6  # two CJK collections copied whole
+    assert ours["peak"] < 10e6

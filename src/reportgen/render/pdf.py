@@ -30,6 +30,7 @@ def import_weasyprint():
     here): for each library it tries names that are not file names first, and each costs a gcc run before
     the soname loads directly. Should a system need find_library, the import is done again the ordinary way."""
     if "weasyprint" in sys.modules:
+        _defer_font_data()
         return sys.modules["weasyprint"]
     import ctypes.util
 
@@ -44,7 +45,58 @@ def import_weasyprint():
         import weasyprint
     finally:
         ctypes.util.find_library = real
+    _defer_font_data()
     return weasyprint
+
+
+class _FaceData:
+    """A font face's bytes, not yet copied out of HarfBuzz (its blob maps the font file)."""
+
+    __slots__ = ("face",)
+
+    def __init__(self, face):
+        self.face = face
+
+    def __bool__(self) -> bool:
+        from weasyprint.text.ffi import harfbuzz
+
+        blob = harfbuzz.hb_face_reference_blob(self.face)
+        try:
+            return harfbuzz.hb_blob_get_length(blob) > 0
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
+
+
+def _defer_font_data() -> None:
+    """WeasyPrint copies every font file it meets whole into Python when it starts a PDF (a CJK
+    collection is 20–27 MB; the pack meets four) and throws the copy away once HarfBuzz has made the
+    subset from the face itself. Keep the face instead, and copy only when a byte is asked for: a PDF's
+    peak memory drops by the fonts' size and its bytes do not change (a test compares). Where
+    WeasyPrint's font module is not the one this was written for, nothing is changed."""
+    try:
+        from weasyprint.pdf import fonts
+    except ImportError:
+        return
+    font, real = fonts.Font, getattr(fonts, "get_hb_object_data", None)
+    if real is None or isinstance(font.__dict__.get("file_content"), property) or "clean" not in font.__dict__:
+        return
+
+    def face_data(hb_object, ot_color=None, glyph=None):
+        if ot_color is None and glyph is None:
+            return _FaceData(hb_object)
+        return real(hb_object, ot_color, glyph)
+
+    def get(self):
+        data = self.__dict__.get("_file_content")
+        if isinstance(data, _FaceData):
+            data = self.__dict__["_file_content"] = real(data.face)
+        return data
+
+    def set_(self, value):
+        self.__dict__["_file_content"] = value
+
+    fonts.get_hb_object_data = face_data
+    font.file_content = property(get, set_)
 
 
 def check_harfbuzz_subset() -> None:
@@ -80,6 +132,7 @@ def confined_fetcher(roots: list[Path]):
 
 def layout(html: str, base: Path, roots: list[Path], fonts: "FontSet | None" = None):
     """Lay `html` out once (a WeasyPrint Document), with the workspace's own fonts when it has them."""
+    import_weasyprint()
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
