@@ -428,3 +428,36 @@ def test_a_document_longer_than_its_limit_is_a_finding(tmp_path, monkeypatch):
     assert any(r[5] == "E-DOC-TOO-LONG" for r in listed.iter_rows(min_row=2, values_only=True))
     summary = next(o.path for o in result.outputs if o.kind == "summary")  # made after the documents, in parallel too
     assert any(r[3] == "E-DOC-TOO-LONG" for r in load_workbook(summary)["校验问题"].iter_rows(min_row=2, values_only=True))
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_press_release_found_too_long_is_not_published_as_passed(tmp_path, monkeypatch, strict):
+    """The gate passed on the data, then the laid-out press release broke its page limit: the build must
+    not end saying it may be published. It is made again as a draft (strict: every document withdrawn)."""
+    import importlib
+    import json
+
+    monkeypatch.setitem(importlib.import_module("reportgen.build").MAX_PAGES, "press-release", 1)
+    rows = [dict(ROW, task_id="01-02", progress_text="较长的进展情况，" * 100), dict(ROW, task_id="01-03")]
+    root = make_workspace(tmp_path / "ws", PLAN, {**GOOD, "区教育局": rows, "区人社局": [dict(ROW, task_id="01-04")]})
+    monkeypatch.setitem(importlib.import_module("reportgen.build").MAX_PAGES, "press-release", 100)
+    assert build(root).gate.publishable  # within a larger limit, this workspace passes
+    monkeypatch.setitem(importlib.import_module("reportgen.build").MAX_PAGES, "press-release", 1)
+    result = build(root, strict=strict)
+    assert not result.gate.publishable and any(r.startswith("新闻通稿共") and r.endswith("超过1页") for r in result.gate.reasons)
+    live = sorted(p.name for p in result.outdir.iterdir() if p.is_file())
+    manifest = json.loads((result.outdir / "manifest.json").read_text(encoding="utf-8"))
+    listed = sorted(e["path"] for e in manifest["files"] if "/" not in e["path"])  # not the return rounds
+    assert listed == sorted(n for n in live if n != "manifest.json")
+    assert manifest["state"] != "publishable" and manifest["withheld"] == strict
+    long = [i for i in result.report.issues if i.code == "E-DOC-TOO-LONG"]
+    assert len(long) == 1
+    if strict:
+        assert result.stopped and live == ["manifest.json", "校验报告.xlsx"]
+        return
+    press = [n for n in live if "新闻通稿" in n]
+    assert press and all("（草稿）" in n for n in press), live
+    assert long[0].file in press and long[0].file.endswith(".pdf")
+    pdf = next(o.path for o in result.outputs if o.kind == "press-release" and o.format == "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "草稿" in text and "不得发布" in text

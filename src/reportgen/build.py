@@ -119,8 +119,8 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
             result.kept = list(dict.fromkeys(p.label for p in todo if same[p.name]))
             if result.kept:
                 say("沿用未改变的" + "、".join(result.kept))
-            # the documents first, then what lists their findings (E-DOC-TOO-LONG): the summary, the validation report
-            for group in ([p for p in todo if not p.last], [p for p in todo if p.last]):
+
+            def make(group: list[pieces.Piece]) -> None:
                 fresh = [p for p in group if same[p.name] is None]
                 results = dict(zip((p.name for p in fresh), run(job, fresh, workers, say)))
                 for p in group:
@@ -132,6 +132,25 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
                     ds.report.extend(page_findings(outputs))
                     made.extend(outputs)
                     result.notes.extend(n for n in (*p.notes, *found) if n not in result.notes)
+
+            # the documents first, then what lists their findings (E-DOC-TOO-LONG): the summary, the validation report
+            make([p for p in todo if not p.last])
+            last = [p for p in todo if p.last]
+            if ds.gate.publishable and any(i.is_error for i in page_findings(made)):
+                # a press release found too long once laid out is not publishable after all: it is made
+                # again as a draft (or, strict, every document is withdrawn), never left saying it passed
+                ds.gate = assess(ds)
+                gone = [p for p in todo if pieces.is_public(p)] if not strict else [p for p in todo if p.name != "validation"]
+                _withdraw({p.key for p in gone}, kept, made, ds.report, remade=not strict)
+                if strict:
+                    result.stopped = True
+                    last = [p for p in last if p.name == "validation"]
+                else:
+                    redo = pieces.public_pieces(job)
+                    same.update({p.name: pieces.unchanged(p, kept, stage.previous) for p in redo})
+                    make(redo)
+                    made.sort(key=lambda o: o.kind != "press-release")  # listed first, as always
+            make(last)
             say("保存")
             stage.commit([*kept, *made], ds.gate, withheld=result.stopped)  # (a kept document is in both)
         finally:
@@ -139,6 +158,18 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
         result.outputs = stage.final(made)
         result.manifest = outdir / "manifest.json"
         return result
+
+
+def _withdraw(keys: set[str], kept: list[Output], made: list[Output], report: Report, *, remade: bool) -> None:
+    """Take the outputs made under `keys` out of the staged set; when they are `remade`, what was found in
+    them goes too (the new files are checked again)."""
+    for outputs in (kept, made):
+        gone = [o for o in outputs if o.key and o.key in keys]
+        for o in gone:
+            o.path.unlink(missing_ok=True)
+            outputs.remove(o)
+        names = {o.path.name for o in gone} if remade else set()
+        report.issues[:] = [i for i in report.issues if not (i.code == "E-DOC-TOO-LONG" and i.file in names)]
 
 
 def page_findings(outputs: list[Output]) -> list:

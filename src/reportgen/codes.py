@@ -34,7 +34,7 @@ CATALOGUE: dict[str, Code] = {
     "E-WORKSPACE-LINK": Code(ERROR, "文件夹是快捷方式", "{path} 是指向工作目录以外的快捷方式（符号链接），为免写到别处，未做任何改动。"
                                    "请改为普通文件夹。"),
     "W-NAME-UNSAFE": Code(WARNING, "名称不能直接作文件名", "“{value}”{why}，用作文件名时改为“{name}”。"),
-    "E-DOC-TOO-LONG": Code(ERROR, "文档页数过多", "{document}共{pages}页，超过{limit}页，可能有过长的文字。请检查进展情况等文字后重新生成。"),
+    "E-DOC-TOO-LONG": Code(ERROR, "文档页数过多", "{document}共{pages}页，超过{limit}页。可能有过长的文字，请检查进展情况等文字后重新生成。"),
     "E-EXPORT-WRITE": Code(ERROR, "导出文件无法写入", "无法写入 {path}（{detail}）。如该文件正在 Excel 或 WPS 中打开，请关闭后重试；"
                                                   "或用 -o 指定其他位置。"),
     # files

@@ -61,8 +61,10 @@ def assess(ds: Dataset) -> Gate:
     reasons: list[str] = []
     issues = ds.report.issues
     errors = ds.report.errors
-    if errors:
-        reasons.append(f"校验发现{len(errors)}条错误（见校验报告）")
+    long = [i for i in errors if i.code == "E-DOC-TOO-LONG"]  # found once laid out: said as it is
+    if len(errors) > len(long):
+        reasons.append(f"校验发现{len(errors) - len(long)}条错误（见校验报告）")
+    reasons.extend(i.message.split("。")[0] for i in long)
     c = ds.counts
     if c.not_reported:
         reasons.append(f"{c.not_reported}项任务未报送进展")

@@ -100,8 +100,26 @@ def plan(job: Job, *, documents: bool = True) -> list[Piece]:
     last = Piece("validation", "校验报告", validation.render, last=True)
     if not documents:
         return [last]
-    from . import briefing, press, summary, variants
-    from .context import internal_context, public_context
+    from . import briefing, summary
+    from .context import internal_context
+
+    ds = job.dataset
+    todo = public_pieces(job)
+    pack, pack_notes = briefing.base_context(job)
+    todo.append(Piece("briefing", "工作简报", lambda j: briefing.render(j, pack), key(job, "briefing", pack),
+                      pack_notes))
+    # the summary's 校验问题 sheet lists what the documents found (E-DOC-TOO-LONG): it is made after them, from
+    # the report as it is then; that depends only on its data now and on the documents (their keys)
+    shown = key(job, "summary", internal_context(ds), [p.key for p in todo])
+    todo.append(Piece("summary", "进度汇总表", summary.render, shown, last=True))
+    todo.append(last)
+    return todo
+
+
+def public_pieces(job: Job) -> list[Piece]:
+    """The press release and its other versions, as the gate (job.dataset.gate) has them: a draft or not."""
+    from . import press, variants
+    from .context import public_context
 
     ds = job.dataset
     public = public_context(ds)
@@ -115,15 +133,11 @@ def plan(job: Job, *, documents: bool = True) -> list[Piece]:
                           [unknown_note] if unknown_note and n == 0 else []))
     if unknown_note and not wanted:
         todo[0].notes.append(unknown_note)
-    pack, pack_notes = briefing.base_context(job)
-    todo.append(Piece("briefing", "工作简报", lambda j: briefing.render(j, pack), key(job, "briefing", pack),
-                      pack_notes))
-    # the summary's 校验问题 sheet lists what the documents found (E-DOC-TOO-LONG): it is made after them, from
-    # the report as it is then; that depends only on its data now and on the documents (their keys)
-    shown = key(job, "summary", internal_context(ds), [p.key for p in todo])
-    todo.append(Piece("summary", "进度汇总表", summary.render, shown, last=True))
-    todo.append(last)
     return todo
+
+
+def is_public(piece: Piece) -> bool:
+    return piece.name == "press" or piece.name.startswith("variant:")
 
 
 def unchanged(piece: Piece, kept: list[Output], previous: list[dict]) -> list[Output] | None:
