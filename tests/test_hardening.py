@@ -430,6 +430,14 @@ def test_a_document_longer_than_its_limit_is_a_finding(tmp_path, monkeypatch):
     assert any(r[3] == "E-DOC-TOO-LONG" for r in load_workbook(summary)["校验问题"].iter_rows(min_row=2, values_only=True))
 
 
+def test_page_limits_grow_with_the_number_of_tasks():
+    from reportgen.build import page_limit
+
+    assert [page_limit("press-release", n) for n in (3, 34, 120, 121, 1000)] == [30, 30, 30, 31, 250]
+    assert [page_limit("briefing-pack", n) for n in (34, 600, 1000)] == [300, 300, 500]
+    assert page_limit("summary", 1000) is None
+
+
 @pytest.mark.parametrize("strict", [False, True])
 def test_a_press_release_found_too_long_is_not_published_as_passed(tmp_path, monkeypatch, strict):
     """The gate passed on the data, then the laid-out press release broke its page limit: the build must

@@ -76,8 +76,11 @@ def renderers() -> list[tuple[str, Callable[[Job], list[Output]]]]:
     ]
 
 
-# Pages beyond which a document is not what anyone meant to publish (a pasted report in a cell, say).
+# Pages beyond which a document is not what anyone meant to publish (a pasted report in a cell, say):
+# at least these, and a page for every TASKS_PER_PAGE tasks (a city's 1,000 tasks make a press release of
+# about 150 pages at 100 characters a task: long, but nothing was pasted).
 MAX_PAGES = {"press-release": 30, "briefing-pack": 300}
+TASKS_PER_PAGE = {"press-release": 4, "briefing-pack": 2}
 DOCUMENT_NAMES = {"press-release": "新闻通稿", "briefing-pack": "工作简报"}
 
 
@@ -129,16 +132,16 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
                     else:
                         outputs, found = results[p.name]
                         outputs = [replace(o, key=p.key) for o in outputs]
-                    ds.report.extend(page_findings(outputs))
+                    ds.report.extend(page_findings(outputs, len(ds.tasks)))
                     made.extend(outputs)
                     result.notes.extend(n for n in (*p.notes, *found) if n not in result.notes)
 
             # the documents first, then what lists their findings (E-DOC-TOO-LONG): the summary, the validation report
             make([p for p in todo if not p.last])
             last = [p for p in todo if p.last]
-            if ds.gate.publishable and any(i.is_error for i in page_findings(made)):
-                # a press release found too long once laid out is not publishable after all: it is made
-                # again as a draft (or, strict, every document is withdrawn), never left saying it passed
+            if ds.gate.publishable and any(i.is_error for i in page_findings(made, len(ds.tasks))):
+                # a document found too long once laid out is an error the gate did not see: the press
+                # release is made again as a draft (strict: every document is withdrawn), never left as passed
                 ds.gate = assess(ds)
                 gone = [p for p in todo if pieces.is_public(p)] if not strict else [p for p in todo if p.name != "validation"]
                 _withdraw({p.key for p in gone}, kept, made, ds.report, remade=not strict)
@@ -172,11 +175,16 @@ def _withdraw(keys: set[str], kept: list[Output], made: list[Output], report: Re
         report.issues[:] = [i for i in report.issues if not (i.code == "E-DOC-TOO-LONG" and i.file in names)]
 
 
-def page_findings(outputs: list[Output]) -> list:
-    """E-DOC-TOO-LONG for a PDF longer than its kind may be."""
+def page_limit(kind: str, tasks: int) -> int | None:
+    base = MAX_PAGES.get(kind)
+    return base and max(base, -(-tasks // TASKS_PER_PAGE[kind]))
+
+
+def page_findings(outputs: list[Output], tasks: int) -> list:
+    """E-DOC-TOO-LONG for a PDF longer than its kind may be with this many tasks."""
     found = []
     for o in outputs:
-        limit = MAX_PAGES.get(o.kind)
+        limit = page_limit(o.kind, tasks)
         if limit and o.pages and o.pages > limit:
             found.append(issue("E-DOC-TOO-LONG", file=o.path.name, document=DOCUMENT_NAMES[o.kind], pages=o.pages,
                                limit=limit))
