@@ -452,6 +452,7 @@ def test_a_press_release_found_too_long_is_not_published_as_passed(tmp_path, mon
     assert build(root).gate.publishable  # within a larger limit, this workspace passes
     monkeypatch.setitem(importlib.import_module("reportgen.build").MAX_PAGES, "press-release", 1)
     result = build(root, strict=strict)
+    assert "新闻通稿" not in result.kept  # the first build's press release was kept, then withdrawn
     assert not result.gate.publishable and any(r.startswith("新闻通稿共") and r.endswith("超过1页") for r in result.gate.reasons)
     live = sorted(p.name for p in result.outdir.iterdir() if p.is_file())
     manifest = json.loads((result.outdir / "manifest.json").read_text(encoding="utf-8"))

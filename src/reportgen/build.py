@@ -145,12 +145,14 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
                 ds.gate = assess(ds)
                 gone = [p for p in todo if pieces.is_public(p)] if not strict else [p for p in todo if p.name != "validation"]
                 _withdraw({p.key for p in gone}, kept, made, ds.report, remade=not strict)
+                result.kept = [label for label in result.kept if label not in {p.label for p in gone}]
                 if strict:
                     result.stopped = True
                     last = [p for p in last if p.name == "validation"]
                 else:
                     redo = pieces.public_pieces(job)
                     same.update({p.name: pieces.unchanged(p, kept, stage.previous) for p in redo})
+                    result.kept = list(dict.fromkeys([*(p.label for p in redo if same[p.name]), *result.kept]))
                     make(redo)
                     made.sort(key=lambda o: o.kind != "press-release")  # listed first, as always
             make(last)
