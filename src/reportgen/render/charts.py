@@ -18,8 +18,8 @@ from typing import Callable
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure as Canvas  # noqa: E402  (not pyplot: no figure manager to load or to close)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .fonts import ROLES, FontSet, system_file  # noqa: E402
@@ -121,10 +121,10 @@ DRAWERS: dict[str, Callable] = {"status": _ring, "by_group": _bars, "trend": _tr
 
 
 def figure(kind: str, data: dict, width_mm: float, height_mm: float, fonts: FontSet):
-    """A matplotlib figure of the printed size, drawn in the PDF's 黑体 face (the caller closes it)."""
+    """A matplotlib figure of the printed size, drawn in the PDF's 黑体 face."""
     face = fonts.face("hei")
     font = chart_font(str(face.path or ""), face.used)
-    fig = plt.figure(figsize=(width_mm * MM, height_mm * MM), facecolor="white")
+    fig = Canvas(figsize=(width_mm * MM, height_mm * MM), facecolor="white")
     if kind == "by_group":
         fig.add_subplot()
     DRAWERS[kind](fig, data, font)
@@ -135,12 +135,8 @@ def figure(kind: str, data: dict, width_mm: float, height_mm: float, fonts: Font
 
 def draw(kind: str, data: dict, width_mm: float, height_mm: float, fonts: FontSet) -> bytes:
     """The one way a chart is made: PNG bytes of `figure(...)`."""
-    fig = figure(kind, data, width_mm, height_mm, fonts)
-    try:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    finally:
-        plt.close(fig)
+    buf = io.BytesIO()
+    figure(kind, data, width_mm, height_mm, fonts).savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
 
 
