@@ -19,7 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure as Canvas  # noqa: E402  (not pyplot: no figure manager to load or to close)
+from matplotlib.figure import Figure as MplFigure  # noqa: E402  (not pyplot: no figure manager to load or to close)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .fonts import ROLES, FontSet, system_file  # noqa: E402
@@ -124,7 +124,7 @@ def figure(kind: str, data: dict, width_mm: float, height_mm: float, fonts: Font
     """A matplotlib figure of the printed size, drawn in the PDF's 黑体 face."""
     face = fonts.face("hei")
     font = chart_font(str(face.path or ""), face.used)
-    fig = Canvas(figsize=(width_mm * MM, height_mm * MM), facecolor="white")
+    fig = MplFigure(figsize=(width_mm * MM, height_mm * MM), facecolor="white")
     if kind == "by_group":
         fig.add_subplot()
     DRAWERS[kind](fig, data, font)
