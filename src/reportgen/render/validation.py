@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import math
-import os
 import re
 import shutil
 import sys
@@ -39,6 +38,7 @@ from ..read.grid import MAX_COLS, ROW_CAP, cell_position
 from ..read.sheets import can_edit, read_grids
 from ..workbooks import print_landscape, put, save_workbook, text_width
 from .files import safe_file_name
+from .pieces import cpu_count
 from . import Job, Output
 from .staging import RETURNS_DIR
 
@@ -385,8 +385,7 @@ def _workers(jobs: int):
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    n = min(cpus, 4)
+    n = min(cpu_count(), 4)
     return (multiprocessing.get_context("fork"), n) if n > 1 else None
 
 
