@@ -136,30 +136,20 @@ def test_traditional_docx_names_traditional_fonts_and_language(built):
     assert '<w:lang w:val="zh-TW" w:eastAsia="zh-TW"' in parts["word/styles.xml"]  # Word's tag for zh-Hant
 
 
-def test_hong_kong_variant_is_tagged_and_set_in_hong_kong_faces(tmp_path):
-    root = make_workspace(tmp_path / "hk", TASKS, SUBS, config={"traditional": "s2hk"})
+@pytest.mark.parametrize("conversion, faces, lang, phrase", [
+    ("s2hk", "HK", "zh-HK", "養老服務提升工程"),
+    ("s2tw", "TC", "zh-TW", "「銀齡」"),
+])
+def test_regional_variant_is_tagged_and_set_in_its_faces(tmp_path, conversion, faces, lang, phrase):
+    root = make_workspace(tmp_path / lang, TASKS, SUBS, config={"traditional": conversion})
     result = build(root, variants=("traditional",))
     files = {o.format: o.path for o in result.outputs if o.kind == "press-release" and o.variant == "traditional"}
     fonts = subprocess.run(["pdffonts", str(files["pdf"])], capture_output=True, text=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
-    assert cjk and all("HK" in line for line in cjk), fonts
-    assert pypdf.PdfReader(files["pdf"]).trailer["/Root"]["/Lang"] == "zh-HK"
+    assert cjk and all(faces in line for line in cjk), fonts
+    assert pypdf.PdfReader(files["pdf"]).trailer["/Root"]["/Lang"] == lang
+    assert f'<html lang="{lang}">' in files["html"].read_text(encoding="utf-8")
     with zipfile.ZipFile(files["docx"]) as z:
-        assert '<w:lang w:val="zh-HK" w:eastAsia="zh-HK"' in z.read("word/styles.xml").decode()
+        assert f'<w:lang w:val="{lang}" w:eastAsia="{lang}"' in z.read("word/styles.xml").decode()
     text = "".join(pdf_text(files["pdf"]).split())
-    assert opencc.OpenCC("s2hk").convert(text) == text and "養老服務提升工程" in text
-
-
-def test_taiwan_variant_is_tagged_and_set_in_taiwan_faces(tmp_path):
-    root = make_workspace(tmp_path / "tw", TASKS, SUBS, config={"traditional": "s2tw"})
-    result = build(root, variants=("traditional",))
-    files = {o.format: o.path for o in result.outputs if o.kind == "press-release" and o.variant == "traditional"}
-    fonts = subprocess.run(["pdffonts", str(files["pdf"])], capture_output=True, text=True).stdout
-    cjk = [line for line in fonts.splitlines() if "CJK" in line]
-    assert cjk and all("TC" in line for line in cjk), fonts
-    assert pypdf.PdfReader(files["pdf"]).trailer["/Root"]["/Lang"] == "zh-TW"
-    assert '<html lang="zh-TW">' in files["html"].read_text(encoding="utf-8")
-    with zipfile.ZipFile(files["docx"]) as z:
-        assert '<w:lang w:val="zh-TW" w:eastAsia="zh-TW"' in z.read("word/styles.xml").decode()
-    text = "".join(pdf_text(files["pdf"]).split())
-    assert opencc.OpenCC("s2tw").convert(text) == text and "「銀齡」" in text
+    assert opencc.OpenCC(conversion).convert(text) == text and phrase in text
