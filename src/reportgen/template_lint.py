@@ -299,9 +299,7 @@ class Linter:
             negated = isinstance(node.test, nodes.Not) or isinstance(node.test, nodes.Test) and node.test.name == "none"
             for child in node.body:
                 self.visit(child, scope, inside)
-            for child in node.elif_:
-                self.visit(child, scope, inside if negated else guards)
-            for child in node.else_:
+            for child in (*node.elif_, *node.else_):
                 self.visit(child, scope, inside if negated else guards)
         elif isinstance(node, (nodes.Macro, nodes.CallBlock)):
             inner = dict(scope, caller=None)
