@@ -25,7 +25,7 @@ from .merge import merge
 from .validate import validate
 from .model import Dataset, Report, Workspace
 from .read import read_workspace
-from .render import Job, Output, name_findings
+from .render import KIND_NAMES, Job, Output, name_findings
 from .render.staging import Staging
 
 Progress = Callable[[str], None]
@@ -81,7 +81,6 @@ def renderers() -> list[tuple[str, Callable[[Job], list[Output]]]]:
 # about 150 pages at 100 characters a task: long, but nothing was pasted).
 MAX_PAGES = {"press-release": 30, "briefing-pack": 300}
 TASKS_PER_PAGE = {"press-release": 4, "briefing-pack": 2}
-DOCUMENT_NAMES = {"press-release": "新闻通稿", "briefing-pack": "工作简报"}
 
 
 def build(root: Path | str, period: str | None = None, *, strict: bool = False, group_by: str | None = None,
@@ -188,7 +187,7 @@ def page_findings(outputs: list[Output], tasks: int) -> list:
     for o in outputs:
         limit = page_limit(o.kind, tasks)
         if limit and o.pages and o.pages > limit:
-            found.append(issue("E-DOC-TOO-LONG", file=o.path.name, document=DOCUMENT_NAMES[o.kind], pages=o.pages,
+            found.append(issue("E-DOC-TOO-LONG", file=o.path.name, document=KIND_NAMES[o.kind], pages=o.pages,
                                limit=limit))
     return found
 

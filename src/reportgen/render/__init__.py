@@ -20,6 +20,11 @@ NAME_PARTS = (("region", 20), ("program", 12), ("label", 10))
 
 DRAFT_SUFFIX = "（草稿）"  # in the file name of every public document the gate did not pass (see draft.py)
 
+# What users call each kind of output and each version of a document: in file names, findings, the web page.
+KIND_NAMES = {"press-release": "新闻通稿", "briefing-pack": "工作简报", "summary": "进度汇总表",
+              "validation-report": "校验报告", "return": "退回修改表"}
+VARIANT_NAMES = {"standard": "", "traditional": "繁體版", "large-print": "适老版", "internal": "内部版"}
+
 
 @dataclass(frozen=True)
 class Output:
@@ -47,8 +52,8 @@ class Job:
         c, p = self.dataset.config, self.dataset.period
         part = dict(zip(("region", "program", "label"), (c.region, c.program, p.label)))
         region, program, label = (safe_file_name(part[key], limit) for key, limit in NAME_PARTS)
-        suffix = {"standard": "", "traditional": "（繁體版）", "large-print": "（适老版）",
-                  "internal": "（内部版）"}.get(variant, f"（{variant}）")
+        name = VARIANT_NAMES.get(variant, variant)
+        suffix = f"（{name}）" if name else ""
         mark = DRAFT_SUFFIX if draft else ""
         return self.outdir / f"{region}{p.year}年{label}{program}{title}{suffix}{mark}.{ext}"
 

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..render import KIND_NAMES, VARIANT_NAMES
 from .lock import workspace_lock
 from .store import Store
 
-KIND = {"press-release": "新闻通稿", "briefing-pack": "工作简报", "summary": "进度汇总表",
-        "validation-report": "校验报告", "return": "退回修改表"}
-VARIANT = {"standard": "", "traditional": "繁體版", "large-print": "适老版"}
 FORMAT = {"docx": "Word", "pdf": "PDF", "html": "网页", "xlsx": "Excel"}
-KIND_ORDER = list(KIND)
+KIND_ORDER = list(KIND_NAMES)
 PREVIEW_DPI = 80
 PREVIEW_PAGES = 40
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
@@ -46,8 +44,8 @@ class OutputFile:
     def label(self) -> str:
         if self.kind == "return":
             return f"退回修改表：{Path(self.path).stem}"
-        variant = VARIANT.get(self.variant, self.variant)
-        return f"{KIND.get(self.kind, self.kind)}{'（' + variant + '）' if variant else ''}"
+        variant = VARIANT_NAMES.get(self.variant, self.variant)
+        return f"{KIND_NAMES.get(self.kind, self.kind)}{'（' + variant + '）' if variant else ''}"
 
     @property
     def format_label(self) -> str:
@@ -93,7 +91,7 @@ def outputs(root: Path, period: str | None) -> list[OutputFile]:
             found.append(OutputFile(e["path"], str(e.get("kind", "")), str(e.get("format", "")),
                                     str(e.get("variant", "standard")), str(e.get("sha256", "")), file))
     order = {k: n for n, k in enumerate(KIND_ORDER)}
-    variants = list(VARIANT)
+    variants = list(VARIANT_NAMES)
     formats = ["html", "pdf", "docx", "xlsx"]
     found.sort(key=lambda o: (order.get(o.kind, 99), variants.index(o.variant) if o.variant in variants else 9,
                               formats.index(o.format) if o.format in formats else 9, o.path))
