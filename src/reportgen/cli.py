@@ -9,6 +9,7 @@ the terminal says so last, and the files say so themselves.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import sys
@@ -339,7 +340,8 @@ def cmd_templates_check(args, console: Console) -> int:
 def cmd_serve(args, console: Console) -> int:
     from .web.serve import serve  # the web stack loads only here
 
-    return serve(args.workspace, args.host, args.port, reset_password=args.reset_password, console=console)
+    return serve(args.workspace, args.host, args.port, reset_password=args.reset_password, public_url=args.public_url,
+                 root_path=args.root_path, forwarded_allow_ips=args.forwarded_allow_ips, console=console)
 
 
 def _port(value: str) -> int:
@@ -439,6 +441,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（只有本机能打开）；让办公网内各单位访问请用 0.0.0.0")
     p.add_argument("--port", type=_port, default=8000, help="端口，默认 8000")
     p.add_argument("--reset-password", action="store_true", help="清除推进办密码，启动时重新显示设置密码的链接")
+    p.add_argument("--public-url", default="", metavar="URL",
+                   help="各单位在浏览器中打开的地址，用于单位链接，如 https://zwfw.example.gov.cn/baosong/；"
+                        "默认为推进办打开页面时的地址（在网络上服务时不用 127.0.0.1）")
+    p.add_argument("--root-path", default="", metavar="PATH",
+                   help="在反向代理后以路径前缀提供服务时的前缀，如 /baosong（默认取 --public-url 的路径，"
+                        "或可信代理发来的 X-Forwarded-Prefix）")
+    p.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"), metavar="IPS",
+                   help="可信的反向代理地址（逗号分隔，可写网段），只采信它们发来的 X-Forwarded-* 头；"
+                        "默认 127.0.0.1，也可用环境变量 FORWARDED_ALLOW_IPS 设置")
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -13,6 +13,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from starlette.applications import Starlette
@@ -27,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..codes import title
+from . import proxy
 from .builds import Builder
 from .security import Throttle, csrf_ok, new_csrf
 from .state import Snapshot, Workspaces
@@ -54,7 +56,8 @@ class Context:
     throttle: Throttle
     templates: Jinja2Templates
     setup_code: str  # the one-time code in the setup link the terminal shows; "" once a password is set
-    base_url: str  # what departments type: http://<office-network address>:<port>/ ("" = as the request came)
+    public_url: str  # --public-url: the address departments use, ending in "/" ("" = as the office reached us)
+    network_url: str  # the server's office-network address, used instead of 127.0.0.1 in links ("" = none)
 
     async def snapshot(self) -> Snapshot:
         """The workspace as validation sees it; read in a worker thread, never on the event loop."""
@@ -80,7 +83,9 @@ async def checked_form(request: Request, *, files: int = 0):
 
 
 def base_url(request: Request) -> str:
-    return ctx(request).base_url or str(request.base_url)
+    """The start of the departments' links, ending in "/" (see proxy.link_base)."""
+    c = ctx(request)
+    return proxy.link_base(request, c.public_url, c.network_url)
 
 
 def page(request: Request, name: str, status: int = 200, **values) -> Response:
@@ -121,7 +126,7 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
                405: "请从页面上的按钮操作。"}.get(exc.status_code, "请返回上一页重试。")
     text = exc.detail if exc.detail and exc.detail != _reason(exc.status_code) else default
     return message_page(request, titles.get(exc.status_code, "出错了"), text, exc.status_code,
-                        nav=not request.url.path.startswith("/d/"))
+                        nav=not request.url.path.removeprefix(proxy.prefix_of(request.scope)).startswith("/d/"))
 
 
 def _reason(code: int) -> str:
@@ -181,18 +186,18 @@ class Guard:
 
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > DRAIN_LIMIT:
-            return await too_large_response(path)(scope, receive, secured_send)
+            return await too_large_response(path, proxy.prefix_of(scope))(scope, receive, secured_send)
         await self.app(scope, limited_receive, secured_send)
 
 
-def too_large_response(path: str) -> Response:
+def too_large_response(path: str, prefix: str = "") -> Response:
     upload = path.endswith("/upload")
     text = (f"上传的文件超过 {MAX_UPLOAD_MB} MB，未接收。请只保留本单位的填报内容，另存为 .xlsx 后重新上传。"
             if upload else "提交的内容过长，未接收。")
-    back = path[: -len("/upload")] if upload else "/"
+    back = path[: -len("/upload")] if upload else prefix + "/"
     return HTMLResponse(
         "<!doctype html><html lang=zh-CN><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-        "<link rel=stylesheet href=/static/style.css><title>文件过大</title><main class=wrap><h1>文件过大</h1>"
+        f"<link rel=stylesheet href={prefix}/static/style.css><title>文件过大</title><main class=wrap><h1>文件过大</h1>"
         f"<p class='note bad'>{text}</p><p><a class=button href='{_attr(back)}'>返回</a></p></main>", 413,
         headers={"connection": "close"})
 
@@ -211,23 +216,36 @@ def _attr(s: str) -> str:
     return html.escape(s, quote=True)
 
 
-def create_app(root: Path | str, *, base_url: str = "", setup_code: str | None = None) -> Guard:
-    """The application for one workspace. `base_url`: the address departments use (for their links)."""
-    from . import department, office
+def create_app(root: Path | str, *, public_url: str = "", network_url: str = "", root_path: str = "",
+               forwarded_allow_ips: str = proxy.DEFAULT_TRUSTED, setup_code: str | None = None) -> proxy.BehindProxy:
+    """The application for one workspace. `public_url`: the address departments use (for their links), whose
+    path is the prefix unless `root_path` says it; `network_url`: this server's office-network address;
+    `forwarded_allow_ips`: the reverse proxies whose X-Forwarded-* headers are believed (see proxy.py).
+    A ProxyError (Chinese) for settings that cannot work."""
+    from . import department, health, office
+
+    public_url = proxy.public_url_of(public_url)
+    root_path = proxy.root_path_of(root_path)
+    implied = proxy.root_path_of(urlsplit(public_url).path, "--public-url") if public_url else ""
+    if root_path and public_url and implied != root_path:
+        raise proxy.ProxyError(f"--public-url 的路径（{implied or '/'}）与 --root-path（{root_path}）不一致；"
+                               "只写 --public-url 即可，它的路径就是前缀。")
+    forwarded_allow_ips = proxy.trusted_of(forwarded_allow_ips)
 
     root = Path(root).resolve()
     store = Store(root)
     clear_temp(store)
     store.interrupted_builds()
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+    env = jinja2.Environment(loader=proxy.PrefixedLoader(str(HERE / "templates")), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["size"] = human_size
     env.globals["code_title"] = title
+    proxy.install(env)
     templates = Jinja2Templates(env=env)
     has_password = bool(store.setting("office_hash"))
     context = Context(root, store, Workspaces(root), Builder(root, store), Throttle(), templates,
-                      "" if has_password else (setup_code or secrets.token_urlsafe(18)), base_url)
-    routes = [*department.routes(), *office.routes(), Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
+                      "" if has_password else (setup_code or secrets.token_urlsafe(18)), public_url, network_url)
+    routes = [*department.routes(), *office.routes(), *health.routes(), Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SessionMiddleware, secret_key=store.secret("session_key"), session_cookie="reportgen",
@@ -235,9 +253,9 @@ def create_app(root: Path | str, *, base_url: str = "", setup_code: str | None =
         exception_handlers={HTTPException: http_error, TooLarge: too_large, Exception: server_error},
     )
     app.state.ctx = context
-    guard = Guard(app)
-    guard.state = app.state  # tests reach the context as app.state.ctx
-    return guard
+    outer = proxy.BehindProxy(Guard(app), root_path=root_path or implied, trusted=forwarded_allow_ips)
+    outer.state = app.state  # tests reach the context as app.state.ctx
+    return outer
 
 
 def human_size(n: int | None) -> str:

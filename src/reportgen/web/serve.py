@@ -11,6 +11,7 @@ from rich.console import Console
 
 from ..read.config import read_config
 from .app import create_app
+from .proxy import DEFAULT_TRUSTED, ProxyError, only_here
 from .store import Store, StoreError
 
 LOOPBACK_ALIASES = {"localhost"}
@@ -73,6 +74,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_password: bool = False,
+          public_url: str = "", root_path: str = "", forwarded_allow_ips: str = DEFAULT_TRUSTED,
           console: Console | None = None) -> int:
     import uvicorn
 
@@ -96,30 +98,47 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_passwo
         return 1
     port = sock.getsockname()[1]
     lan = lan_addresses()
-    if is_any(host):
-        public = lan[0] if lan else "127.0.0.1"
-    else:
-        public = host
+    on_network = not is_loopback(host)
+    network = (lan[0] if lan else "") if is_any(host) else host if on_network else ""
     local = "127.0.0.1" if is_any(host) or is_loopback(host) else host
-    app = create_app(root, base_url=url(public, port))
+    try:
+        app = create_app(root, public_url=public_url, network_url=url(network, port) if network else "",
+                         root_path=root_path, forwarded_allow_ips=forwarded_allow_ips)
+    except ProxyError as e:
+        sock.close()
+        console.print(f"[red]错误[/red] {e}", highlight=False)
+        return 1
     context = app.state.ctx
+    prefix = app.root_path
 
     say = lambda text: console.print(text, highlight=False, soft_wrap=True)  # noqa: E731
     say(f"报送平台已启动，工作目录：{root}")
-    say(f"  推进办页面：{url(local, port, '/office')}")
-    if is_loopback(host):
+    say(f"  推进办页面：{url(local, port, prefix + '/office')}")
+    if context.public_url:
+        say(f"  各单位使用的地址：{context.public_url}（--public-url；专用链接在推进办页面“单位链接”中复制）")
+        if on_network and only_here(context.public_url):
+            say(f"[yellow]注意[/yellow] --public-url 是本机地址（{context.public_url}），其他电脑打不开各单位的链接。")
+    elif is_loopback(host) and prefix:
+        say(f"  各单位使用推进办经反向代理打开页面时的地址（路径前缀 {prefix}）；也可用 --public-url 指定。")
+    elif is_loopback(host):
         say("  现在只有这台电脑能打开。要让各单位在办公网内报送，请按 Ctrl+C 停止，再用 "
             f"reportgen serve --host 0.0.0.0 --port {port} 启动" + (f"；届时各单位使用 {url(lan[0], port)} 开头的链接。" if lan else "。"))
-    else:
-        say(f"  各单位在办公网内使用的地址：{url(public, port)}（专用链接在推进办页面“单位链接”中复制）")
+    elif network:
+        say(f"  各单位在办公网内使用的地址：{url(network, port, prefix + '/')}（专用链接在推进办页面“单位链接”中复制）")
         if len(lan) > 1 and is_any(host):
             say("  本机还有这些地址：" + "、".join(url(ip, port) for ip in lan[1:]))
+    else:
+        say("[yellow]注意[/yellow] 没有找到本机的办公网地址：各单位链接将使用推进办打开页面时的地址，"
+            "如果那是 127.0.0.1，其他电脑打不开。请用 --public-url 指定各单位访问的地址。")
     if context.setup_code:
         say("首次使用：请在浏览器中打开下面的链接，设置推进办登录密码（此链接只在本次启动时有效）：")
-        say(f"  {url(local, port, '/office/setup?code=' + context.setup_code)}")
+        start = context.public_url or url(local, port, prefix + "/")
+        say(f"  {start}office/setup?code={context.setup_code}")
     say("按 Ctrl+C 停止服务。")
     sys.stdout.flush()
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=5)
+    # forwarded headers are read by our own outer layer (proxy.BehindProxy), from the trusted proxies only
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=5,
+                            proxy_headers=False)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
