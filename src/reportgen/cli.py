@@ -344,6 +344,21 @@ def cmd_serve(args, console: Console) -> int:
                  root_path=args.root_path, forwarded_allow_ips=args.forwarded_allow_ips, console=console)
 
 
+def cmd_backup(args, console: Console) -> int:
+    from .backup import BackupError, backup
+
+    wait = lambda text: console.print(f"[yellow]{text}[/yellow]", highlight=False)  # noqa: E731
+    try:
+        done = backup(args.workspace, args.to, on_wait=wait)
+    except BackupError as e:
+        console.print(f"[red]错误[/red] {escape(str(e))}", highlight=False)
+        return EXIT_INPUT
+    console.print(f"已备份到 {escape(str(done.path))}", highlight=False)
+    console.print(f"  {done.files} 个文件，共 {done.size / 1024 / 1024:.1f} MB；报送记录中有 {done.versions} 个上传版本。"
+                  "恢复时把这个文件夹放回原处（或直接对它运行 reportgen serve）即可。", highlight=False)
+    return EXIT_OK
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or int(value) > 65535:
         raise argparse.ArgumentTypeError(f"端口应为 0～65535 之间的整数，而不是“{value}”")
@@ -451,6 +466,13 @@ def make_parser() -> argparse.ArgumentParser:
                    help="可信的反向代理地址（逗号分隔，可写网段），只采信它们发来的 X-Forwarded-* 头；"
                         "默认 127.0.0.1，也可用环境变量 FORWARDED_ALLOW_IPS 设置")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("backup", help="备份工作目录和报送记录", description="把工作目录完整复制到备份文件夹中新建的“工作目录名-日期-时间”文件夹："
+                       "各期填报表、模板、生成的材料，以及报送平台的记录（各单位上传的每个版本、链接、账号和日志）。"
+                       "服务运行时也可备份；备份出的文件夹本身就是工作目录，可直接启动。")
+    p.add_argument("workspace", nargs="?", default=".", type=Path, metavar="WORKSPACE", help="工作目录，默认当前目录")
+    p.add_argument("--to", required=True, type=Path, metavar="FOLDER", help="放备份的文件夹（不存在时新建），最好在另一块磁盘上")
+    p.set_defaults(func=cmd_backup)
     return parser
 
 
