@@ -4,8 +4,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
 # LibreOffice only for tests: open our DOCX as Word would, and make legacy .xls files.
-# Chromium and its driver only for tests: the browser test of `reportgen serve` (Selenium, no browser download).
-TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver
+# Chromium and its driver only for tests: the browser test of `reportgen serve` (Selenium, no browser download);
+# nginx only for tests: the same pages behind a reverse proxy under a path prefix (tests/test_nginx.py).
+TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver nginx
 
 .PHONY: demo test fuzz bench screenshots system system-test bytecode clean
 
