@@ -27,7 +27,7 @@ def available() -> bool:
 
 
 @contextmanager
-def chromium(downloads: Path, size: tuple[int, int] = DESKTOP):
+def chromium(downloads: Path, size: tuple[int, int] = DESKTOP, flags: tuple[str, ...] = ()):
     os.environ["SE_OFFLINE"] = "true"
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -38,7 +38,7 @@ def chromium(downloads: Path, size: tuple[int, int] = DESKTOP):
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--lang=zh-CN", f"--user-data-dir={profile}",
-                 f"--window-size={size[0]},{size[1]}"):
+                 f"--window-size={size[0]},{size[1]}", *flags):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False,
@@ -60,12 +60,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(root: Path, port: int | None = None):
-    """`reportgen serve ROOT` in a subprocess on a free local port; yields (base URL, setup link, process)."""
+def served(root: Path, port: int | None = None, options: tuple[str, ...] = ()):
+    """`reportgen serve ROOT [options]` in a subprocess on a free local port; yields (base URL, setup link, lines)."""
     port = port or free_port()
     exe = Path(sys.executable).parent / "reportgen"
     cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "reportgen"]),
-           "serve", str(root), "--port", str(port)]
+           "serve", str(root), "--port", str(port), *options]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
     lines: list[str] = []
     setup = ""
