@@ -99,15 +99,18 @@ def test_public_url_sets_links_and_prefix_and_the_network_address_replaces_127(t
     app = create_app(root, network_url="http://10.1.1.5:8000")
     office = TestClient(app, client=PROXY, base_url="http://127.0.0.1:8000")
     office.post("/office/login", data=dict(csrf=csrf_of(office.get("/office/login").text), password=PASSWORD))
-    r = office.get("/office/links")
-    links = re.findall(r"https?://[^\s<\"]+/d/[\w-]+", r.text)
-    assert links and all(link.startswith("http://10.1.1.5:8000/d/") for link in links)
-    assert "只在本机可用" not in r.text
+    for page in ("/office/links", "/office"):
+        r = office.get(page)
+        links = re.findall(r"https?://[^\s<\"]+/d/[\w-]+", r.text)
+        assert links and all(link.startswith("http://10.1.1.5:8000/d/") for link in links)
+        assert "只在本机可用" not in r.text
     # on this computer only: the links say 127.0.0.1, and the page warns
     office = TestClient(create_app(root), client=PROXY, base_url="http://127.0.0.1:8000")
     office.post("/office/login", data=dict(csrf=csrf_of(office.get("/office/login").text), password=PASSWORD))
     r = office.get("/office/links")
     assert "http://127.0.0.1:8000/d/" in r.text and "只在本机可用" in r.text and "--public-url" in r.text
+    r = office.get("/office")  # 报送情况 shows the links too
+    assert "http://127.0.0.1:8000/d/" in r.text and "只在本机可用" in r.text
 
 
 def test_settings_that_cannot_work_are_refused_in_chinese(tmp_path, capsys):

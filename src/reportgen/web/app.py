@@ -99,6 +99,7 @@ def page(request: Request, name: str, status: int = 200, **values) -> Response:
         site=f"{ws.config.region}{ws.config.program}报送平台" if ws else "报送平台",
         period_label=f"{ws.period.year}年{ws.period.label}" if ws else "",
         office=nav and is_office(request),
+        links_local=proxy.only_here(base_url(request)),  # the departments' links would name this computer
         max_upload_mb=MAX_UPLOAD_MB,
     )
     return c.templates.TemplateResponse(request, name, {**common, **values}, status_code=status)

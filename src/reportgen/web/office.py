@@ -21,7 +21,6 @@ from .app import OUTPUT_CSP, base_url, checked_form, csrf_token, ctx, is_office,
 from .builds import outputs, preview_pages, write_zip
 from .department import file_response
 from .lock import Busy, workspace_lock
-from .proxy import only_here
 from .security import hash_password, password_problem, verify_password
 from .store import Version
 
@@ -207,8 +206,7 @@ async def links(request: Request) -> Response:
     tokens = c.store.tokens(snap.period, [d.name for d in planned if d.name not in stopped]) if snap.period else {}
     rows = [dict(dept=d, link=f"{base_url(request)}d/{tokens[d.name].token}" if d.name in tokens else "")
             for d in planned]
-    local = only_here(base_url(request))
-    return page(request, "links.html", snap=snap, rows=rows, local=local)
+    return page(request, "links.html", snap=snap, rows=rows)
 
 
 # ---- findings and history --------------------------------------------------------------
