@@ -83,11 +83,15 @@ def served(root: Path, port: int | None = None, options: tuple[str, ...] = ()):
         _wait_for(port)
         yield f"http://127.0.0.1:{port}", setup, lines
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def _wait_for(port: int) -> None:

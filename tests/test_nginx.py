@@ -14,7 +14,6 @@ import os
 import pwd
 import shutil
 import subprocess
-import time
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,11 +74,7 @@ def nginx(folder: Path, upstream: int):
         browser._wait_for(port)
         yield port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        browser.stop(proc)
 
 
 def all_under(driver, base: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import sys
 from pathlib import Path
@@ -11,10 +10,9 @@ from rich.console import Console
 
 from ..read.config import read_config
 from .app import create_app
-from .proxy import DEFAULT_TRUSTED, ProxyError, only_here
+from .proxy import DEFAULT_TRUSTED, ProxyError, is_loopback_host, only_here
 from .store import Store, StoreError
 
-LOOPBACK_ALIASES = {"localhost"}
 
 
 def lan_addresses() -> list[str]:
@@ -39,15 +37,6 @@ def lan_addresses() -> list[str]:
         except OSError:
             pass
     return found
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_ALIASES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def is_any(host: str) -> bool:
@@ -98,9 +87,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_passwo
         return 1
     port = sock.getsockname()[1]
     lan = lan_addresses()
-    on_network = not is_loopback(host)
+    on_network = not is_loopback_host(host)
     network = (lan[0] if lan else "") if is_any(host) else host if on_network else ""
-    local = "127.0.0.1" if is_any(host) or is_loopback(host) else host
+    local = "127.0.0.1" if is_any(host) or is_loopback_host(host) else host
     try:
         app = create_app(root, public_url=public_url, network_url=url(network, port) if network else "",
                          root_path=root_path, forwarded_allow_ips=forwarded_allow_ips)
@@ -118,9 +107,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_passwo
         say(f"  各单位使用的地址：{context.public_url}（--public-url；专用链接在推进办页面“单位链接”中复制）")
         if on_network and only_here(context.public_url):
             say(f"[yellow]注意[/yellow] --public-url 是本机地址（{context.public_url}），其他电脑打不开各单位的链接。")
-    elif is_loopback(host) and prefix:
+    elif is_loopback_host(host) and prefix:
         say(f"  各单位使用推进办经反向代理打开页面时的地址（路径前缀 {prefix}）；也可用 --public-url 指定。")
-    elif is_loopback(host):
+    elif is_loopback_host(host):
         say("  现在只有这台电脑能打开。要让各单位在办公网内报送，请按 Ctrl+C 停止，再用 "
             f"reportgen serve --host 0.0.0.0 --port {port} 启动" + (f"；届时各单位使用 {url(lan[0], port)} 开头的链接。" if lan else "。"))
     elif network:
