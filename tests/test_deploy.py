@@ -127,6 +127,7 @@ def test_the_image_command_serves_the_workspace_and_its_healthcheck_passes(tmp_p
         out = "".join(lines)
         assert "各单位使用的地址：https://zwfw.example.gov.cn/baosong/" in out, out
         assert "https://zwfw.example.gov.cn/baosong/office/setup?code=" in out
+        assert "推进办页面：https://zwfw.example.gov.cn/baosong/office" in out
         browser._wait_for(port)
         probe = [sys.executable if a == "python" else a.replace(":8000/", f":{port}/") for a in check]
         assert subprocess.run(probe, timeout=30).returncode == 0

@@ -14,7 +14,6 @@ from .proxy import DEFAULT_TRUSTED, ProxyError, is_loopback_host, only_here
 from .store import Store, StoreError
 
 
-
 def lan_addresses() -> list[str]:
     """IPv4 addresses of this computer's network interfaces, loopback left out; read locally, nothing is sent."""
     found: list[str] = []
@@ -102,7 +101,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_passwo
 
     say = lambda text: console.print(text, highlight=False, soft_wrap=True)  # noqa: E731
     say(f"报送平台已启动，工作目录：{root}")
-    say(f"  推进办页面：{url(local, port, prefix + '/office')}")
+    start = context.public_url or url(local, port, prefix + "/")  # where the office opens its pages
+    say(f"  推进办页面：{start}office")
     if context.public_url:
         say(f"  各单位使用的地址：{context.public_url}（--public-url；专用链接在推进办页面“单位链接”中复制）")
         if on_network and only_here(context.public_url):
@@ -121,7 +121,6 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_passwo
             "如果那是 127.0.0.1，其他电脑打不开。请用 --public-url 指定各单位访问的地址。")
     if context.setup_code:
         say("首次使用：请在浏览器中打开下面的链接，设置推进办登录密码（此链接只在本次启动时有效）：")
-        start = context.public_url or url(local, port, prefix + "/")
         say(f"  {start}office/setup?code={context.setup_code}")
     say("按 Ctrl+C 停止服务。")
     sys.stdout.flush()
