@@ -125,3 +125,13 @@ def test_settings_that_cannot_work_are_refused_in_chinese(tmp_path, capsys):
     assert main(["serve", str(root), "--port", "0", "--public-url", "zwfw.example.gov.cn"]) == 1
     out = capsys.readouterr().out
     assert "“nginx-host”不是 IP 地址" in out and "--public-url 应是" in out and "Traceback" not in out
+
+
+def test_scripts_take_addresses_from_the_page():
+    """A root-relative address written in a script would miss the prefix (only templates get it): scripts read
+    addresses from the page (data-… attributes, forms, links), which the templates write."""
+    from reportgen.web.app import HERE
+
+    for script in (HERE / "static").glob("*.js"):
+        literals = re.findall(r"""["'`](/\w[\w/.-]*)""", script.read_text())
+        assert not literals, f"{script.name}: {literals}"
