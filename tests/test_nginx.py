@@ -2,7 +2,8 @@
 
 nginx runs with deploy/nginx-reportgen.conf (the snippet the manual tells an IT centre to use) inside a server
 block on a free loopback port, with a certificate made here, its pid, logs and temp folders under the test's
-tmp_path. Chromium reaches it as https://reportgen.test:PORT/ (a name that maps to 127.0.0.1, so the links are
+tmp_path: nothing that needs root (no port below 1024, nothing under /var or /run). Run as root, as in a
+container, its workers stay root too instead of switching to nobody, who could not write into tmp_path. Chromium reaches it as https://reportgen.test:PORT/ (a name that maps to 127.0.0.1, so the links are
 not "this computer only"). The clerk opens the link, uploads, reads the result and downloads the return
 workbook; the office sets its password from the terminal's link, signs in, copies links, builds and
 downloads; every address on every page, every redirect and the session cookie stay under the prefix.
