@@ -29,8 +29,9 @@ from .errors import InputError
 from .fillguide import Guide
 from .lock import inside, workspace_lock
 from .merge import merge
-from .model import CATEGORIES, STATUSES, Dataset, Task, Workspace
+from .model import CATEGORIES, STATUSES, Dataset, Issue, Task, Workspace
 from .read import department_files, list_periods, read_workspace
+from .read.plan import read_plan
 from .read.config import PERIOD_KINDS, default_period, period_key, split_period
 from .read.stamp import STAMP_NAME, stamp_value
 from .render.files import name_problems, safe_file_name
@@ -239,28 +240,52 @@ def _previous_progress(ds: Dataset | None) -> dict[str, dict]:
             for m in ds.tasks}
 
 
+def plan_errors(tasks: list[Task], issues: list[Issue], code: str) -> list[Issue]:
+    """What makes a plan unusable for sending out: dates where IDs belong, duplicate IDs, required fields
+    left empty, a 目标值 without its 计量单位 (each at its cell), or no task at all."""
+    plan_file = f"inputs/{code}/plan.xlsx"
+    errors = [replace(i, file=plan_file) for i in issues if i.is_error and i.file == "plan.xlsx"]
+    if not tasks and not errors:
+        return [issue("E-PLAN-EMPTY", file=plan_file)]
+    return errors
+
+
+def check_plan_file(path: Path, code: str) -> tuple[list[Task], list[Issue]]:
+    """A plan.xlsx (not yet in use, say an upload) read and checked as `new-period` checks the plan in use:
+    its tasks, and the errors of `plan_errors` (with the file it would have in inputs/<code>/)."""
+    try:
+        tasks, issues = read_plan(path)
+    except InputError as e:
+        tasks, issues = [], e.issues
+    issues = [replace(i, file="plan.xlsx") if i.file == path.name else i for i in issues]
+    return tasks, plan_errors(tasks, issues, code)
+
+
 def check_plan(ws: Workspace) -> None:
-    """Refuse, with every cell to fix, a plan that would send wrong IDs, units or targets out to departments:
-    dates where IDs belong, duplicate IDs, required fields left empty, a 目标值 without its 计量单位."""
-    plan_file = f"inputs/{ws.period.code}/plan.xlsx"
-    errors = [i for i in ws.report.issues if i.is_error and i.file == "plan.xlsx"]
-    if not ws.plan and not errors:
-        raise InputError(issue("E-PLAN-EMPTY", file=plan_file))
+    """Refuse, with every cell to fix, a plan that would send wrong IDs, units or targets out to departments."""
+    errors = plan_errors(ws.plan, ws.report.issues, ws.period.code)
+    if errors and errors[0].code == "E-PLAN-EMPTY":
+        raise InputError(errors[0])
     if errors:
-        errors = [replace(i, file=plan_file) for i in errors]
-        raise InputError(errors[0], tuple(errors[1:]),
-                         heading=f"任务清单 {plan_file} 有{len(errors)}处需要修改，改好后再生成单位填报表（本次未生成任何填报表）：")
+        raise InputError(errors[0], tuple(errors[1:]), heading=f"任务清单 inputs/{ws.period.code}/plan.xlsx "
+                         f"有{len(errors)}处需要修改，改好后再生成单位填报表（本次未生成任何填报表）：")
 
 
 def tasks_by_department(ws: Workspace, only: str | None = None) -> dict[str, list[Task]]:
     """The plan's tasks under their first lead department (only `only`'s, which must be one)."""
-    by_dept: dict[str, list[Task]] = {}
-    for t in ws.plan:
-        lead = t.lead_departments[0] if t.lead_departments else "未指定单位"
-        by_dept.setdefault(lead, []).append(t)
+    by_dept = by_lead(ws.plan)
     if only is not None and only not in by_dept:
         raise InputError(issue("E-DEPT-UNKNOWN", file="plan.xlsx", department=only, choices="、".join(by_dept) or "（无）"))
     return {d: t for d, t in by_dept.items() if only is None or d == only}
+
+
+def by_lead(tasks: list[Task]) -> dict[str, list[Task]]:
+    """Tasks under their first lead department: one workbook (and one link) each."""
+    by_dept: dict[str, list[Task]] = {}
+    for t in tasks:
+        lead = t.lead_departments[0] if t.lead_departments else "未指定单位"
+        by_dept.setdefault(lead, []).append(t)
+    return by_dept
 
 
 def workbook_title(ws: Workspace) -> str:
@@ -441,3 +466,38 @@ def department_template(root: Path, department: str, code: str | None = None, *,
         previous = load_dataset(root, prev_code) if prev_code else None
         workbook = write_department_templates(ws, previous, only=department, overwrite=overwrite)[0]
         return [workbook, *write_guides(ws, previous, only=department)]
+
+
+@dataclass
+class Preview:
+    """What `new_period(root, period)` would make, read before anything is written (the web page's preview)."""
+
+    period: str
+    previous: str | None
+    plan: str  # the plan it would use, as a path in the workspace ("" when there is none)
+    departments: dict[str, list[Task]] = field(default_factory=dict)
+    workbooks: dict[str, str] = field(default_factory=dict)  # department → its workbook's file name
+    errors: list[Issue] = field(default_factory=list)  # what new_period would refuse with
+
+
+def preview_new_period(root: Path, next_code: str, from_code: str | None = None) -> Preview:
+    """The units, tasks and 填报说明 `new_period` would write, and what would stop it; nothing is written."""
+    root = Path(root)
+    split_period(next_code)
+    prev_code = from_code or previous_period(root, next_code)
+    target = inside(root, root / "inputs" / next_code)
+    own = target / "plan.xlsx"
+    plan = own if own.exists() else root / "inputs" / prev_code / "plan.xlsx" if prev_code else None
+    shown = plan.relative_to(root).as_posix() if plan else ""
+    result = Preview(next_code, prev_code, shown)
+    if department_files(target / "departments"):
+        result.errors.append(issue("E-PERIOD-HAS-WORKBOOKS", period=next_code))
+    if plan is None:
+        result.errors.append(issue("E-WORKSPACE-MISSING", what=f"任务清单（{next_code} 之前没有报告期可沿用）", path=str(own)))
+        return result
+    tasks, errors = check_plan_file(plan, next_code)
+    result.errors += errors
+    result.departments = by_lead(tasks)
+    paths = workbook_paths(target / "departments", list(result.departments))
+    result.workbooks = {d: p.name for d, p in paths.items()}
+    return result

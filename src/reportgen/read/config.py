@@ -22,8 +22,11 @@ PERIOD_KINDS = {
 }
 
 
-def _load_toml(path: Path) -> dict:
+def _load_toml(path: Path, text: str | None = None) -> dict:
+    """The file's settings; `text` (a page's edit, say) is read as if it were the file's content."""
     try:
+        if text is not None:
+            return tomllib.loads(text)
         with path.open("rb") as f:
             return tomllib.load(f)
     except FileNotFoundError:
@@ -57,8 +60,8 @@ def toml_error(e: Exception) -> str:
     return f"{where}{'：' if where else ''}{what}"
 
 
-def read_config(path: Path) -> Config:
-    data = _load_toml(path)
+def read_config(path: Path, text: str | None = None) -> Config:
+    data = _load_toml(path, text)
     kwargs = {}
     for name, f in Config.__dataclass_fields__.items():
         if name not in data:
@@ -145,9 +148,9 @@ def default_period(code: str) -> Period:
     return Period(code=code, year=year, kind=kind, as_of=date(year, month, day), label=label)
 
 
-def read_period(path: Path, code: str) -> Period:
+def read_period(path: Path, code: str, text: str | None = None) -> Period:
     base = default_period(code)
-    data = _load_toml(path) if path.exists() else {}
+    data = _load_toml(path, text) if text is not None or path.exists() else {}
     if data.get("period", code) != code:
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                detail=f"period = \"{data['period']}\" 与所在文件夹 {code} 不一致"))
