@@ -303,3 +303,21 @@ def _shown(file: str) -> str:
     """templates/<name> for a template file (the workspace's or a built-in one), else the path as given."""
     path = Path(file)
     return f"templates/{path.name}" if path.parent.name == "templates" else file
+
+
+def preview_press(root: Path) -> str | None:
+    """The press release as `build` would make its screen HTML from the workspace's data and templates
+    (nothing written); None when there is no usable data yet."""
+    from .build import _assessed
+    from .errors import InputError
+    from .read import read_workspace
+    from .render import Job
+    from .render.context import public_context
+    from .render.press import page
+
+    root = Path(root)
+    try:
+        ds = _assessed(root, read_workspace(root), None)
+    except InputError:
+        return None
+    return page(Job(ds, root, root / "outputs"), public_context(ds), medium="screen")

@@ -223,7 +223,7 @@ def create_app(root: Path | str, *, public_url: str = "", network_url: str = "",
     path is the prefix unless `root_path` says it; `network_url`: this server's office-network address;
     `forwarded_allow_ips`: the reverse proxies whose X-Forwarded-* headers are believed (see proxy.py).
     A ProxyError (Chinese) for settings that cannot work."""
-    from . import department, health, office
+    from . import admin, department, health, office
 
     public_url = proxy.public_url_of(public_url)
     root_path = proxy.root_path_of(root_path)
@@ -246,7 +246,7 @@ def create_app(root: Path | str, *, public_url: str = "", network_url: str = "",
     has_password = bool(store.setting("office_hash"))
     context = Context(root, store, Workspaces(root), Builder(root, store), Throttle(), templates,
                       "" if has_password else (setup_code or secrets.token_urlsafe(18)), public_url, network_url)
-    routes = [*department.routes(), *office.routes(), *health.routes(), Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
+    routes = [*department.routes(), *office.routes(), *admin.routes(), *health.routes(), Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SessionMiddleware, secret_key=store.secret("session_key"), session_cookie="reportgen",

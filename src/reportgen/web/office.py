@@ -164,6 +164,8 @@ def _mtime(path: Path) -> str:
 async def dashboard(request: Request) -> Response:
     _office(request)
     c = ctx(request)
+    if not (c.root / "report.toml").exists():  # an empty folder served: the way in is 新建工作目录
+        return RedirectResponse("/office/start", 303)
     snap = await c.snapshot()
     rows = _department_rows(request, snap)
     files = outputs(c.root, snap.period)
@@ -214,12 +216,15 @@ async def links(request: Request) -> Response:
 async def report(request: Request) -> Response:
     _office(request)
     snap = await ctx(request).snapshot()
+    level = request.query_params.get("level", "")
     groups: dict[str, list] = {}
     for i in snap.issues:
+        if level and i.level != level:
+            continue
         groups.setdefault(i.department or "（全局）", []).append(i)
     for items in groups.values():
         items.sort(key=lambda i: not i.is_error)
-    return page(request, "report.html", snap=snap, groups=groups)
+    return page(request, "report.html", snap=snap, groups=groups, level=level)
 
 
 async def report_workbook(request: Request) -> Response:

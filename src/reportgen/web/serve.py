@@ -68,7 +68,11 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_passwo
 
     console = console or Console(highlight=False)
     root = Path(root).resolve()
-    read_config(root / "report.toml")  # InputError: not a workspace (the CLI says so)
+    fresh = not (root / "report.toml").exists()  # an empty (or new) folder: the office makes it a workspace on the page
+    if fresh:
+        root.mkdir(parents=True, exist_ok=True)
+    else:
+        read_config(root / "report.toml")  # InputError: a broken report.toml (the CLI says so)
     try:
         store = Store(root)
     except StoreError as e:
@@ -119,6 +123,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_passwo
     else:
         say("[yellow]注意[/yellow] 没有找到本机的办公网地址：各单位链接将使用推进办打开页面时的地址，"
             "如果那是 127.0.0.1，其他电脑打不开。请用 --public-url 指定各单位访问的地址。")
+    if fresh:
+        say("  这个文件夹还不是工作目录：登录推进办页面后，按提示填写地区和第一个报告期即可新建（与 reportgen init 相同）。")
     if context.setup_code:
         say("首次使用：请在浏览器中打开下面的链接，设置推进办登录密码（此链接只在本次启动时有效）：")
         say(f"  {start}office/setup?code={context.setup_code}")

@@ -1,0 +1,301 @@
+"""新建工作目录, 设置, 任务清单, 开始新一期: `init`, editing the two TOML files, plan.xlsx, `new-period`."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ... import periods
+from ...errors import InputError
+from ...fillguide import FOLDER as FILL_GUIDE
+from ...lock import workspace_lock
+from ...read import department_files
+from ...read.config import PERIOD_KINDS, default_period, split_period
+from ...read.plan import read_plan
+from ...render.files import write_bytes
+from ...settings import save_settings, settings_form
+from ..app import FORM_LIMIT, ctx, page
+from ..department import file_response
+from ..security import csrf_ok
+from .common import clear, current_period, has_workspace, need_workspace, office_only, staging, uploaded
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/office/start", start, methods=["GET", "POST"]),
+        Route("/office/settings", settings, methods=["GET", "POST"]),
+        Route("/office/plan", plan),
+        Route("/office/plan.xlsx", plan_download),
+        Route("/office/plan/upload", plan_upload, methods=["POST"]),
+        Route("/office/plan/confirm", plan_confirm, methods=["POST"]),
+        Route("/office/period", period, methods=["GET", "POST"]),
+    ]
+
+
+async def fields_form(request: Request):
+    """A POSTed form of many fields (the settings), or a 403 without its CSRF token."""
+    form = await request.form(max_files=0, max_fields=400, max_part_size=FORM_LIMIT)
+    if not csrf_ok(request.session.get("csrf"), form.get("csrf")):
+        raise HTTPException(403, "页面已过期或来源不明（缺少安全校验码）。请刷新页面后重新操作。")
+    return form
+
+
+def _problems(e: InputError) -> list:
+    return list(e.issues)
+
+
+# ---- 新建工作目录 --------------------------------------------------------------------------
+
+def period_choices(after: str | None = None, count: int = 5) -> list[tuple[str, str]]:
+    """(code, 2026年上半年) for the periods to offer: from today's (or the one after `after`) on."""
+    code = periods.current_period(date.today()) if after is None else next_period(after)
+    out = []
+    for _ in range(count):
+        p = default_period(code)
+        out.append((code, f"{p.year}年{p.label}（{code}）"))
+        code = next_period(code)
+    return out
+
+
+def next_period(code: str) -> str:
+    year, kind = split_period(code)
+    kinds = list(PERIOD_KINDS)
+    i = kinds.index(kind) + 1
+    return f"{year}{kinds[i]}" if i < len(kinds) else f"{year + 1}{kinds[0]}"
+
+
+async def start(request: Request) -> Response:
+    """An empty folder served: the office names its region and first period, and the workspace is made as `init` makes it."""
+    office_only(request)
+    root = ctx(request).root
+    if has_workspace(root):
+        return RedirectResponse("/office/settings", 303)
+    problems: list = []
+    values = {"region": "", "period": periods.current_period(date.today())}
+    if request.method == "POST":
+        form = await fields_form(request)
+        values = {"region": str(form.get("region", "")).strip(), "period": str(form.get("period", ""))}
+        if not values["region"]:
+            problems = ["请填写地区名称，例如 示例区。"]
+        else:
+            try:
+                await run_in_threadpool(periods.init_workspace, root, region=values["region"], period=values["period"])
+                return RedirectResponse("/office/settings?new=1", 303)
+            except InputError as e:
+                problems = [i.message for i in _problems(e)]
+    return page(request, "admin/start.html", status=400 if problems else 200, problems=problems, values=values,
+                choices=period_choices(), folder=str(root))
+
+
+# ---- 设置 ---------------------------------------------------------------------------------
+
+async def settings(request: Request) -> Response:
+    office_only(request)
+    root = need_workspace(request)
+    code = current_period(root)
+    errors: dict[str, str] = {}
+    submitted = None
+    if request.method == "POST":
+        form = await fields_form(request)
+        fields = await run_in_threadpool(settings_form, root, code)
+        submitted = {f.name: form.getlist(f.name) if f.kind == "checks" else form.get(f.name, "") for f in fields}
+        saved = await run_in_threadpool(save_settings, root, code, submitted)
+        if not saved.errors:
+            return RedirectResponse("/office/settings?saved=1", 303)
+        errors = saved.errors
+    try:
+        fields = await run_in_threadpool(settings_form, root, code)
+    except (InputError, OSError) as e:
+        return page(request, "message.html", 400, title="设置文件无法读取",
+                    text=getattr(e, "issue", None) and e.issue.message or str(e), back="/office")
+    if submitted is not None:  # show what was typed, with the messages beside it
+        for f in fields:
+            f.value = submitted.get(f.name, f.value)
+    return page(request, "admin/settings.html", status=400 if errors else 200, fields=fields, errors=errors,
+                saved=request.query_params.get("saved") == "1", new=request.query_params.get("new") == "1",
+                code=code, groups=_groups(fields))
+
+
+def _groups(fields) -> list[tuple[str, list]]:
+    """The fields in the sections the page shows."""
+    names = {
+        "发布与署名": ("region", "program", "publisher", "compiler", "headline", "office_contact", "office_phone"),
+        "新闻通稿": ("form", "numbering", "group_by", "variants", "traditional"),
+        "工作简报": ("briefing_title", "report_to", "send_to", "issue_to", "copies", "toc", "internal"),
+        "筛查用词": ("forbidden_words", "review_words", "allowed_words"),
+        "本期": ("label", "as_of", "issue_no", "publish_date", "deadline", "opening", "closing"),
+    }
+    by_name = {f.name: f for f in fields}
+    out = [(title, [by_name[n] for n in group if n in by_name]) for title, group in names.items()]
+    themes = [f for f in fields if f.name.startswith("themes.")]
+    if themes:
+        out.append(("各领域主题句（按领域叙述时用）", themes))
+    return [(t, fs) for t, fs in out if fs]
+
+
+# ---- 任务清单 -----------------------------------------------------------------------------
+
+def _plan_state(root: Path, code: str):
+    """The plan in use: its tasks and what `new-period` would say about it."""
+    path = root / "inputs" / code / "plan.xlsx"
+    if not path.exists():
+        return path, [], []
+    tasks, errors = periods.check_plan_file(path, code)
+    return path, tasks, errors
+
+
+async def plan(request: Request, **extra) -> Response:
+    office_only(request)
+    root = need_workspace(request)
+    code = current_period(root)
+    if code is None:
+        raise HTTPException(404, "还没有报告期。请先在“开始新一期”中选择报告期。")
+    path, tasks, errors = await run_in_threadpool(_plan_state, root, code)
+    sent = bool(department_files(root / "inputs" / code / "departments"))
+    values = dict(code=code, tasks=tasks, errors=errors, units=periods.by_lead(tasks), exists=path.exists(),
+                  sent=sent, result=None, refused=[], confirm=None)
+    values.update(extra)
+    status = 400 if values["refused"] else 200
+    return page(request, "admin/plan.html", status=status, **values)
+
+
+async def plan_download(request: Request) -> Response:
+    office_only(request)
+    root = need_workspace(request)
+    code = current_period(root)
+    path = root / "inputs" / code / "plan.xlsx" if code else None
+    if path is None or not path.is_file():
+        raise HTTPException(404, "还没有任务清单。")
+    return file_response(path, f"{code}任务清单.xlsx")
+
+
+def _losses(old: list, new: list) -> list[str]:
+    """What the new plan drops from the plan in use: tasks and lead units no longer there."""
+    new_ids = {t.task_id for t in new}
+    gone = [f"{t.task_id} {t.name}" for t in old if t.task_id not in new_ids]
+    units = set(periods.by_lead(new))
+    gone_units = [u for u in periods.by_lead(old) if u not in units]
+    said = []
+    if gone:
+        said.append(f"少了 {len(gone)} 项任务：" + "、".join(gone[:10]) + ("等" if len(gone) > 10 else ""))
+    if gone_units:
+        said.append("不再有这些牵头单位：" + "、".join(gone_units))
+    return said
+
+
+def _install_plan(root: Path, code: str, source: Path) -> None:
+    with workspace_lock(root):
+        write_bytes(root / "inputs" / code / "plan.xlsx", source.read_bytes())
+
+
+async def plan_upload(request: Request) -> Response:
+    office_only(request)
+    root = need_workspace(request)
+    code = current_period(root)
+    if code is None:
+        raise HTTPException(404, "还没有报告期。")
+    name, data, _ = await uploaded(request)
+    if not name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        return await plan(request, refused=[f"“{name}”不是 Excel 文件。请上传任务清单 .xlsx 文件。"], uploaded_name=name)
+    token, folder = staging(request, "plan")
+    folder.mkdir(parents=True, exist_ok=True)
+    candidate = folder / ("plan" + Path(name).suffix.lower())
+    candidate.write_bytes(data)
+    new_tasks, errors = await run_in_threadpool(periods.check_plan_file, candidate, code)
+    if errors:
+        clear(folder)
+        return await plan(request, refused=errors, uploaded_name=name)
+    _, old_tasks, old_errors = await run_in_threadpool(_plan_state, root, code)
+    losses = _losses(old_tasks, new_tasks) if old_tasks and not old_errors else []
+    if losses:
+        return await plan(request, confirm=dict(token=token, name=name, losses=losses, tasks=len(new_tasks),
+                                                units=len(periods.by_lead(new_tasks))))
+    await run_in_threadpool(_install_plan, root, code, candidate)
+    clear(folder)
+    return await plan(request, result=dict(name=name, tasks=len(new_tasks), units=len(periods.by_lead(new_tasks))))
+
+
+async def plan_confirm(request: Request) -> Response:
+    office_only(request)
+    root = need_workspace(request)
+    code = current_period(root)
+    form = await fields_form(request)
+    token, folder = staging(request, "plan", str(form.get("token", "")))
+    candidates = list(folder.glob("plan.*")) if folder.is_dir() else []
+    if not candidates or code is None:
+        raise HTTPException(400, "页面已过期，请重新上传任务清单。")
+    if form.get("action") != "replace":
+        clear(folder)
+        return RedirectResponse("/office/plan", 303)
+    new_tasks, errors = await run_in_threadpool(periods.check_plan_file, candidates[0], code)
+    if errors:  # checked again: never a plan with errors, whatever the form says
+        clear(folder)
+        return await plan(request, refused=errors)
+    await run_in_threadpool(_install_plan, root, code, candidates[0])
+    clear(folder)
+    return await plan(request, result=dict(name=str(form.get("name", "")), tasks=len(new_tasks),
+                                           units=len(periods.by_lead(new_tasks))))
+
+
+# ---- 开始新一期 ---------------------------------------------------------------------------
+
+def _offered(root: Path) -> list[tuple[str, str]]:
+    """The latest period while it has sent nothing out (after 新建工作目录), then the ones after it."""
+    latest = current_period(root)
+    if latest is None:
+        return period_choices()
+    first = [] if department_files(root / "inputs" / latest / "departments") else [
+        (latest, f"{default_period(latest).year}年{default_period(latest).label}（{latest}）")]
+    return first + period_choices(after=latest, count=4)
+
+
+def _deadline(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+async def period(request: Request) -> Response:
+    office_only(request)
+    root = need_workspace(request)
+    choices = await run_in_threadpool(_offered, root)
+    if request.method == "POST":
+        form = await fields_form(request)
+        code, deadline = str(form.get("period", "")), _deadline(str(form.get("deadline", "")))
+        if code not in {c for c, _ in choices}:
+            raise HTTPException(400, "请从列表中选择报告期。")
+        try:
+            done = await run_in_threadpool(periods.new_period, root, code, None, deadline)
+        except InputError as e:
+            preview = await run_in_threadpool(periods.preview_new_period, root, code)
+            return page(request, "admin/period.html", 400, choices=choices, chosen=code, deadline=form.get("deadline", ""),
+                        preview=preview, refused=_problems(e), done=None, guide=FILL_GUIDE)
+        ctx(request).workspaces.get()  # the new period is the one every page now shows
+        return page(request, "admin/period.html", choices=_offered(root), chosen="", deadline="", preview=None,
+                    refused=[], done=done, guide=FILL_GUIDE, shown=lambda p: p.relative_to(root).as_posix())
+    code = request.query_params.get("period", "")
+    text = request.query_params.get("deadline", "")
+    preview = None
+    refused: list = []
+    if code:
+        if code not in {c for c, _ in choices}:
+            raise HTTPException(400, "请从列表中选择报告期。")
+        try:
+            preview = await run_in_threadpool(periods.preview_new_period, root, code)
+        except InputError as e:
+            refused = _problems(e)
+        if text and _deadline(text) is None:
+            refused.append(f"截止日期“{text}”不是日期。")
+    return page(request, "admin/period.html", choices=choices, chosen=code, deadline=text, preview=preview,
+                refused=refused, done=None, guide=FILL_GUIDE)
+
+
+__all__ = ["routes", "read_plan", "shutil"]
