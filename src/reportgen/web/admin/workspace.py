@@ -54,14 +54,24 @@ def _problems(e: InputError) -> list:
 # ---- 新建工作目录 --------------------------------------------------------------------------
 
 def period_choices(after: str | None = None, count: int = 5) -> list[tuple[str, str]]:
-    """(code, 2026年上半年) for the periods to offer: from today's (or the one after `after`) on."""
-    code = periods.current_period(date.today()) if after is None else next_period(after)
-    out = []
-    for _ in range(count):
-        p = default_period(code)
-        out.append((code, f"{p.year}年{p.label}（{code}）"))
-        code = next_period(code)
-    return out
+    """(code, 2026年上半年) for the periods to offer: the ones after `after`, or around today's
+    (two before it, for an office catching up, and two after)."""
+    if after is None:
+        today = periods.current_period(date.today())
+        year = split_period(today)[0]
+        codes = [f"{y}{k}" for y in (year - 1, year, year + 1) for k in PERIOD_KINDS]
+        at = codes.index(today)
+        codes = codes[at - 2: at + 3]
+    else:
+        codes = [next_period(after)]
+        while len(codes) < count:
+            codes.append(next_period(codes[-1]))
+    return [(c, label(c)) for c in codes]
+
+
+def label(code: str) -> str:
+    p = default_period(code)
+    return f"{p.year}年{p.label}（{code}）"
 
 
 def next_period(code: str) -> str:
@@ -251,8 +261,7 @@ def _offered(root: Path) -> list[tuple[str, str]]:
     latest = current_period(root)
     if latest is None:
         return period_choices()
-    first = [] if department_files(root / "inputs" / latest / "departments") else [
-        (latest, f"{default_period(latest).year}年{default_period(latest).label}（{latest}）")]
+    first = [] if department_files(root / "inputs" / latest / "departments") else [(latest, label(latest))]
     return first + period_choices(after=latest, count=4)
 
 
