@@ -21,7 +21,7 @@ from tomlkit.items import Table
 
 from .errors import InputError
 from .lock import workspace_lock
-from .model import FORMS, Issue
+from .model import Issue
 from .periods import REPORT_TOML, period_toml
 from .read.config import _forms, read_config, read_period
 from .read.plan import read_plan
@@ -277,4 +277,4 @@ def save_settings(root: Path, code: str | None, values: dict[str, object]) -> Sa
     return Saved({}, written)
 
 
-__all__ = ["Field", "Saved", "settings_form", "save_settings", "plan_categories", "FORMS"]
+__all__ = ["Field", "Saved", "settings_form", "save_settings", "plan_categories"]

@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from ...errors import InputError
 from ...read import latest_period
-from ..app import checked_form, ctx, is_office
+from ..app import checked_form, ctx, is_office, page
 from ..submit import MAX_UPLOAD, MAX_UPLOAD_MB
 
 TOKEN = re.compile(r"^[0-9a-f]{16}$")
@@ -68,3 +68,8 @@ async def uploaded(request: Request) -> tuple[str, bytes, dict]:
 
 def clear(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+async def show(request: Request, name: str, status: int = 200, **values):
+    """An admin page, headed with the workspace as it is now (its region may just have been set)."""
+    return page(request, name, status, snap=await ctx(request).snapshot(), **values)

@@ -16,10 +16,10 @@ from ...export import FORMATS, default_path, export
 from ...history import COUNT_COLUMNS, history, totals
 from ...read import list_periods
 from ...read.config import default_period
-from ..app import ctx, page
+from ..app import ctx
 from ..builds import outputs
 from ..department import file_response
-from .common import need_workspace, office_only
+from .common import show, need_workspace, office_only
 
 CHART_W, CHART_H, PAD = 640, 220, 40
 
@@ -64,7 +64,7 @@ async def data(request: Request) -> Response:
     codes = list_periods(root)
     earlier = [dict(code=c, label=f"{default_period(c).year}年{default_period(c).label}", files=outputs(root, c))
                for c in reversed(codes)]
-    return page(request, "admin/data.html", rows=rows, problems=problems, columns=COUNT_COLUMNS,
+    return await show(request, "admin/data.html", rows=rows, problems=problems, columns=COUNT_COLUMNS,
                 chart=chart(rows) if rows else None, earlier=earlier)
 
 

@@ -17,9 +17,9 @@ from ...lock import workspace_lock
 from ...render.env import builtin_templates, confined
 from ...render.files import safe_file_name, write_bytes
 from ...templating import TEMPLATE_SUFFIXES, check_templates, preview_press
-from ..app import OUTPUT_CSP, ctx, page
+from ..app import OUTPUT_CSP
 from ..department import file_response
-from .common import clear, need_workspace, office_only, staging, uploaded
+from .common import show, clear, need_workspace, office_only, staging, uploaded
 
 TEMPLATE_NAMES = {
     "press-release.html.j2": "新闻通稿（按工程逐项）", "press-release-completed-first.html.j2": "新闻通稿（先列已完成）",
@@ -58,7 +58,7 @@ async def templates(request: Request, **extra) -> Response:
     root = need_workspace(request)
     values = dict(rows=_rows(root), result=None)
     values.update(extra)
-    return page(request, "admin/templates.html", status=400 if (values["result"] or {}).get("refused") else 200, **values)
+    return await show(request, "admin/templates.html", status=400 if (values["result"] or {}).get("refused") else 200, **values)
 
 
 async def download_builtin(request: Request) -> Response:
@@ -141,5 +141,3 @@ async def trial(request: Request) -> Response:
     response.headers["content-security-policy"] = OUTPUT_CSP
     return response
 
-
-__all__ = ["routes", "ctx"]

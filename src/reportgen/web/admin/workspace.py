@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -18,13 +17,12 @@ from ...fillguide import FOLDER as FILL_GUIDE
 from ...lock import workspace_lock
 from ...read import department_files
 from ...read.config import PERIOD_KINDS, default_period, split_period
-from ...read.plan import read_plan
 from ...render.files import write_bytes
 from ...settings import save_settings, settings_form
 from ..app import FORM_LIMIT, ctx, page
 from ..department import file_response
 from ..security import csrf_ok
-from .common import clear, current_period, has_workspace, need_workspace, office_only, staging, uploaded
+from .common import show, clear, current_period, has_workspace, need_workspace, office_only, staging, uploaded
 
 
 def routes() -> list[Route]:
@@ -100,7 +98,7 @@ async def start(request: Request) -> Response:
                 return RedirectResponse("/office/settings?new=1", 303)
             except InputError as e:
                 problems = [i.message for i in _problems(e)]
-    return page(request, "admin/start.html", status=400 if problems else 200, problems=problems, values=values,
+    return await show(request, "admin/start.html", status=400 if problems else 200, problems=problems, values=values,
                 choices=period_choices(), folder=str(root))
 
 
@@ -128,7 +126,7 @@ async def settings(request: Request) -> Response:
     if submitted is not None:  # show what was typed, with the messages beside it
         for f in fields:
             f.value = submitted.get(f.name, f.value)
-    return page(request, "admin/settings.html", status=400 if errors else 200, fields=fields, errors=errors,
+    return await show(request, "admin/settings.html", status=400 if errors else 200, fields=fields, errors=errors,
                 saved=request.query_params.get("saved") == "1", new=request.query_params.get("new") == "1",
                 code=code, groups=_groups(fields))
 
@@ -173,7 +171,7 @@ async def plan(request: Request, **extra) -> Response:
                   sent=sent, result=None, refused=[], confirm=None)
     values.update(extra)
     status = 400 if values["refused"] else 200
-    return page(request, "admin/plan.html", status=status, **values)
+    return await show(request, "admin/plan.html", status=status, **values)
 
 
 async def plan_download(request: Request) -> Response:
@@ -285,10 +283,10 @@ async def period(request: Request) -> Response:
             done = await run_in_threadpool(periods.new_period, root, code, None, deadline)
         except InputError as e:
             preview = await run_in_threadpool(periods.preview_new_period, root, code)
-            return page(request, "admin/period.html", 400, choices=choices, chosen=code, deadline=form.get("deadline", ""),
+            return await show(request, "admin/period.html", 400, choices=choices, chosen=code, deadline=form.get("deadline", ""),
                         preview=preview, refused=_problems(e), done=None, guide=FILL_GUIDE)
         ctx(request).workspaces.get()  # the new period is the one every page now shows
-        return page(request, "admin/period.html", choices=_offered(root), chosen="", deadline="", preview=None,
+        return await show(request, "admin/period.html", choices=_offered(root), chosen="", deadline="", preview=None,
                     refused=[], done=done, guide=FILL_GUIDE, shown=lambda p: p.relative_to(root).as_posix())
     code = request.query_params.get("period", "")
     text = request.query_params.get("deadline", "")
@@ -303,8 +301,6 @@ async def period(request: Request) -> Response:
             refused = _problems(e)
         if text and _deadline(text) is None:
             refused.append(f"截止日期“{text}”不是日期。")
-    return page(request, "admin/period.html", choices=choices, chosen=code, deadline=text, preview=preview,
+    return await show(request, "admin/period.html", choices=choices, chosen=code, deadline=text, preview=preview,
                 refused=refused, done=None, guide=FILL_GUIDE)
 
-
-__all__ = ["routes", "read_plan", "shutil"]
