@@ -609,5 +609,8 @@ def test_serve_says_where_and_refuses_a_busy_port(tmp_path):
         code = main(["serve", str(root), "--port", str(port)], console=Console(file=out, width=200))
     assert code == 1 and "端口已被占用" in out.getvalue() and "--port" in out.getvalue()
     out = io.StringIO()
-    assert main(["serve", str(tmp_path / "nothing")], console=Console(file=out, width=200)) == 1
+    broken = tmp_path / "broken"  # (an empty folder starts: the office makes it a workspace on the page)
+    broken.mkdir()
+    (broken / "report.toml").write_text('region = "示例区\n', encoding="utf-8")
+    assert main(["serve", str(broken)], console=Console(file=out, width=200)) == 1
     assert "report.toml" in out.getvalue()
