@@ -61,9 +61,9 @@ async def data(request: Request) -> Response:
         rows, problems = await run_in_threadpool(_summary, root)
     except InputError as e:
         rows, problems = [], list(e.issues)
-    codes = list_periods(root)
-    earlier = [dict(code=c, label=f"{default_period(c).year}年{default_period(c).label}", files=outputs(root, c))
-               for c in reversed(codes)]
+    store = ctx(request).store
+    earlier = [dict(code=c, label=f"{default_period(c).year}年{default_period(c).label}", files=outputs(root, c),
+                    versions=store.versions(c)) for c in reversed(list_periods(root))]
     return await show(request, "admin/data.html", rows=rows, problems=problems, columns=COUNT_COLUMNS,
                 chart=chart(rows) if rows else None, earlier=earlier)
 
