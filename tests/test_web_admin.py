@@ -173,7 +173,7 @@ def test_template_check_on_the_page_equals_the_command(office, tmp_path):
     shutil.copyfile(bad, copy / "templates" / cycle.TEMPLATE)
     said = command("templates", "check", str(copy))
     assert shown and all(m in said for m in shown) and errors_in(said) == len(shown)
-    assert f"templates/{cycle.TEMPLATE} 第6行" in r.text and "themse" in r.text
+    assert re.search(rf"templates/{cycle.TEMPLATE}</span>\s*<span class=\"where\">第6行", r.text) and "themse" in r.text
 
     r = office.upload("/office/templates/upload", cycle.edited_template(tmp_path / cycle.TEMPLATE))
     assert 'id="taken"' in r.text
@@ -190,7 +190,8 @@ def test_new_period_preview_then_start_as_the_command_does(office, tmp_path):
     assert all(u in r.text for u in cycle.UNITS) and "填报说明/区民政局填报说明.pdf" in r.text
     assert not list((office.root / "inputs/2026H1/departments").glob("*"))  # a preview writes nothing
     r = office.post("/office/period", period="2026H1", deadline="2026-07-06")
-    assert 'id="done"' in r.text
+    assert 'id="done"' in r.text and "period.toml 已保留未改" not in r.text
+    assert "deadline = 2026-07-06" in (office.root / "inputs/2026H1/period.toml").read_text(encoding="utf-8")
     made = sorted(p.name for p in (office.root / "inputs/2026H1/departments").iterdir())
     assert made == sorted(f"{u}.xlsx" for u in cycle.UNITS)
     links = office.client.get("/office/links").text

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
+from tomlkit.exceptions import TOMLKitError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,10 +17,10 @@ from ...errors import InputError
 from ...fillguide import FOLDER as FILL_GUIDE
 from ...lock import workspace_lock
 from ...read import department_files
-from ...read.config import PERIOD_KINDS, default_period, split_period
+from ...read.config import PERIOD_KINDS, default_period, read_config, read_period, split_period
 from ...render.files import write_bytes
 from ...settings import save_settings, settings_form
-from ..app import FORM_LIMIT, ctx, page
+from ..app import FORM_LIMIT, ctx
 from ..department import file_response
 from ..security import csrf_ok
 from .common import show, clear, current_period, has_workspace, need_workspace, office_only, staging, uploaded
@@ -120,9 +121,8 @@ async def settings(request: Request) -> Response:
         errors = saved.errors
     try:
         fields = await run_in_threadpool(settings_form, root, code)
-    except (InputError, OSError) as e:
-        return page(request, "message.html", 400, title="设置文件无法读取",
-                    text=getattr(e, "issue", None) and e.issue.message or str(e), back="/office")
+    except (InputError, OSError, TOMLKitError):
+        return await show(request, "message.html", 400, title="设置文件无法读取", text=_unreadable(root, code), back="/office")
     if submitted is not None:  # show what was typed, with the messages beside it
         for f in fields:
             f.value = submitted.get(f.name, f.value)
@@ -146,6 +146,17 @@ def _groups(fields) -> list[tuple[str, list]]:
     if themes:
         out.append(("各领域主题句（按领域叙述时用）", themes))
     return [(t, fs) for t, fs in out if fs]
+
+
+def _unreadable(root: Path, code: str | None) -> str:
+    """Why the settings cannot be shown, as the readers build uses say it."""
+    try:
+        read_config(root / "report.toml")
+        if code:
+            read_period(root / "inputs" / code / "period.toml", code)
+    except InputError as e:
+        return e.issue.message + "请让技术支持按提示改正设置文件（或从备份中恢复）后再打开本页。"
+    return "设置文件无法读取。请让技术支持检查 report.toml 和本期的 period.toml。"
 
 
 # ---- 任务清单 -----------------------------------------------------------------------------
@@ -279,6 +290,13 @@ async def period(request: Request) -> Response:
         code, deadline = str(form.get("period", "")), _deadline(str(form.get("deadline", "")))
         if code not in {c for c, _ in choices}:
             raise HTTPException(400, "请从列表中选择报告期。")
+        period_file = root / "inputs" / code / "period.toml"
+        if deadline and period_file.exists():  # prepared already (新建工作目录): the date goes in as 设置 saves it
+            saved = await run_in_threadpool(save_settings, root, code, {"deadline": deadline.isoformat()})
+            if saved.errors:
+                return await show(request, "admin/period.html", 400, choices=choices, chosen=code,
+                                  deadline=form.get("deadline", ""), preview=None, refused=list(saved.errors.values()),
+                                  done=None, guide=FILL_GUIDE)
         try:
             done = await run_in_threadpool(periods.new_period, root, code, None, deadline)
         except InputError as e:
