@@ -197,6 +197,13 @@ def test_new_period_preview_then_start_as_the_command_does(office, tmp_path):
     links = office.client.get("/office/links").text
     assert all(u in links for u in cycle.UNITS)
 
+    # one unit's workbook again, as `reportgen template` makes it: a workbook already there only when asked
+    r = office.post("/office/period/unit", department="区住建局")
+    said = command("template", "区住建局", str(office.root))
+    assert r.status_code == 400 and messages(r.text, "unit") and all(m in said for m in messages(r.text, "unit"))
+    r = office.post("/office/period/unit", department="区住建局", overwrite="true")
+    assert "inputs/2026H1/departments/区住建局.xlsx" in r.text and 'id="remade"' in r.text
+
     # the report page filters by level and lists what validate lists
     r = office.client.get("/office/report?level=error")
     said = command("validate", str(office.root))

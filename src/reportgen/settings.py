@@ -87,7 +87,7 @@ def _comments(text: str) -> dict[str, str]:
     for line in text.splitlines():
         m = re.match(r"^\s*#?\s*(\[?[A-Za-z_]+\]?)\s*(?:=[^#]*)?#\s*(.+?)\s*$", line)
         if m:
-            found.setdefault(m[1].strip("[]"), m[2].split("：删去行首的")[0].strip())
+            found.setdefault(m[1].strip("[]"), re.sub(r"[，,]?例如：$", "", m[2].split("：删去行首的")[0].strip()))
     return found
 
 

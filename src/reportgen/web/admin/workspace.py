@@ -35,6 +35,7 @@ def routes() -> list[Route]:
         Route("/office/plan/upload", plan_upload, methods=["POST"]),
         Route("/office/plan/confirm", plan_confirm, methods=["POST"]),
         Route("/office/period", period, methods=["GET", "POST"]),
+        Route("/office/period/unit", unit_workbook, methods=["POST"]),
     ]
 
 
@@ -281,37 +282,45 @@ def _deadline(text: str) -> date | None:
         return None
 
 
+async def _period_page(root: Path) -> dict:
+    """What the page shows besides a preview: the periods offered and the units of the current one."""
+    code = current_period(root)
+    return dict(choices=await run_in_threadpool(_offered, root), chosen="", deadline="", preview=None, refused=[],
+                done=None, guide=FILL_GUIDE, code=code, units=await run_in_threadpool(_units, root, code), remade=None)
+
+
 async def period(request: Request) -> Response:
     office_only(request)
     root = need_workspace(request)
-    choices = await run_in_threadpool(_offered, root)
+    base = await _period_page(root)
+    offered = {c for c, _ in base["choices"]}
     if request.method == "POST":
         form = await fields_form(request)
-        code, deadline = str(form.get("period", "")), _deadline(str(form.get("deadline", "")))
-        if code not in {c for c, _ in choices}:
+        code, text = str(form.get("period", "")), str(form.get("deadline", ""))
+        deadline = _deadline(text)
+        if code not in offered:
             raise HTTPException(400, "请从列表中选择报告期。")
         period_file = root / "inputs" / code / "period.toml"
         if deadline and period_file.exists():  # prepared already (新建工作目录): the date goes in as 设置 saves it
             saved = await run_in_threadpool(save_settings, root, code, {"deadline": deadline.isoformat()})
             if saved.errors:
-                return await show(request, "admin/period.html", 400, choices=choices, chosen=code,
-                                  deadline=form.get("deadline", ""), preview=None, refused=list(saved.errors.values()),
-                                  done=None, guide=FILL_GUIDE)
+                return await show(request, "admin/period.html", 400, **{**base, "chosen": code, "deadline": text,
+                                                                          "refused": list(saved.errors.values())})
         try:
             done = await run_in_threadpool(periods.new_period, root, code, None, deadline)
         except InputError as e:
             preview = await run_in_threadpool(periods.preview_new_period, root, code)
-            return await show(request, "admin/period.html", 400, choices=choices, chosen=code, deadline=form.get("deadline", ""),
-                        preview=preview, refused=_problems(e), done=None, guide=FILL_GUIDE)
+            return await show(request, "admin/period.html", 400, **{**base, "chosen": code, "deadline": text,
+                                                                      "preview": preview, "refused": _problems(e)})
         ctx(request).workspaces.get()  # the new period is the one every page now shows
-        return await show(request, "admin/period.html", choices=_offered(root), chosen="", deadline="", preview=None,
-                    refused=[], done=done, guide=FILL_GUIDE, shown=lambda p: p.relative_to(root).as_posix())
+        return await show(request, "admin/period.html", **{**await _period_page(root), "done": done},
+                          shown=lambda p: p.relative_to(root).as_posix())
     code = request.query_params.get("period", "")
     text = request.query_params.get("deadline", "")
     preview = None
     refused: list = []
     if code:
-        if code not in {c for c, _ in choices}:
+        if code not in offered:
             raise HTTPException(400, "请从列表中选择报告期。")
         try:
             preview = await run_in_threadpool(periods.preview_new_period, root, code)
@@ -319,6 +328,32 @@ async def period(request: Request) -> Response:
             refused = _problems(e)
         if text and _deadline(text) is None:
             refused.append(f"截止日期“{text}”不是日期。")
-    return await show(request, "admin/period.html", choices=choices, chosen=code, deadline=text, preview=preview,
-                refused=refused, done=None, guide=FILL_GUIDE)
+    return await show(request, "admin/period.html", **{**base, "chosen": code, "deadline": text, "preview": preview,
+                                                       "refused": refused})
+
+
+def _units(root: Path, code: str | None) -> list[str]:
+    """The lead units of the period's plan (none while it cannot be used)."""
+    if code is None:
+        return []
+    tasks, errors = periods.check_plan_file(root / "inputs" / code / "plan.xlsx", code)
+    return [] if errors else list(periods.by_lead(tasks))
+
+
+async def unit_workbook(request: Request) -> Response:
+    """One unit's workbook and 填报说明 made again, as `reportgen template 单位` makes them (a filled one only when asked)."""
+    office_only(request)
+    root = need_workspace(request)
+    form = await fields_form(request)
+    code = current_period(root)
+    unit, overwrite = str(form.get("department", "")), form.get("overwrite") == "true"
+    if unit not in await run_in_threadpool(_units, root, code):
+        raise HTTPException(400, "请从列表中选择单位。")
+    try:
+        written = await run_in_threadpool(lambda: periods.department_template(root, unit, code, overwrite=overwrite))
+        remade = dict(unit=unit, files=[p.relative_to(root).as_posix() for p in written], problems=[])
+    except InputError as e:
+        remade = dict(unit=unit, files=[], problems=_problems(e))
+    return await show(request, "admin/period.html", 400 if remade["problems"] else 200,
+                      **{**await _period_page(root), "remade": remade})
 
