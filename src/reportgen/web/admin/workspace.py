@@ -222,11 +222,12 @@ async def plan_upload(request: Request) -> Response:
     if code is None:
         raise HTTPException(404, "还没有报告期。")
     name, data, _ = await uploaded(request)
-    if not name.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        return await plan(request, refused=[f"“{name}”不是 Excel 文件。请上传任务清单 .xlsx 文件。"], uploaded_name=name)
+    if not name.lower().endswith(".xlsx"):  # what inputs/<period>/plan.xlsx must be
+        return await plan(request, refused=[f"“{name}”不是 .xlsx 文件。请用 Excel 或 WPS 把任务清单另存为 .xlsx 后上传。"],
+                          uploaded_name=name)
     token, folder = staging(request, "plan")
     folder.mkdir(parents=True, exist_ok=True)
-    candidate = folder / ("plan" + Path(name).suffix.lower())
+    candidate = folder / "plan.xlsx"
     candidate.write_bytes(data)
     new_tasks, errors = await run_in_threadpool(periods.check_plan_file, candidate, code)
     if errors:
@@ -248,7 +249,7 @@ async def plan_confirm(request: Request) -> Response:
     code = current_period(root)
     form = await fields_form(request)
     token, folder = staging(request, "plan", str(form.get("token", "")))
-    candidates = list(folder.glob("plan.*")) if folder.is_dir() else []
+    candidates = [folder / "plan.xlsx"] if (folder / "plan.xlsx").is_file() else []
     if not candidates or code is None:
         raise HTTPException(400, "页面已过期，请重新上传任务清单。")
     if form.get("action") != "replace":
