@@ -111,13 +111,13 @@ def test_control_characters_are_removed_at_the_reader_and_reach_no_writer(tmp_pa
     assert any("U+000B" in str(m) for m in messages)
 
 
-def test_a_control_character_in_the_settings_is_refused_by_name(tmp_path):
+def test_a_control_character_in_the_settings_is_removed_and_said_by_name(tmp_path):
+    """Refused until issue 25: one stray character in a setting stopped every command."""
     root = make_workspace(tmp_path / "ws", PLAN, GOOD)
     (root / "report.toml").write_text((root / "report.toml").read_text(encoding="utf-8").replace(
         'region = "测试区"', 'region = "测试\\u202e区"'), encoding="utf-8")
-    code, out = cli(["build", str(root)])
-    assert code == 1 and "region" in out and "U+202E" in out and "\u202e" not in out
-    assert not (root / "outputs/2025H1").exists()
+    code, out = cli(["validate", str(root)])
+    assert code == 0 and "region" in out and "U+202E" in out and "\u202e" not in out
 
 
 # ---- 2. a reader's panic ----------------------------------------------------------------------

@@ -539,3 +539,55 @@ def test_both_ways_of_scanning_a_sheet_agree(tmp_path, fmt):
     a, b = read_grids(plain)[0], read_grids(odd)[0]
     assert a.rows == b.rows and a.percent_cells == b.percent_cells == {(2, 6)}
     assert a.formula_cells == b.formula_cells == {(3, 6): "=F4/100", (4, 6): "=F4/100"}
+
+
+# ---- issue 25: hardening, second round --------------------------------------------------
+
+# One of each class of invisible character, as it arrives in a workbook: Office's escape for the C0 controls
+# (a line break pasted from Word is _x000B_) and NUL, raw C1 and bidi controls, and the escape of a bidi control.
+CHARACTERS = {"C0": ("_x000B_", "U+000B"), "NUL": ("_x0000_", "U+0000"), "C1": ("\x85", "U+0085"),
+              "bidi": ("\u202e", "U+202E"), "escape": ("_x202E_", "U+202E")}
+# the same classes typed into a TOML string: escapes for the controls (TOML allows no raw ones)
+TOML_CHARACTERS = {"C0": "\\u000b", "NUL": "\\u0000", "C1": "\\u0085", "bidi": "\u202e", "escape": "_x202E_"}
+
+
+@pytest.mark.parametrize("kind", list(CHARACTERS))
+def test_a_stray_character_in_the_plan_or_a_workbook_is_removed_and_said_once(tmp_path, kind):
+    """One invisible character in plan.xlsx emptied the whole plan: every row was then "not in the plan"."""
+    from reportgen.read import read_workspace
+    from reportgen.validate import validate
+
+    raw, shown = CHARACTERS[kind]
+    plan = [dict(t, name=f"任务{raw}2") if t["task_id"] == "01-02" else dict(t) for t in PLAN]  # E4 of the plan
+    plan[2]["lead"] = "区教育局"
+    root = make_workspace(tmp_path / "ws", plan, {"区民政局": [dict(task_id="01-01", status="推进中", progress_text="正常"),
+                                                              dict(task_id="01-02", status="推进中",
+                                                                   progress_text=f"已建成{raw}3个")]})
+    (depts(root) / "区教育局.csv").write_text(f"填报单位：区教育局\n事项编号,进展状态,进展情况\n01-03,推进中,已建成{raw}4个\n",
+                                            encoding="utf-8")
+    ws = read_workspace(root)
+    assert [t.task_id for t in ws.plan] == ["01-01", "01-02", "01-03"]
+    assert ws.plan[1].name == "任务2"
+    validate(ws)
+    said = [(i.file, i.cell, shown in i.message) for i in ws.report.issues if i.code == "W-TEXT-CONTROL"]
+    assert sorted(said) == sorted([("plan.xlsx", "E4", True), ("区民政局.xlsx", "D5", True), ("区教育局.csv", "C3", True)])
+    assert not [i for i in ws.report.issues if i.code == "E-TASK-NOT-IN-PLAN"]
+    texts = sorted(p.progress_text for s in ws.submissions for p in s.rows)
+    assert texts == ["已建成3个", "已建成4个", "正常"]
+
+
+@pytest.mark.parametrize("kind", list(TOML_CHARACTERS))
+def test_a_stray_character_in_the_settings_is_removed_and_said_once(tmp_path, kind):
+    from reportgen.read import read_workspace
+
+    typed, shown = TOML_CHARACTERS[kind], CHARACTERS[kind][1]
+    root = good_workspace(tmp_path)
+    config = root / "report.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('"测试区"', f'"测试{typed}区"'), encoding="utf-8")
+    with (root / "inputs/2025H1/period.toml").open("a", encoding="utf-8") as f:
+        f.write(f'opening = "今年{typed}以来"\n')
+    ws = read_workspace(root)
+    assert ws.config.region == "测试区" and ws.period.opening == "今年以来"
+    said = [(i.file, i.message) for i in ws.report.issues if i.code == "W-CONFIG-CONTROL"]
+    assert [f for f, _ in said] == ["report.toml", "period.toml"]
+    assert all(shown in m for _, m in said) and "region" in said[0][1] and "opening" in said[1][1]

@@ -33,6 +33,10 @@ ADVICE: dict[str, Advice] = {
         WORKSPACE, "report.toml 或 period.toml 中有一行写法不对：文字缺少引号或引号没有配对、日期写成了“2025年6月30日”、"
                    "数字加了引号，或取值不在可选范围内。",
         "按提示中的设置项找到那一行，对照《字段与格式说明》改正：文字放在英文双引号内，日期写作 2025-06-30，数字不加引号。"),
+    "W-CONFIG-CONTROL": Advice(
+        WORKSPACE, "report.toml 或 period.toml 的文字是从网页、Word 或其他系统复制来的，带进了看不见的控制字符"
+                   "（如改变文字方向的字符），或写成了 \\u202e、_x000B_ 这样的转义。",
+        "这些字符已删除，生成的材料中不会出现；请用记事本打开该文件，把这项设置的文字重新输入一遍。"),
     "E-EXPORT-WRITE": Advice(
         WORKSPACE, "reportgen export 要写入的文件正在 Excel 或 WPS 中打开，或 -o 指定的文件夹不存在、没有写入权限。",
         "关闭正在打开的导出文件后重新运行；或用 -o 指定另一个可以写入的文件，如 -o 桌面/历次进展.xlsx。"),

@@ -22,6 +22,7 @@ CATALOGUE: dict[str, Code] = {
     # workspace
     "E-WORKSPACE-MISSING": Code(ERROR, "找不到工作目录内容", "找不到{what}：{path}。请确认工作目录是否正确。"),
     "E-CONFIG-INVALID": Code(ERROR, "设置文件格式有误", "{file} 格式有误：{detail}。请按 TOML 格式填写（键 = \"值\"）。"),
+    "W-CONFIG-CONTROL": Code(WARNING, "设置中有控制字符", "设置“{key}”中有看不见的控制字符（{chars}），已删除。请核对这项设置的文字是否完整。"),
     "E-PERIOD-INVALID": Code(ERROR, "报告期写法有误", "报告期“{value}”无法识别，应写作 年份+Q1/H1/Q3/FY，例如 2025H1。"),
     "E-PERIOD-ORDER": Code(ERROR, "报告期先后有误", "上一报告期 {previous} 不在新报告期 {next} 之前。请检查 --from 后面的报告期。"),
     "E-WORKSPACE-EXISTS": Code(ERROR, "工作目录已存在", "{path} 中已有 {existing}，为免覆盖未做改动。请换一个新文件夹，或先移走这些文件。"),

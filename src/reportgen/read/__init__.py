@@ -45,14 +45,14 @@ def department_files(folder: Path) -> list[Path]:
 def read_workspace(root: Path | str, period: str | None = None) -> Workspace:
     """Raises InputError only when the workspace itself (config, period, plan) is unusable."""
     root = Path(root)
-    config = read_config(root / "report.toml")
+    report = Report()
+    config = read_config(root / "report.toml", found=report.issues)
     code = period or latest_period(root)
     split_period(code)  # a period is a name, never a path
     folder = root / "inputs" / code
     if not folder.is_dir():
         raise InputError(issue("E-WORKSPACE-MISSING", what=f"报告期文件夹 inputs/{code}", path=str(folder)))
-    per = read_period(folder / "period.toml", code)
-    report = Report()
+    per = read_period(folder / "period.toml", code, found=report.issues)
     plan, plan_issues = read_plan(folder / "plan.xlsx")
     report.extend(plan_issues)
     paths, skipped, scan_issues = scan(folder / "departments")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..codes import issue
 from ..errors import InputError
-from ..model import FORMS, TRADITIONAL_LANGS, VARIANTS, Config, Period
-from ..safetext import has_unsafe, unsafe_chars
+from ..model import FORMS, TRADITIONAL_LANGS, VARIANTS, Config, Issue, Period
+from ..safetext import clean_text, unsafe_chars
 
 PERIOD_RE = re.compile(r"^(\d{4})(Q1|H1|Q3|FY)$")
 PERIOD_KINDS = {
@@ -60,7 +60,8 @@ def toml_error(e: Exception) -> str:
     return f"{where}{'：' if where else ''}{what}"
 
 
-def read_config(path: Path, text: str | None = None) -> Config:
+def read_config(path: Path, text: str | None = None, *, found: list[Issue] | None = None) -> Config:
+    """`found` receives a warning for each setting that had invisible control characters removed."""
     data = _load_toml(path, text)
     kwargs = {}
     for name, f in Config.__dataclass_fields__.items():
@@ -82,8 +83,7 @@ def read_config(path: Path, text: str | None = None) -> Config:
             want = "带引号的文字"
         if not ok:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{name} = {value!r} 应为{want}"))
-        _no_controls(path, name, value)
-        kwargs[name] = value
+        kwargs[name] = _no_controls(path, name, value, found)
     if "variants" in kwargs:  # large_print, Large-Print → large-print
         kwargs["variants"] = tuple(v.strip().lower().replace("_", "-") for v in kwargs["variants"])
     config = Config(**kwargs)
@@ -110,13 +110,17 @@ def read_config(path: Path, text: str | None = None) -> Config:
     return config
 
 
-def _no_controls(path: Path, name: str, value: object) -> None:
-    """Settings go into every document: an invisible control character (written as an escape such as \\u202e,
-    TOML allows no raw ones) is refused rather than silently changed."""
-    for text in value if isinstance(value, tuple) else (value,):
-        if isinstance(text, str) and has_unsafe(text):
-            raise InputError(issue("E-CONFIG-INVALID", file=path.name,
-                                   detail=f"{name} 中有看不见的控制字符（{'、'.join(unsafe_chars(text))}），请删除"))
+def _no_controls(path: Path, name: str, value, found: list[Issue] | None):
+    """`value` without invisible control characters (see safetext.py), each setting that had some said once in
+    `found`: like a stray character in a cell, one in a setting never stops the run."""
+    texts = value if isinstance(value, tuple) else (value,)
+    chars = [ch for text in texts if isinstance(text, str) for ch in unsafe_chars(text)]
+    if not chars:
+        return value
+    if found is not None:
+        found.append(issue("W-CONFIG-CONTROL", file=path.name, key=name, chars="、".join(dict.fromkeys(chars))))
+    cleaned = tuple(clean_text(t) if isinstance(t, str) else t for t in texts)
+    return cleaned if isinstance(value, tuple) else cleaned[0]
 
 
 def _forms(root: Path) -> list[str]:
@@ -148,7 +152,8 @@ def default_period(code: str) -> Period:
     return Period(code=code, year=year, kind=kind, as_of=date(year, month, day), label=label)
 
 
-def read_period(path: Path, code: str, text: str | None = None) -> Period:
+def read_period(path: Path, code: str, text: str | None = None, *, found: list[Issue] | None = None) -> Period:
+    """`found`: as for `read_config`."""
     base = default_period(code)
     data = _load_toml(path, text) if text is not None or path.exists() else {}
     if data.get("period", code) != code:
@@ -165,22 +170,19 @@ def read_period(path: Path, code: str, text: str | None = None) -> Period:
             raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                    detail=f"{key} = {v!r} 不是日期，应写作 2025-06-30")) from None
 
-    label = str(data.get("label", base.label))
-    _no_controls(path, "label", label)
+    label = _no_controls(path, "label", str(data.get("label", base.label)), found)
 
     def words(key: str) -> str:
         v = data.get(key, "")
         if not isinstance(v, str):
             raise InputError(issue("E-CONFIG-INVALID", file=path.name, detail=f"{key} 应为带引号的文字"))
-        _no_controls(path, key, v)
-        return v.strip()
+        return _no_controls(path, key, v, found).strip()
 
     themes = data.get("themes", {})
     if not isinstance(themes, dict) or not all(isinstance(v, str) for v in themes.values()):
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                detail='[themes] 下每行应写作 "领域" = "主题句"，例如 "住房" = "让百姓住得舒心。"'))
-    for k, v in themes.items():
-        _no_controls(path, f"themes.{k}", (str(k), v))
+    themes = dict(_no_controls(path, f"themes.{clean_text(str(k))}", (str(k), v), found) for k, v in themes.items())
     return Period(
         code=code,
         year=base.year,

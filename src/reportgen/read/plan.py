@@ -29,12 +29,10 @@ def read_plan(path: Path) -> tuple[list[Task], list[Issue]]:
     else:
         raise InputError(issue("E-SHEET-NOT-FOUND", file=path.name, required="、".join(COLUMN_LABELS[f] for f in PLAN_REQUIRED)))
     hr, cols, ignore = header.row, header.columns, header.ignored
-    for f in PLAN_REQUIRED:
-        if f not in cols:
-            issues.append(issue("E-COLUMN-MISSING", file=path.name, sheet=grid.name, cell=cell_ref(hr, min(cols.values())),
-                                column=COLUMN_LABELS[f]))
-    if issues:
-        return [], issues
+    missing = [issue("E-COLUMN-MISSING", file=path.name, sheet=grid.name, cell=cell_ref(hr, min(cols.values())),
+                     column=COLUMN_LABELS[f]) for f in PLAN_REQUIRED if f not in cols]
+    if missing:  # what reading the grid said (characters removed, rows cut) is only reported: the rows stay
+        return [], issues + missing
 
     tasks: list[Task] = []
     seen: dict[str, int] = {}
