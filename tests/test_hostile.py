@@ -591,3 +591,28 @@ def test_a_stray_character_in_the_settings_is_removed_and_said_once(tmp_path, ki
     said = [(i.file, i.message) for i in ws.report.issues if i.code == "W-CONFIG-CONTROL"]
     assert [f for f, _ in said] == ["report.toml", "period.toml"]
     assert all(shown in m for _, m in said) and "region" in said[0][1] and "opening" in said[1][1]
+
+
+@pytest.mark.parametrize("named_by", ["填报单位", "file name"])
+def test_a_unit_speaks_only_for_its_own_and_its_co_reported_tasks(tmp_path, named_by):
+    """Rows for another unit's task were adopted with a warning; now set aside, the lead unit named.
+    A task the plan lists the unit for as 配合单位 is accepted from it."""
+    plan = [dict(PLAN[0]), dict(PLAN[1], partners="区残联、区财政局"), dict(PLAN[2], lead="区市场监管局")]
+    root = make_workspace(tmp_path / "ws", plan, GOOD)
+    rows = [("01-02", "已配合建成3个"), ("01-03", "代报的文字")]
+    if named_by == "填报单位":
+        from reportgen.workbooks import write_department
+        write_department(depts(root) / "残联.xlsx", "区残联", [dict(task_id=t, status="推进中", progress_text=p)
+                                                            for t, p in rows])
+        name, cell = "残联.xlsx", "A5"
+    else:
+        (depts(root) / "区残联.csv").write_text("事项编号,进展状态,进展情况\n" + "".join(f"{t},推进中,{p}\n" for t, p in rows),
+                                             encoding="utf-8")
+        name, cell = "区残联.csv", "A3"
+    result = checked(root)
+    adopted = {m.task.task_id: m.progress for m in result.dataset.tasks}
+    assert adopted["01-02"].progress_text == "已配合建成3个" and adopted["01-03"] is None
+    wrong = [i for i in result.report.issues if i.code == "E-TASK-WRONG-DEPT"]
+    assert [(i.file, i.cell, i.department) for i in wrong] == [(name, cell, "区残联")]
+    assert "区市场监管局" in wrong[0].message
+    assert [(s.task_id, "区市场监管局" in s.reason) for s in result.dataset.set_aside] == [("01-03", True)]

@@ -44,7 +44,7 @@ def test_counts_rates_and_over_target(workspace_factory):
 
 
 def test_cross_file_rules_and_reconciliation(workspace_factory):
-    tasks = [_task("01-01", 1, "甲工程", target_value=10, unit="个"), _task("01-02", 1, "甲工程")]
+    tasks = [_task("01-01", 1, "甲工程", target_value=10, unit="个"), dict(_task("01-02", 1, "甲工程"), partners="区教育局")]
     subs = {
         "区民政局": [
             dict(task_id="01-01", name="别的名字", status="已完成", progress_text="已建成8个", achieved=8),

@@ -155,7 +155,7 @@ def test_title_variant_gives_the_department_to_every_row(tmp_path, title_cell):
     root = workspace(tmp_path, {"民政.xlsx": [["01-01", "助餐点", "推进中", "已建成5个", 5]]}, title_cell=title_cell)
     ds = merge(read_workspace(root))
     assert [s.department for s in ds.submissions] == ["区民政局"]
-    assert not found(ds, "W-TASK-WRONG-DEPT")
+    assert not found(ds, "E-TASK-WRONG-DEPT")
 
 
 # ---- 3. two-row headers ---------------------------------------------------------------------
@@ -372,7 +372,7 @@ def test_fraction_rate_in_a_general_cell(tmp_path):
         ["02-01", "学位", "推进中", "新增学位", None, "0.6"],  # nothing to check against
         ["01-02", "养老资金", "推进中", "已拨付50万元", 50, 1],  # 50/5000 = 1%: really 1%
         ["01-03", "助老服务", "推进中", "已服务1.5万人次", "1.5万人次", 0.75],  # percent-formatted cell: 75%
-    ]}, formats={"F7": "0%"})
+    ]}, formats={"F7": "0%"}, plan=[*PLAN[:4], dict(PLAN[4], partners="区民政局")])  # 02-01: 区民政局 co-reports
     ds = merge(read_workspace(root))
     t = by_id(ds)
     assert [t[k].rate for k in ("01-01", "02-01", "01-02", "01-03")] == [85, 0.6, 1, 75]
@@ -451,7 +451,7 @@ def test_rules_fire_at_their_cells_on_an_offset_layout(tmp_path):
         ("W-TASK-NOT-REPORTED", "plan.xlsx", "任务清单", "A7"),
     ])
     assert result.reconciliation == (3, 1, 2)
-    assert not found(ds, "W-TASK-WRONG-DEPT", "E-ID-MISSING", "E-STATUS-MISSING")
+    assert not found(ds, "E-TASK-WRONG-DEPT", "E-ID-MISSING", "E-STATUS-MISSING")
 
 
 def test_rules_fire_at_their_cells_on_an_offset_layout_without_a_title(tmp_path):

@@ -55,12 +55,14 @@ def test_rule_fires_at_cell(tmp_path, row, code, cell):
 
 
 def test_duplicate_and_wrong_department(tmp_path):
+    plan = [dict(PLAN[0], partners="区教育局"), *PLAN[1:]]  # 01-01 may be co-reported by 区教育局; 01-02 may not
     extra = {"区教育局": [dict(OK_ROW, progress_text="我们也建了5个"),
                           dict(task_id="01-02", name="适老化改造", status="推进中", progress_text="代报")]}
-    ds, found = issues_for(tmp_path, [OK_ROW], extra)
+    ds, found = issues_for(tmp_path, [OK_ROW], extra, plan=plan)
     assert ("E-TASK-DUPLICATE", "区教育局.xlsx", "进展填报", "A4") in found
-    assert ("W-TASK-WRONG-DEPT", "区教育局.xlsx", "进展填报", "A5") in found
+    assert ("E-TASK-WRONG-DEPT", "区教育局.xlsx", "进展填报", "A5") in found
     assert ds.tasks[0].progress.department == "区民政局"  # the first 牵头单位 wins
+    assert ds.tasks[1].progress is None  # another unit's task is never adopted
 
 
 def test_unreported_tasks_and_departments(tmp_path):

@@ -185,6 +185,28 @@ def test_another_departments_workbook_is_refused(site, tmp_path):
     assert v.state == "refused" and [i.code for i in v.issues()] == ["E-UPLOAD-WRONG-DEPT"]
 
 
+def test_a_link_speaks_only_for_its_unit(site, tmp_path):
+    """Issue 25: 区残联's link adopted rows for 区市场监管局's tasks 06-04 and 10-02, with only a warning."""
+    from reportgen.workbooks import write_department
+
+    d = site.department("区残联")
+    path = tmp_path / "残联.xlsx"
+    write_department(path, "区残联", [
+        dict(task_id="04-02", status="序时推进", progress_text="已为120名残疾儿童提供康复救助"),
+        dict(task_id="06-04", status="已完成", progress_text="残联代报的食品安全文字"),
+        dict(task_id="10-02", status="已完成", progress_text="残联代报的另一段文字")])
+    r = d.upload("残联.xlsx", path.read_bytes())
+    assert r.status_code == 200 and "区市场监管局" in r.text
+    version = next(v for v in site.ctx.store.versions(site.period, "区残联") if v.source == "web")
+    assert version.state == "adopted"  # its own row counts
+    wrong = [i for i in version.issues() if i.code == "E-TASK-WRONG-DEPT"]
+    assert [(i.cell, "区市场监管局" in i.message) for i in wrong] == [("A5", True), ("A6", True)]
+    result = check(site.root)
+    adopted = {m.task.task_id: m.progress for m in result.dataset.tasks}
+    assert adopted["04-02"].progress_text.startswith("已为120名") and adopted["06-04"] is None and adopted["10-02"] is None
+    assert {(s.task_id, s.department) for s in result.dataset.set_aside} == {("06-04", "区残联"), ("10-02", "区残联")}
+
+
 @pytest.mark.parametrize("name, data, code", [
     ("说明.pdf", b"%PDF-1.4", "文件类型不支持"),
     ("空.xlsx", b"", "没有收到文件"),

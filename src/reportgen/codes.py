@@ -145,7 +145,8 @@ CATALOGUE: dict[str, Code] = {
     "E-TEMPLATE-LINK": Code(ERROR, "模板是快捷方式", "{name} 是快捷方式（符号链接）或指向 templates/ 以外，出于安全考虑不使用。"
                                 "请把模板文件本身复制到 templates/ 中。"),
     "W-TEMPLATE-NONE": Code(WARNING, "没有自定义模板", "工作目录中没有 templates/ 文件夹，生成时使用内置模板。如需修改模板，请先运行 reportgen templates export。"),
-    "W-TASK-WRONG-DEPT": Code(WARNING, "非牵头单位报送", "事项“{task_id}”的牵头单位为{lead}，却由{department}报送。"),
+    "E-TASK-WRONG-DEPT": Code(ERROR, "报送了其他单位的任务", "事项“{task_id}”由{lead}牵头，不是{department}的任务，该行未计入。"
+                                     "请只填报本单位牵头的任务；确需由本单位报送的，请推进办在任务清单的“配合单位”列写明本单位。"),
 }
 
 

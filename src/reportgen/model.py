@@ -6,6 +6,7 @@ Nothing here does I/O. Problems travel as `Issue` values collected in a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -176,6 +177,11 @@ class Task:
     @property
     def lead_departments(self) -> list[str]:
         return [d.strip() for d in self.lead.split("、") if d.strip()]
+
+    @property
+    def partner_departments(self) -> list[str]:
+        """配合单位, the units that may also report the task; separated by 、 (or a comma, a semicolon, a space)."""
+        return [d for d in re.split(r"[、，,；;\s]+", self.partners) if d]
 
 
 @dataclass

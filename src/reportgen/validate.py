@@ -2,9 +2,10 @@
 
 Row-level problems (unknown status, bad numbers…) were found while reading;
 here come the rules that need the plan and all submissions together: tasks
-not reported, tasks not in the plan, a task reported twice (the first 牵头单位
-wins), names that differ from the plan, a department reporting another's
-task, status against completion rate, a 完成值 the text never mentions.
+not reported, tasks not in the plan, a department reporting another's task
+(set aside: see `may_report`), a task reported twice (the first 牵头单位
+wins), names that differ from the plan, status against completion rate, a
+完成值 the text never mentions.
 Here too, where the plan is known, amounts typed with 万/亿 are converted
 into the plan's 计量单位 and a bare 0.85 完成率 is checked against 完成值/目标值.
 A task left out by a department that did report is addressed to that
@@ -78,6 +79,14 @@ def name_key(s: str) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", s or ""))
 
 
+def may_report(task: Task, department: str) -> bool:
+    """A unit speaks only for its own tasks: those it leads, and those the plan lists it for as 配合单位.
+    Whatever a workbook (or the link it came through) says it is, another unit's task is never adopted."""
+    if not task.lead_departments:
+        return True
+    return name_key(department) in {name_key(d) for d in (*task.lead_departments, *task.partner_departments)}
+
+
 def _id_from_date(p: Progress, plan: dict[str, Task]) -> str | None:
     """The plan's 事项编号 that Excel turned into the date `p.task_id_date` (01-03, 1-3, 01-3…)."""
     try:
@@ -110,6 +119,10 @@ def _pick_rows(ws: Workspace, plan: dict[str, Task], issues: list[Issue], set_as
             if task is None:
                 issues.append(issue("E-TASK-NOT-IN-PLAN", task_id=p.task_id, **_at(p, "task_id")))
                 set_aside.append(SetAside(p.source, p.task_id, p.department, "事项编号不在任务清单中"))
+                continue
+            if not may_report(task, p.department):
+                issues.append(issue("E-TASK-WRONG-DEPT", task_id=task.task_id, lead=task.lead, **_at(p, "task_id")))
+                set_aside.append(SetAside(p.source, p.task_id, p.department, f"这项任务由{task.lead}牵头，不是本单位的任务"))
                 continue
             first = chosen.get(p.task_id)
             if first is not None:
@@ -159,8 +172,6 @@ def _row_rules(task: Task, p: Progress) -> list[Issue]:
     found = []
     if p.name and name_key(p.name) != name_key(task.name):
         found.append(issue("W-NAME-MISMATCH", value=p.name, expected=task.name, **_at(p, "name")))
-    if task.lead_departments and p.department not in task.lead_departments:
-        found.append(issue("W-TASK-WRONG-DEPT", task_id=task.task_id, lead=task.lead, **_at(p, "task_id")))
     found += check_figures(task, p, _at, completion_rate)
     if not achieved_in_text(p, task.unit):
         found.append(issue("W-ACHIEVED-NOT-IN-TEXT", value=p.achieved_text or fmt_num(p.achieved), **_at(p, "achieved")))
