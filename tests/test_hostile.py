@@ -616,3 +616,32 @@ def test_a_unit_speaks_only_for_its_own_and_its_co_reported_tasks(tmp_path, name
     assert [(i.file, i.cell, i.department) for i in wrong] == [(name, cell, "区残联")]
     assert "区市场监管局" in wrong[0].message
     assert [(s.task_id, "区市场监管局" in s.reason) for s in result.dataset.set_aside] == [("01-03", True)]
+
+
+@pytest.mark.parametrize("name, planted", [(".tmp", "file"), (".tmp", "link"), (".lock", "link"), (".lock", "folder"),
+                                           (".2025H1.old", "link"), (".2025H1.staging", "file")])
+def test_a_file_or_link_planted_where_the_tool_writes_is_moved_aside(tmp_path, name, planted):
+    """outputs/.tmp as a file crashed every command (FileExistsError); outputs/.lock as a link made a file outside
+    the workspace; a link at .<period>.old became the live set and its files were copied into the outputs."""
+    root = good_workspace(tmp_path)
+    outside = tmp_path / "outside"
+    (outside / "退回修改/第1轮").mkdir(parents=True)
+    (outside / "退回修改/第1轮/别处.xlsx").write_bytes(b"not ours")
+    outputs = root / "outputs"
+    outputs.mkdir()
+    path = outputs / name
+    if planted == "file":
+        path.write_bytes(b"planted")
+    elif planted == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(outside / "lock" if name == ".lock" else outside, target_is_directory=True)
+    before = sorted(p.relative_to(tmp_path) for p in outside.rglob("*"))
+    result = checked(root)  # no exception: the run goes on
+    assert sorted(p.relative_to(tmp_path) for p in outside.rglob("*")) == before  # nothing made or removed outside
+    assert (outside / "退回修改/第1轮/别处.xlsx").read_bytes() == b"not ours"
+    assert not (outputs / "2025H1/退回修改/第1轮/别处.xlsx").exists() and result.outputs
+    assert (outputs / "2025H1").is_dir() and not (outputs / "2025H1").is_symlink()
+    aside = [p for p in outputs.iterdir() if p.name.startswith(name + ".moved-")]
+    assert len(aside) == 1 and (planted != "file" or aside[0].read_bytes() == b"planted")
+    assert (planted == "link") == aside[0].is_symlink()

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Collection
 
+from ..lock import move_aside
 from . import Output
 from .manifest import MANIFEST_NAME, Manifest, read_manifest, sha256, write_manifest
 
@@ -82,8 +83,12 @@ class Staging:
 
     def recover(self) -> None:
         """Finish or undo what a killed run left: an old set moved aside comes back if the new one never
-        arrived; a staging folder is thrown away."""
-        if self.old.exists() or self.old.is_symlink():
+        arrived; a staging folder is thrown away. Only a real folder is ours: a link or a file planted at
+        these names is moved aside (lock.move_aside), never followed, never made the live set."""
+        for path in (self.old, self.dir):
+            if path.is_symlink() or (path.exists() and not path.is_dir()):
+                move_aside(path)
+        if self.old.is_dir():
             if not (self.live.exists() or self.live.is_symlink()):
                 os.rename(self.old, self.live)
             else:
@@ -99,7 +104,8 @@ class Staging:
         self.recover()
         self.dir.mkdir(parents=True)
         try:
-            self.previous = read_manifest(self.live) if self.live.is_dir() else Manifest()
+            ours = self.live.is_dir() and not self.live.is_symlink()
+            self.previous = read_manifest(self.live) if ours else Manifest()
             listed = {e["path"]: e for e in self.previous}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.previous, listed = Manifest(), {}
