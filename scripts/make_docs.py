@@ -31,7 +31,7 @@ PLACEHOLDERS = {
     "next": "新报告期", "number": "计入的数值", "other_row": "行号", "path": "路径", "percent": "百分数",
     "period": "报告期", "previous": "上一报告期", "rate": "完成率", "required": "必填列", "rows": "行号",
     "status": "进展状态", "task_id": "事项编号", "task_ids": "事项编号", "text": "标记文字", "value": "填写的内容",
-    "what": "所缺内容", "key": "设置项",
+    "what": "所缺内容", "key": "设置项", "row": "行号", "more": "其下的其他内容",
     "chars": "字符名称", "document": "文档名称", "files": "文件名", "fix": "处理办法", "kind": "文件类型",
     "length": "字数", "main": "主表名称", "outcome": "采用情况", "pages": "页数", "sheet": "工作表名称", "why": "原因",
 }

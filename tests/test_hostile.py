@@ -27,7 +27,8 @@ from reportgen.read.departments import read_department
 from reportgen.read.grid import MAX_COLS, MAX_ROWS
 
 PLAN = [dict(task_id=f"01-0{i}", project_no=1, project="甲工程", category="养老", name=f"任务{i}",
-             target_text=f"目标{i}", target_value=100, unit="个", lead="区民政局") for i in range(1, 4)]
+             target_text=f"目标{i}", target_value=100, unit="个", lead="区民政局" if i == 1 else "区教育局")
+        for i in range(1, 4)]
 GOOD = {"区民政局": [dict(task_id="01-01", status="推进中", progress_text="正常")]}
 HEADER = ["事项编号", "任务名称", "进展状态", "进展情况", "完成值", "完成率"]
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
@@ -260,11 +261,11 @@ def test_far_away_cells_never_reach_the_reader(tmp_path):
     out = _child(root)
     by_file: dict[str, list] = {}
     for file, code, sheet, cell in out["issues"]:
-        if code.startswith(("E-FILE", "E-ROWS")):  # what reading found (other codes: the rows themselves)
+        if code.startswith(("E-FILE", "E-ROWS", "W-CELL")):  # what reading found (other codes: the rows themselves)
             by_file.setdefault(file, []).append((code, sheet, cell))
-    for name in _FAR_CELLS:  # cut at the row cap: the department's rows are still read
-        assert [c for c, _, _ in by_file[f"{name}.xlsx"]] == ["E-ROWS-TOO-MANY"], (name, by_file.get(f"{name}.xlsx"))
-        assert by_file[f"{name}.xlsx"][0][1] == "进展填报"
+    for name in _FAR_CELLS:  # one stray cell far below: said as that cell (was 数据行超过5000行); the rows still read
+        cell = {"row-only": "A1048576", "Z1000000": "Z1000000"}.get(name, "XFD1048576")
+        assert by_file[f"{name}.xlsx"] == [("W-CELL-TOO-FAR", "进展填报", cell)], name
         assert out["rows"][f"{name}.xlsx"] == 1, name
     assert by_file["XFD1.xlsx"] == [("E-FILE-TOO-LARGE", "进展填报", "XFD5")]
     assert "dimension.xlsx" not in by_file and out["rows"]["dimension.xlsx"] == 1  # a lying <dimension> is ignored
@@ -346,7 +347,7 @@ def test_department_name_never_leaves_the_returns_folder(tmp_path, dept):
     assert len(made) == 1
     assert made[0].parent == returns / "第1轮" and made[0].exists() and made[0].suffix == ".xlsx"
     assert not set('/\\:*?"<>|\t') & set(made[0].name)
-    assert sorted(p.name for p in (returns / "第1轮").rglob("*")) == sorted([made[0].name, "区民政局.xlsx"])
+    assert sorted(p.name for p in (returns / "第1轮").rglob("*")) == [made[0].name]
     assert (returns / "旧的子文件夹" / "旧.xlsx").read_bytes() == b"stale"  # earlier returns are kept
     assert not (tmp_path / "tmp").exists()  # ../../../../tmp/x from 退回修改 would land here
 
@@ -406,7 +407,7 @@ def test_xls_merged_cells_hidden_sheets_and_far_cells(tmp_path):
     xls = to_xls(tmp_path / "区民政局.xlsx", tmp_path / "x")
     sub, issues = read_department(xls)
     assert [(p.task_id, p.problems) for p in sub.rows] == [("01-01", "同一个问题"), ("01-02", "同一个问题")]
-    assert [i.code for i in issues] == ["E-ROWS-TOO-MANY"]
+    assert [(i.code, i.cell) for i in issues] == [("W-CELL-TOO-FAR", "IV65536")]  # the stray cell, not "too many rows"
 
 
 # ---- 13: formulas whose cached value is an empty string ---------------------------------
@@ -558,8 +559,7 @@ def test_a_stray_character_in_the_plan_or_a_workbook_is_removed_and_said_once(tm
     from reportgen.validate import validate
 
     raw, shown = CHARACTERS[kind]
-    plan = [dict(t, name=f"任务{raw}2") if t["task_id"] == "01-02" else dict(t) for t in PLAN]  # E4 of the plan
-    plan[2]["lead"] = "区教育局"
+    plan = [dict(t, name=f"任务{raw}2", lead="区民政局") if t["task_id"] == "01-02" else dict(t) for t in PLAN]  # E4
     root = make_workspace(tmp_path / "ws", plan, {"区民政局": [dict(task_id="01-01", status="推进中", progress_text="正常"),
                                                               dict(task_id="01-02", status="推进中",
                                                                    progress_text=f"已建成{raw}3个")]})
@@ -597,7 +597,7 @@ def test_a_stray_character_in_the_settings_is_removed_and_said_once(tmp_path, ki
 def test_a_unit_speaks_only_for_its_own_and_its_co_reported_tasks(tmp_path, named_by):
     """Rows for another unit's task were adopted with a warning; now set aside, the lead unit named.
     A task the plan lists the unit for as 配合单位 is accepted from it."""
-    plan = [dict(PLAN[0]), dict(PLAN[1], partners="区残联、区财政局"), dict(PLAN[2], lead="区市场监管局")]
+    plan = [dict(PLAN[0]), dict(PLAN[1], lead="区民政局", partners="区残联、区财政局"), dict(PLAN[2], lead="区市场监管局")]
     root = make_workspace(tmp_path / "ws", plan, GOOD)
     rows = [("01-02", "已配合建成3个"), ("01-03", "代报的文字")]
     if named_by == "填报单位":
@@ -645,3 +645,24 @@ def test_a_file_or_link_planted_where_the_tool_writes_is_moved_aside(tmp_path, n
     aside = [p for p in outputs.iterdir() if p.name.startswith(name + ".moved-")]
     assert len(aside) == 1 and (planted != "file" or aside[0].read_bytes() == b"planted")
     assert (planted == "link") == aside[0].is_symlink()
+
+
+def test_a_million_row_csv_is_read_only_as_far_as_the_row_cap(tmp_path):
+    """A 1e6-row CSV was decoded whole (31 s, 422 MB in the audit) to use 5,000 rows. Now reading stops at the cap:
+    bytes far below it (here ones neither UTF-8 nor GBK, which made the whole file unreadable) are never read."""
+    path = tmp_path / "区教育局.csv"
+    with path.open("wb") as f:
+        f.write("填报单位：区教育局\n事项编号,进展状态,进展情况\n".encode())
+        f.write("01-02,推进中,已建成3个\n".encode() * 1_000_000)
+        f.write(b"\xff\xff,\xff\n")
+    sub, issues = read_department(path)
+    assert [(i.code, i.cell) for i in issues] == [("E-ROWS-TOO-MANY", f"A{MAX_ROWS + 21}")]
+    assert len(sub.rows) == MAX_ROWS + 18 and sub.rows[0].progress_text == "已建成3个"  # rows 3 … 5,020, capped
+
+
+def test_a_stray_cell_far_below_a_csv_table_is_that_cell(tmp_path):
+    path = tmp_path / "区教育局.csv"
+    path.write_text("事项编号,进展状态,进展情况\n01-02,推进中,已建成3个\n" + ",,\n" * 9_000 + ",,随手敲的字\n", encoding="utf-8")
+    sub, issues = read_department(path)
+    assert [(i.code, i.cell, "9003" in i.message) for i in issues] == [("W-CELL-TOO-FAR", "C9003", True)]
+    assert [p.task_id for p in sub.rows] == ["01-02"]

@@ -45,6 +45,8 @@ CATALOGUE: dict[str, Code] = {
     "E-SHEET-NOT-FOUND": Code(ERROR, "找不到表头", "在前15行中找不到表头（应包含“{required}”等列）。请使用统一下发的填报模板。"),
     "E-COLUMN-MISSING": Code(ERROR, "缺少必填列", "缺少必填列“{column}”。请在表头行补上该列。"),
     "E-ROWS-TOO-MANY": Code(ERROR, "数据行过多", "数据行超过{limit}行，超出部分未读取。请检查是否误粘贴了大量空行或无关数据。"),
+    "W-CELL-TOO-FAR": Code(WARNING, "单元格远离表格", "这个单元格在第{row}行，远在表格之外（只读取前{limit}行），其中的内容未读取{more}。"
+                                 "是无关内容的请删除；是要报送的内容，请移到表格中。"),
     "E-FILE-FORMAT": Code(ERROR, "文件格式不支持", "{kind}无法读取，本单位的进展未计入。{fix}"),
     "W-FILE-SKIPPED": Code(WARNING, "文件已跳过", "{why}，已跳过，未读取。{fix}"),
     "W-FILE-SUBFOLDER": Code(WARNING, "子文件夹未读取", "departments/ 中的文件夹“{name}”（内有{count}个文件）不会被读取。"

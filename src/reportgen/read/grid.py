@@ -27,6 +27,7 @@ from ..safetext import clean_text, has_unsafe, unsafe_chars
 MAX_ROWS = 5000  # data rows per sheet; a department never has more tasks than this
 ROW_CAP = MAX_ROWS + 20  # rows read per sheet: data rows plus a title block and the header
 MAX_COLS = 200  # columns read per sheet; content further right refuses the file
+FAR_ROWS = 20  # rows with content below ROW_CAP: up to this many are stray cells far from the table, more are too many rows
 MERGE_BUDGET = 2_000_000  # cells filled from merged ranges per sheet
 CONTROL_ISSUES = 50  # cells with control characters reported one by one per sheet; the rest in one issue
 CHUNK = 1 << 16  # bytes read at a time from a package part
@@ -108,6 +109,19 @@ def cap(grid: Grid, path: Path) -> None:
         del grid.rows[ROW_CAP:]
         grid.issues.append(issue("E-ROWS-TOO-MANY", file=path.name, sheet=grid.name, cell=cell_ref(ROW_CAP, 0),
                                  limit=MAX_ROWS))
+
+
+def past_cap(grid: Grid, path: Path, first: str, rows: int) -> None:
+    """What lies below the row cap (unread), said once at its first cell `first`: a few stray cells far
+    from the table (`rows` rows holding something, at most FAR_ROWS) are that cell; more are too many rows."""
+    where = dict(file=path.name, sheet=grid.name, cell=first)
+    if rows > FAR_ROWS:
+        grid.issues.append(issue("E-ROWS-TOO-MANY", limit=MAX_ROWS, **where))
+        return
+    position = cell_position(first)
+    row = position[0] + 1 if position else ROW_CAP + 1
+    more = f"；它下面还有{rows - 1}行也有内容，同样未读取" if rows > 1 else ""
+    grid.issues.append(issue("W-CELL-TOO-FAR", row=row, limit=ROW_CAP, more=more, **where))
 
 
 def clean(grid: Grid, path: Path) -> None:

@@ -27,8 +27,8 @@ import io
 from pathlib import Path
 
 from ..errors import InputError
-from .grid import (MAX_COLS, MAX_ROWS, ROW_CAP, Grid, calamine_sheets, cap, cell_ref, clean, column_letter,
-                   encrypted, fill_merged, too_large, unreadable, why)
+from .grid import (FAR_ROWS, MAX_COLS, MAX_ROWS, ROW_CAP, Grid, calamine_sheets, cap, cell_ref, clean, column_letter,
+                   encrypted, fill_merged, past_cap, too_large, unreadable, why)
 from .package import check_container, inspect_file
 from .xlsx import plan_xlsx, read_xlsx
 
@@ -76,7 +76,7 @@ def _xlrd_grid(path: Path, book, sh, percent_xf: set[int]) -> Grid:
             used = r + 1
             break
     grid = Grid(sh.name, [])
-    for r in range(min(used, ROW_CAP + 1)):
+    for r in range(min(used, ROW_CAP)):
         types = sh.row_types(r)
         values = sh.row_values(r)
         for c in range(MAX_COLS, len(types)):
@@ -102,7 +102,15 @@ def _xlrd_grid(path: Path, book, sh, percent_xf: set[int]) -> Grid:
                 grid.percent_cells.add((r, c))
             row.append(v)
         grid.rows.append(row)
-    cap(grid, path)
+    first, below = "", 0  # what lies below the cap (BIFF's 65,536 rows bound the count)
+    for r in range(ROW_CAP, used):
+        c = next((c for c, t in enumerate(sh.row_types(r)) if t not in empty), None)
+        if c is not None:
+            first, below = first or cell_ref(r, c), below + 1
+            if below > FAR_ROWS:
+                break
+    if first:
+        past_cap(grid, path, first, below)
     ranges = [((r0, c0), (r1 - 1, c1 - 1)) for r0, r1, c0, c1 in sh.merged_cells]
     fill_merged(grid, ranges, path)
     return grid
@@ -123,38 +131,53 @@ def _read_xls_calamine(path: Path, raw: bytes) -> list[Grid]:
 
 # ---- .csv --------------------------------------------------------------------
 
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
 def _read_csv(path: Path) -> list[Grid]:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
+    """Streamed: lines are decoded and parsed one by one, and reading stops once what lies below the
+    row cap is known (a few stray rows, or more than FAR_ROWS: too many), so a file of a million lines
+    costs what its first rows cost. UTF-8 first; GBK (gb18030) when UTF-8 fails anywhere read."""
+    for enc in ENCODINGS:
         try:
-            text = raw.decode(enc)
-            break
+            with path.open("r", encoding=enc, newline="") as f:
+                return [_csv_grid(path, f)]
         except UnicodeDecodeError:
             continue
-    else:
-        raise unreadable(path, "编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
+    raise unreadable(path, "编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
 
+
+def _csv_grid(path: Path, f) -> Grid:
     def lines():
-        for n, line in enumerate(io.StringIO(text), 1):
+        n = 0
+        while line := f.readline(MAX_CSV_LINE + 1):
+            n += 1
             if len(line) > MAX_CSV_LINE:
                 raise unreadable(path, f"第{n}行超过 {MAX_CSV_LINE // 1024} KB，可能不是正常的填报表")
             yield line
 
-    rows = []
+    grid = Grid(path.stem, [])
+    rows = grid.rows
+    first, below = "", 0  # the first cell with content below the cap, and the rows holding something there
     reader = csv.reader(lines())
     try:
-        for r in reader:
-            if len(r) > MAX_COLS and any(r[MAX_COLS:]):
-                ref = cell_ref(len(rows), MAX_COLS)
-                raise too_large(path, f"第{len(rows) + 1}行超出 {MAX_COLS} 列", sheet=path.stem, cell=ref)
-            rows.append([c if c != "" else None for c in r[:MAX_COLS]])
-            if len(rows) > ROW_CAP:
-                break
+        for r, record in enumerate(reader):
+            if r >= ROW_CAP:
+                c = next((c for c, v in enumerate(record) if v.strip()), None)
+                if c is not None:
+                    first = first or cell_ref(r, c)
+                    below += 1
+                    if below > FAR_ROWS:
+                        break
+                continue
+            if len(record) > MAX_COLS and any(record[MAX_COLS:]):
+                raise too_large(path, f"第{r + 1}行超出 {MAX_COLS} 列", sheet=path.stem, cell=cell_ref(r, MAX_COLS))
+            rows.append([c if c != "" else None for c in record[:MAX_COLS]])
     except csv.Error:
         raise unreadable(path, f"第{reader.line_num}行格式有误：单元格内容过长（超过 128 KB）或引号不成对") from None
-    grid = Grid(path.stem, rows)
-    cap(grid, path)
-    return [grid]
+    if first:
+        past_cap(grid, path, first, below)
+    return grid
 
 
 # ---- editing a copy ------------------------------------------------------------

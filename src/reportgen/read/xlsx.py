@@ -25,9 +25,8 @@ from xml.parsers import expat
 
 from lxml import etree
 
-from ..codes import issue
-from .grid import (CHUNK, MAX_COLS, MAX_ROWS, ROW_CAP, Grid, calamine_sheets, cap, cell_position, cell_ref, fill_merged,
-                   too_large, unreadable)
+from .grid import (CHUNK, FAR_ROWS, MAX_COLS, ROW_CAP, Grid, calamine_sheets, cap, cell_position, cell_ref,
+                   fill_merged, past_cap, too_large, unreadable)
 
 EDIT_MAX_CELLS = 200_000  # beyond these, openpyxl is not used to edit a copy (see `sheets.can_edit`)
 EDIT_MAX_MERGED = 100_000
@@ -45,6 +44,7 @@ class _SheetScan:
     cells: int = 0  # cells holding something
     missing_refs: bool = False  # cells without an `r` attribute: positions implied by order
     overflow: str = ""  # first cell past ROW_CAP rows (A1 style)
+    below: int = 0  # rows holding something past ROW_CAP, counted up to FAR_ROWS + 1
     far: str = ""  # first cell past MAX_COLS columns
     merged: int = 0  # cells covered by merged ranges
     percent: set[tuple[int, int]] = field(default_factory=set)
@@ -87,6 +87,7 @@ def _walk_sheet(z: zipfile.ZipFile, part: str, styles: frozenset[int], path: Pat
     scan = _SheetScan(part)
     parser = etree.XMLPullParser(events=("start", "end"), tag=_SHEET_TAGS, **_PARSER_OPTIONS)
     row_i = col_i = 0
+    last_below = -1  # the last row past the cap counted in `below`
     shared: dict[str | None, str] = {}
     row_cells: list[bytes] = []
     done = False
@@ -133,10 +134,16 @@ def _walk_sheet(z: zipfile.ZipFile, part: str, styles: frozenset[int], path: Pat
                 col_i += 1
                 children = {_local(ch.tag): ch for ch in el if isinstance(ch.tag, str)}
                 if children:  # a cell with no child holds nothing; calamine skips it
-                    if r >= ROW_CAP:
-                        scan.overflow = cell_ref(min(r, 10**9), min(c, 10**6))
-                        done = True
-                        break
+                    if r >= ROW_CAP:  # unread: counted until it is clearly too many rows, not a stray cell
+                        scan.overflow = scan.overflow or cell_ref(min(r, 10**9), min(c, 10**6))
+                        if r != last_below:
+                            last_below = r
+                            scan.below += 1
+                        if scan.below > FAR_ROWS:
+                            done = True
+                            break
+                        _release(el)
+                        continue
                     if c >= MAX_COLS:
                         scan.far = cell_ref(r, min(c, 10**6))
                         done = True
@@ -359,7 +366,7 @@ def plan_xlsx(path: Path, kept: dict[str, bytes]) -> XlsxPlan:
                 body: list[bytes] = []
                 cells = _walk_sheet(z, part, styles, path, collect=body)
                 merges = b"".join(b'<mergeCell ref="%s"/>' % re.sub(r"[^A-Za-z0-9:]", "", m).encode()
-                                  for m in cells.merge_refs if not cells.overflow)
+                                  for m in cells.merge_refs)  # fill_merged clamps them to the rows read
                 rewrites[part] = (_WORKSHEET_HEAD + b"".join(body) + b"</sheetData>"
                                   + (b"<mergeCells>" + merges + b"</mergeCells>" if merges else b"") + b"</worksheet>")
             scans[part] = scan
@@ -385,8 +392,7 @@ def read_xlsx(path: Path, plan: XlsxPlan) -> list[Grid]:
         scan = scan_of.get(grid.name)
         if scan is not None:
             if scan.overflow:
-                grid.issues.append(issue("E-ROWS-TOO-MANY", file=path.name, sheet=grid.name, cell=scan.overflow,
-                                         limit=MAX_ROWS))
+                past_cap(grid, path, scan.overflow, scan.below)
             grid.percent_cells = {(r, c) for r, c in scan.percent if r < len(grid.rows)}
             grid.formula_cells = {k: v for k, v in scan.formulas.items() if k[0] < len(grid.rows)}
         cap(grid, path)
