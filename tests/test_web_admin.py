@@ -160,6 +160,12 @@ def test_settings_are_saved_with_comments_and_refused_at_the_field_as_build_read
     period = (office.root / "inputs/2026H1/period.toml").read_text(encoding="utf-8")
     assert re.search(r"^deadline = 2026-07-06 +# 各单位报送截止日期", period, re.M)
 
+    # saved, with what the reader says of it (an invisible control character, removed when read)
+    r = office.post("/office/settings", **{**fields, "copies": "30", "publisher": "测试区\u202e融媒体中心"})
+    said: list = []
+    read_config(office.root / "report.toml", found=said)
+    assert said and 'id="saved"' in r.text and html.escape(said[0].message, quote=True) in r.text
+
 
 def test_template_check_on_the_page_equals_the_command(office, tmp_path):
     office.upload("/office/plan/upload", cycle.plan_workbook(tmp_path / "plan.xlsx"))

@@ -230,6 +230,7 @@ def _field_of(found: Issue, names) -> str:
 class Saved:
     errors: dict[str, str]  # field → the reader's message; "" → a message about a whole file
     written: list[Path]
+    warnings: list[Issue] = field(default_factory=list)  # what the readers say of what was saved (W-CONFIG-CONTROL)
 
 
 def save_settings(root: Path, code: str | None, values: dict[str, object]) -> Saved:
@@ -249,6 +250,7 @@ def save_settings(root: Path, code: str | None, values: dict[str, object]) -> Sa
             errors[name] = f"{LABELS[name]}应为不带引号的整数，例如 3"
     paths = {"report.toml": root / "report.toml", "period.toml": _period_file(root, code) if code else None}
     texts = {}
+    warnings: list[Issue] = []
     for file, path in paths.items():
         if path is None:
             continue
@@ -256,8 +258,10 @@ def save_settings(root: Path, code: str | None, values: dict[str, object]) -> Sa
         todo = {k: v for k, v in changes[file].items() if k not in errors}
         for _ in range(len(todo) + 1):  # each round finds one refused field, leaves it out and reads again
             text = _edit(original, todo)
+            said: list[Issue] = []
             try:
-                read_config(path, text) if file == "report.toml" else read_period(path, code, text)
+                read_config(path, text, found=said) if file == "report.toml" else read_period(path, code, text, found=said)
+                warnings += said
                 break
             except InputError as e:
                 key = _field_of(e.issue, todo)
@@ -274,7 +278,7 @@ def save_settings(root: Path, code: str | None, values: dict[str, object]) -> Sa
             if text is not None:
                 write_text(path, text)
                 written.append(path)
-    return Saved({}, written)
+    return Saved({}, written, warnings)
 
 
 __all__ = ["Field", "Saved", "settings_form", "save_settings", "plan_categories"]

@@ -111,15 +111,17 @@ async def settings(request: Request) -> Response:
     root = need_workspace(request)
     code = current_period(root)
     errors: dict[str, str] = {}
+    warnings: list = []
     submitted = None
     if request.method == "POST":
         form = await fields_form(request)
         fields = await run_in_threadpool(settings_form, root, code)
         submitted = {f.name: form.getlist(f.name) if f.kind == "checks" else form.get(f.name, "") for f in fields}
         saved = await run_in_threadpool(save_settings, root, code, submitted)
-        if not saved.errors:
+        if not saved.errors and not saved.warnings:
             return RedirectResponse("/office/settings?saved=1", 303)
-        errors = saved.errors
+        errors, warnings = saved.errors, saved.warnings
+        submitted = submitted if errors else None  # saved with warnings: show the files as they now are
     try:
         fields = await run_in_threadpool(settings_form, root, code)
     except (InputError, OSError, TOMLKitError):
@@ -128,7 +130,7 @@ async def settings(request: Request) -> Response:
         for f in fields:
             f.value = submitted.get(f.name, f.value)
     return await show(request, "admin/settings.html", status=400 if errors else 200, fields=fields, errors=errors,
-                saved=request.query_params.get("saved") == "1", new=request.query_params.get("new") == "1",
+                      warnings=warnings, saved=request.query_params.get("saved") == "1" or bool(warnings), new=request.query_params.get("new") == "1",
                 code=code, groups=_groups(fields))
 
 
