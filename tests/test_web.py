@@ -65,13 +65,21 @@ class Dept:
     def page(self, query: str = ""):
         return self.client.get(f"/d/{self.token}{query}")
 
-    def upload(self, name: str, data: bytes, csrf: str | None = "page"):
+    def upload(self, name: str, data: bytes, csrf: str | None = "page", confirm: bool = False):
+        """Upload a file; with `confirm`, a file held as 待确认 (worse than the report in use) is then confirmed."""
         form = {}
         if csrf == "page":
             form["csrf"] = csrf_of(self.page().text)
         elif csrf is not None:
             form["csrf"] = csrf
-        return self.client.post(f"/d/{self.token}/upload", data=form, files={"file": (name, data, XLSX)})
+        r = self.client.post(f"/d/{self.token}/upload", data=form, files={"file": (name, data, XLSX)})
+        if confirm and "请确认" in r.text:
+            r = self.decide(int(re.search(r'name="version" value="(\d+)"', r.text)[1]), "replace")
+        return r
+
+    def decide(self, vid: int, action: str):
+        return self.client.post(f"/d/{self.token}/decide",
+                                data=dict(csrf=csrf_of(self.page().text), version=str(vid), action=action))
 
 
 def findings_on(html: str) -> set[tuple[str, str]]:
@@ -100,7 +108,7 @@ def test_upload_shows_the_same_findings_as_validate_and_a_return_workbook(site, 
     d = site.department(DEPT)
     before = (site.folder() / f"{DEPT}.xlsx").read_bytes()
     messy = messy_workbook(tmp_path / "messy.xlsx").read_bytes()
-    r = d.upload("民政局 上半年（终稿）.xlsx", messy)
+    r = d.upload("民政局 上半年（终稿）.xlsx", messy, confirm=True)
     assert r.status_code == 200 and "3 处错误" in r.text
     current = site.folder() / f"{DEPT}.xlsx"
     assert current.read_bytes() == messy != before  # the upload is the department's file now
@@ -133,7 +141,7 @@ def test_fixed_upload_passes_and_every_version_is_kept(site, tmp_path):
     d = site.department(DEPT)
     messy = messy_workbook(tmp_path / "messy.xlsx").read_bytes()
     fixed = fixed_workbook(site.root, tmp_path / "fixed.xlsx").read_bytes()
-    d.upload("第一次.xlsx", messy)
+    d.upload("第一次.xlsx", messy, confirm=True)
     r = d.upload("第二次.xlsx", fixed)
     assert "校验通过" in r.text and "错误 0 条" in r.text
     versions = [v for v in site.ctx.store.versions(site.period, DEPT) if v.source == "web"]
@@ -149,7 +157,7 @@ def test_a_new_extension_replaces_the_old_file(site, tmp_path):
     """One file per department: a CSV upload replaces 区民政局.xlsx, it does not sit beside it."""
     d = site.department(DEPT)
     csv = "填报单位：区民政局\n事项编号,进展状态,进展情况,完成值\n01-01,序时推进,已建成综合体1家,1\n".encode("gbk")
-    r = d.upload("民政局.csv", csv)
+    r = d.upload("民政局.csv", csv, confirm=True)  # one task of four: held, then confirmed
     assert r.status_code == 200
     files = sorted(p.name for p in site.folder().iterdir() if name_key(p.stem) == name_key(DEPT))
     assert files == [f"{DEPT}.csv"]
@@ -165,7 +173,7 @@ def test_an_earlier_file_under_another_name_is_kept_then_replaced(site, tmp_path
     (folder / f"{DEPT}.xlsx").rename(hand)
     original = hand.read_bytes()
     d = site.department(DEPT)
-    r = d.upload("新表.xlsx", messy_workbook(tmp_path / "m.xlsx").read_bytes())
+    r = d.upload("新表.xlsx", messy_workbook(tmp_path / "m.xlsx").read_bytes(), confirm=True)
     assert r.status_code == 200
     assert not hand.exists() and (folder / f"{DEPT}.xlsx").exists()
     archived = [v for v in site.ctx.store.versions(site.period, DEPT) if v.source == "folder"]
@@ -352,21 +360,35 @@ def test_every_form_needs_its_csrf_token(site, tmp_path):
 
 
 def test_wrong_password_repeated_is_throttled(site):
+    """Growing waits per account and address (the rest of sign-in throttling: test_web_portal.py)."""
+    from reportgen.web.security import Throttle
+
+    clock = [1000.0]
+    site.ctx.throttle = Throttle(clock=lambda: clock[0])
     client = TestClient(site.app)
     token = csrf_of(client.get("/office/login").text)
-    for _ in range(5):
+    for _ in range(3):
         r = client.post("/office/login", data=dict(csrf=token, password="猜一猜"))
         assert r.status_code == 403 and "密码不对" in r.text
-    r = client.post("/office/login", data=dict(csrf=token, password=PASSWORD))  # even the right one, for now
-    assert r.status_code == 429 and "分钟后再试" in r.text
+    r = client.post("/office/login", data=dict(csrf=token, password=PASSWORD))  # a short wait, even for the right one
+    assert r.status_code == 429 and "1秒后再试" in r.text
     assert client.get("/office", follow_redirects=False).status_code == 303
+    clock[0] += 1
+    r = client.post("/office/login", data=dict(csrf=token, password="猜一猜"))
+    assert r.status_code == 403
+    r = client.post("/office/login", data=dict(csrf=token, password=PASSWORD))
+    assert r.status_code == 429 and "2秒后再试" in r.text  # longer each time
+    clock[0] += 2
+    r = client.post("/office/login", data=dict(csrf=token, password=PASSWORD))
+    assert r.status_code == 200 and "各单位报送情况" in r.text
 
 
 def test_password_is_stored_hashed_and_login_works(site):
     con = sqlite3.connect(site.root / ".reportgen/reportgen.sqlite3")
-    stored = dict(con.execute("SELECT key, value FROM settings").fetchall())
+    stored = dict(con.execute("SELECT name, password_hash FROM users").fetchall())
+    everything = str(con.execute("SELECT * FROM settings").fetchall())
     con.close()
-    assert stored["office_hash"].startswith(("scrypt$", "pbkdf2_sha256$")) and PASSWORD not in str(stored)
+    assert stored["推进办"].startswith(("scrypt$", "pbkdf2_sha256$")) and PASSWORD not in str(stored) + everything
     client = TestClient(site.app)
     r = client.post("/office/login", data=dict(csrf=csrf_of(client.get("/office/login").text), password=PASSWORD))
     assert r.status_code == 200 and "各单位报送情况" in r.text
@@ -380,7 +402,7 @@ def test_setup_needs_the_code_from_the_terminal(tmp_path):
     assert r.status_code == 403 and "终端" in r.text and 'name="password"' not in r.text
     token = csrf_of(client.get(f"/office/setup?code={SETUP_CODE}").text)
     r = client.post("/office/setup", data=dict(csrf=token, code="wrong", password="12345678", again="12345678"))
-    assert r.status_code == 403 and app.state.ctx.store.setting("office_hash") is None
+    assert r.status_code == 403 and app.state.ctx.store.needs_setup()
     r = client.post("/office/setup", data=dict(csrf=token, code=SETUP_CODE, password="short", again="short"))
     assert r.status_code == 400 and "至少需要8个字符" in r.text
 
@@ -397,10 +419,10 @@ def test_pages_carry_security_headers_and_no_outside_assets(site):
 # ---- the office ---------------------------------------------------------------------------------
 
 def test_office_page_shows_every_department(site, tmp_path):
-    site.department(DEPT).upload("m.xlsx", messy_workbook(tmp_path / "m.xlsx").read_bytes())
+    site.department(DEPT).upload("m.xlsx", messy_workbook(tmp_path / "m.xlsx").read_bytes(), confirm=True)
     r = site.office.get("/office")
     assert r.status_code == 200
-    rows = re.findall(r'<tr class="state-([^"]+)">\s*<td data-label="单位"><strong>([^<]+)</strong>', r.text)
+    rows = re.findall(r'<tr class="state-([^" ]+)[^"]*">\s*<td data-label="单位"><strong>([^<]+)</strong>', r.text)
     states = dict((name, state) for state, name in rows)
     assert len(states) == 13
     assert states[DEPT] == "待修改" and states["区市场监管局"] == "未报送" and states[OTHER] == "已报送"
@@ -547,7 +569,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 def test_cli_and_web_page_share_the_workspace(site, tmp_path):
     # the web page's upload, then the CLI: validate and build read it, .reportgen/ is no input
     d = site.department(DEPT)
-    d.upload("m.xlsx", messy_workbook(tmp_path / "m.xlsx").read_bytes())
+    d.upload("m.xlsx", messy_workbook(tmp_path / "m.xlsx").read_bytes(), confirm=True)
     r = run_cli("validate", str(site.root))
     assert r.returncode == 1 and "进展填报!C4" in r.stdout and "reportgen.sqlite3" not in r.stdout
     d.upload("f.xlsx", fixed_workbook(site.root, tmp_path / "f.xlsx").read_bytes())

@@ -116,8 +116,8 @@ CATALOGUE: dict[str, Code] = {
     "E-UPLOAD-EMPTY": Code(ERROR, "没有收到文件", "没有收到文件内容{name}。请先点“选择文件”选好本单位的填报表，再点“上传”。"),
     "E-UPLOAD-TOO-LARGE": Code(ERROR, "上传文件过大", "文件超过 {limit} MB，未接收。请只保留本单位的填报内容，另存为 .xlsx 后重新上传。"),
     "E-UPLOAD-TOO-MANY": Code(ERROR, "上传过于频繁", "本单位一小时内已上传{count}次，达到上限。请{minutes}分钟后再上传；如有急事请联系推进办。"),
-    "E-UPLOAD-WRONG-DEPT": Code(ERROR, "填报单位与链接不符", "文件中的填报单位是“{found}”，而本链接属于“{department}”，未采用。请上传本单位的填报表；"
-                                   "如确是本单位的表，请把填报单位改为“{department}”后重新上传。"),
+    "E-UPLOAD-WRONG-DEPT": Code(ERROR, "填报单位与链接不符", "文件中的填报单位是“{found}”，而本链接属于“{department}”，未采用，本单位的报送没有改变。"
+                                   "这份表应由“{found}”用其专用链接报送；本单位请在本页下载本单位的填报表，填好后上传。"),
     # screening of public text
     "E-SCREEN-ID-NUMBER": Code(ERROR, "公开文字含身份证号", "{field}中有身份证号码（{value}），属于个人信息，不能公开发布。请删除。"),
     "E-SCREEN-BANK-CARD": Code(ERROR, "公开文字含银行卡号", "{field}中有疑似银行卡号（{value}），不能公开发布。请删除。"),

@@ -126,6 +126,7 @@ class Config:
     numbering: str = "cn"  # press-release headings: "cn" 一、二、 or "web" 01 02
     office_contact: str = ""  # the office's contact person, printed on each department's 填报说明
     office_phone: str = ""
+    upload_quota_mb: int = 200  # 报送平台: MB of uploaded versions kept per unit; the oldest replaced ones go first
     form: str = "by-project"  # press-release form: one of FORMS, or an office's own press-release-<form>.html.j2
     forbidden_words: tuple[str, ...] = ()  # 禁用词: never in public text (an error)
     review_words: tuple[str, ...] = ()  # 须人工确认的词: public text holding one stays a draft

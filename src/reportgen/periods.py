@@ -53,6 +53,7 @@ copies = 0                        # 简报报尾“共印N份”，0 表示不�
 variants = []                     # 另外生成的版本：["traditional", "large-print"]
 office_contact = ""               # 推进办联系人，印在发给各单位的填报说明上，如 "综合组 李明"
 office_phone = ""                 # 推进办联系电话，印在填报说明上
+upload_quota_mb = 200             # 报送平台为每个单位保留的上传文件总量（MB），超出时先清理最早的已替换版本，在用的版本不清理；0 表示不限
 form = "by-project"               # 新闻通稿版式：by-project 按工程，completed-first 先列已完成，by-theme 按领域叙述，numbered-list 编号列表
 traditional = "s2t"               # 繁體版用字：s2t 内地繁体，s2hk 香港，s2tw 台湾
 forbidden_words = []              # 禁用词：新闻通稿的文字中出现即为错误

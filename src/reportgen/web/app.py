@@ -32,11 +32,12 @@ from . import proxy
 from .builds import Builder
 from .security import Throttle, csrf_ok, new_csrf
 from .state import Snapshot, Workspaces
-from .store import Store, clear_temp
-from .submit import MAX_UPLOAD, MAX_UPLOAD_MB
+from .store import Store, User, clear_temp
+from .submit import MAX_UPLOAD, MAX_UPLOAD_MB, short_name
 
 HERE = Path(__file__).resolve().parent
-SESSION_HOURS = 12
+SESSION_HOURS = 12  # an office session ends this long after sign-in, whatever
+IDLE_MINUTES = 60  # ... or after this long without a page opened
 FORM_LIMIT = 64 * 1024  # bytes of a POST that is not an upload
 DRAIN_LIMIT = 512 * 1024 * 1024  # an oversized upload is read and dropped up to here, so the browser sees the answer
 PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; "
@@ -100,15 +101,29 @@ def page(request: Request, name: str, status: int = 200, **values) -> Response:
         period_label=f"{ws.period.year}年{ws.period.label}" if ws else "",
         office=nav and is_office(request),
         links_local=proxy.only_here(base_url(request)),  # the departments' links would name this computer
+        user=office_user(request) if nav else None,
         max_upload_mb=MAX_UPLOAD_MB,
     )
     return c.templates.TemplateResponse(request, name, {**common, **values}, status_code=status)
 
 
+def office_user(request: Request) -> User | None:
+    """The signed-in office user: the cookie names a session the server still holds, recently used.
+    Signing out, a new password or removing the user ends the session on the server: a copied cookie
+    opens nothing afterwards."""
+    if "office_user" not in request.scope:
+        sid = request.session.get("sid")
+        touch = not request.url.path.endswith("/changes")  # the page's auto refresh is not activity
+        user = ctx(request).store.session_user(sid, IDLE_MINUTES, SESSION_HOURS, touch=touch) if sid else None
+        if sid and user is None:
+            request.session.pop("sid", None)
+            request.session["expired"] = True
+        request.scope["office_user"] = user
+    return request.scope["office_user"]
+
+
 def is_office(request: Request) -> bool:
-    c = ctx(request)
-    epoch = c.store.setting("session_epoch")
-    return bool(epoch) and request.session.get("office") == epoch
+    return office_user(request) is not None
 
 
 def message_page(request: Request, title: str, text: str, status: int, back: str = "", nav: bool = True) -> Response:
@@ -237,13 +252,16 @@ def create_app(root: Path | str, *, public_url: str = "", network_url: str = "",
     store = Store(root)
     clear_temp(store)
     store.interrupted_builds()
+    for v in store.interrupted_uploads():
+        store.log(v.department, "上传未完成", f"第{v.id}号版本“{v.original_name}”：服务停止，未完成校验", v.period)
     env = jinja2.Environment(loader=proxy.PrefixedLoader(str(HERE / "templates")), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["size"] = human_size
+    env.filters["short"] = short_name
     env.globals["code_title"] = title
     proxy.install(env)
     templates = Jinja2Templates(env=env)
-    has_password = bool(store.setting("office_hash"))
+    has_password = not store.needs_setup()
     context = Context(root, store, Workspaces(root), Builder(root, store), Throttle(), templates,
                       "" if has_password else (setup_code or secrets.token_urlsafe(18)), public_url, network_url)
     routes = [*department.routes(), *office.routes(), *admin.routes(), *health.routes(), Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]

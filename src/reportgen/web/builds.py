@@ -42,8 +42,10 @@ class OutputFile:
 
     @property
     def label(self) -> str:
-        if self.kind == "return":
-            return f"退回修改表：{Path(self.path).stem}"
+        if self.kind == "return":  # 退回修改/第N轮/<单位>.xlsx: each round is its own file
+            parent = Path(self.path).parent.name
+            return f"退回修改表（{parent}）：{Path(self.path).stem}" if re.fullmatch(r"第\d+轮", parent) else \
+                f"退回修改表：{Path(self.path).stem}"
         variant = VARIANT_NAMES.get(self.variant, self.variant)
         return f"{KIND_NAMES.get(self.kind, self.kind)}{'（' + variant + '）' if variant else ''}"
 

@@ -1,4 +1,8 @@
-"""The pages behind a department's link /d/<token>: its tasks, the workbook to fill, upload, findings.
+"""The pages behind a department's link /d/<token>: by when, am I done, what will be printed.
+
+Deadline and status, the office's contact, the workbook to fill, upload (a worse file waits for the
+clerk's confirmation), every finding, a preview of the unit's tasks as the press release prints them,
+a receipt per upload.
 
 The token names one department for one period; everything here is that department's alone:
 its own versions, its own current file, its own findings. An unknown, stopped or old link
@@ -9,22 +13,26 @@ from __future__ import annotations
 
 import secrets
 import shutil
+from datetime import date
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
 from ..periods import prefilled_workbook
 from ..render.validation import write_return
-from .app import checked_form, ctx, page
-from .state import file_stem
-from .store import Token
-from .submit import MAX_UPLOAD, Upload, receive
+from .app import OUTPUT_CSP, checked_form, ctx, page
+from .preview import unit_preview
+from .state import DeptState, Snapshot, file_stem
+from .store import Token, Version
+from .submit import MAX_UPLOAD, Upload, decline, receive, take
+
+WEEKDAYS = "一二三四五六日"
 
 
 def routes() -> list[Route]:
@@ -34,7 +42,65 @@ def routes() -> list[Route]:
         Route("/d/{token}/return.xlsx", download_return),
         Route("/d/{token}/current", download_current),
         Route("/d/{token}/upload", upload, methods=["POST"]),
+        Route("/d/{token}/decide", decide, methods=["POST"]),
+        Route("/d/{token}/preview", preview),
+        Route("/d/{token}/receipt/{vid:int}", receipt),
     ]
+
+
+def deadline(snap: Snapshot, today: date | None = None) -> dict | None:
+    """截止日期 with the days left, or how long ago it passed."""
+    when = snap.workspace.period.deadline if snap.workspace else None
+    if when is None:
+        return None
+    left = (when - (today or date.today())).days
+    text = f"{when.year}年{when.month}月{when.day}日（星期{WEEKDAYS[when.weekday()]}）"
+    if left > 0:
+        return dict(date=text, left=left, overdue=False, note=f"还有 {left} 天")
+    if left == 0:
+        return dict(date=text, left=0, overdue=False, note="今天截止")
+    return dict(date=text, left=left, overdue=True, note=f"已逾期 {-left} 天")
+
+
+def badge(d: DeptState | None) -> tuple[str, str, str]:
+    """The clerk's status: (label, css class, one sentence saying what it means)."""
+    if d is None or not d.files:
+        return "未报送", "muted", "本单位本期还没有报送。"
+    if d.state == "空表未填":
+        return "待修改", "error", "推进办收到的是还没有填写进展的空表，请填写后重新上传。"
+    if d.state == "无法读取":
+        return "待修改", "error", "推进办收到的文件无法读取，请另存为 .xlsx 后重新上传。"
+    if d.errors:
+        return "待修改", "error", f"还有 {d.errors} 处错误需要修改，改好后重新上传。"
+    if d.warnings:
+        return "已报送·有提醒", "warning", f"已报送，没有错误；有 {d.warnings} 条提醒，请看一下是否需要修改。"
+    return "已报送·无问题", "ok", "已报送，校验没有发现问题。谢谢！"
+
+
+def contact(snap: Snapshot) -> str:
+    c = snap.workspace.config if snap.workspace else None
+    if c is None:
+        return ""
+    return "　".join(p for p in (c.office_contact, c.office_phone) if p)
+
+
+def in_use(c, t: Token, d: DeptState | None) -> Version | None:
+    """The record's version now in departments/ (None: nothing, or a file the office put there)."""
+    v = c.store.submissions(t.period).get(t.department)
+    return v if v is not None and d is not None and any(p.name == v.current_name for p in d.files) else None
+
+
+async def _page(request: Request, t: Token, status: int = 200, **values) -> Response:
+    c = ctx(request)
+    snap = await c.snapshot()
+    dept = snap.department(t.department)
+    current = in_use(c, t, dept)
+    versions = c.store.versions(t.period, t.department, limit=50)
+    label, css, meaning = badge(dept)
+    values.setdefault("result", None)
+    return page(request, "department.html", status, snap=snap, nav=False, token=t, dept=dept, versions=versions,
+                current=current, pending=c.store.pending(t.period, t.department), badge=label, badge_css=css,
+                badge_text=meaning, deadline=deadline(snap), contact=contact(snap), **values)
 
 
 async def _token(request: Request) -> Token:
@@ -54,16 +120,12 @@ async def _token(request: Request) -> Token:
 async def department_page(request: Request) -> Response:
     t = await _token(request)
     c = ctx(request)
-    snap = await c.snapshot()
-    dept = snap.department(t.department)
     result = None
     if request.query_params.get("v", "").isdigit():
         v = c.store.version(int(request.query_params["v"]))
         if v is not None and v.department == t.department and v.period == t.period:  # only its own
             result = v
-    versions = c.store.versions(t.period, t.department, limit=50)
-    return page(request, "department.html", snap=snap, nav=False, token=t, dept=dept, result=result, versions=versions,
-                current=c.store.submissions(t.period).get(t.department))
+    return await _page(request, t, result=result)
 
 
 async def upload(request: Request) -> Response:
@@ -81,13 +143,56 @@ async def upload(request: Request) -> Response:
         raise HTTPException(403, "本期任务清单中没有本单位的任务，无需报送。如有疑问请联系推进办。")
     outcome: Upload = await run_in_threadpool(receive, c.store, c.workspaces, t.period, t.department, name, data)
     if outcome.version is None:  # nothing kept: say why on the page itself
-        snap = await c.snapshot()
         status = {"E-UPLOAD-TOO-MANY": 429, "E-UPLOAD-TOO-LARGE": 413}.get(outcome.refused[0].code, 400)
-        return page(request, "department.html", status,
-                    snap=snap, nav=False, token=t, dept=snap.department(t.department), result=None, refused=outcome.refused,
-                    versions=c.store.versions(t.period, t.department, limit=50),
-                    current=c.store.submissions(t.period).get(t.department))
-    return RedirectResponse(f"/d/{t.token}?v={outcome.version.id}#result", status_code=303)
+        return await _page(request, t, status, refused=outcome.refused)
+    v = outcome.version
+    what = ("未采用：" + outcome.refused[0].message if outcome.refused else "待确认：" + outcome.held if outcome.held
+            else f"在用，错误 {v.errors} 处，提醒 {v.warnings} 条")
+    c.store.log(t.department, "上传", f"第{v.id}号版本“{v.original_name}”，{what}", t.period)
+    return RedirectResponse(f"/d/{t.token}?v={v.id}#result", status_code=303)
+
+
+async def decide(request: Request) -> Response:
+    """The clerk's choice for an upload held as 待确认: use it after all, or keep the report in use."""
+    t = await _token(request)
+    c = ctx(request)
+    form = await checked_form(request)
+    vid = str(form.get("version", ""))
+    v = c.store.version(int(vid)) if vid.isdigit() else None
+    if v is None or v.department != t.department or v.period != t.period or v.state != "pending":
+        raise HTTPException(400, "这次上传已经处理过了（或已有更新的上传）。请刷新页面查看本单位现在的报送。")
+    if form.get("action") == "replace":
+        outcome = await run_in_threadpool(take, c.store, c.workspaces, v, hold=False)
+        c.store.log(t.department, "确认替换", f"第{v.id}号版本“{v.original_name}”改为在用" if outcome.adopted
+                    else f"第{v.id}号版本未采用", t.period)
+    else:
+        decline(c.store, v)
+        c.store.log(t.department, "保留原报送", f"第{v.id}号版本“{v.original_name}”未采用", t.period)
+    return RedirectResponse(f"/d/{t.token}?v={v.id}#result", status_code=303)
+
+
+async def preview(request: Request) -> Response:
+    """The unit's tasks through the press release's template (shown in a frame on its page)."""
+    t = await _token(request)
+    c = ctx(request)
+    snap = await c.snapshot()
+    if snap.dataset is None:
+        raise HTTPException(404, "暂时无法预览，请联系推进办。")
+    html = await run_in_threadpool(unit_preview, snap, t.department, c.store.folder / "tmp")
+    return HTMLResponse(html, headers={"content-security-policy": OUTPUT_CSP})
+
+
+async def receipt(request: Request) -> Response:
+    """回执 of one upload: when, which file, its number, what became of it; to save or print."""
+    t = await _token(request)
+    c = ctx(request)
+    v = c.store.version(request.path_params["vid"])
+    if v is None or v.department != t.department or v.period != t.period or v.source != "web":
+        raise HTTPException(404, "没有这次上传的记录。")
+    snap = await c.snapshot()
+    dept = snap.department(t.department)
+    return page(request, "receipt.html", snap=snap, nav=False, token=t, v=v, label=v.label(in_use(c, t, dept)),
+                contact=contact(snap), deadline=deadline(snap), tasks=len(dept.tasks) if dept else 0)
 
 
 async def download_template(request: Request) -> Response:

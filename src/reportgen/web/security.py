@@ -1,10 +1,11 @@
 """The office password (hashed, never kept in clear), a brake on guessing it, and CSRF tokens.
 
 Passwords: scrypt with a random salt (PBKDF2-SHA256 where this Python's OpenSSL has no scrypt),
-compared in constant time. Guessing: after `MAX_FAILURES` wrong passwords from one address within
-`WINDOW` seconds, that address waits `LOCKOUT` seconds; `GLOBAL_FAILURES` wrong passwords from
-anywhere stop every attempt for the same time. CSRF: one random token per browser session,
-in every form, checked on every POST.
+compared in constant time. Guessing: wrong passwords for one account from one address make the next
+try wait, longer each time (1, 2, 4 … seconds, at most `MAX_DELAY`) — never a flat block, so someone
+guessing cannot lock the office out, not even from the office's own address. Many wrong passwords from
+anywhere slow every sign-in down by `GLOBAL_DELAY` seconds, and never refuse the right one.
+CSRF: one random token per browser session, in every form, checked on every POST.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import time
 from collections import deque
 
 MIN_PASSWORD = 8
-MAX_FAILURES = 5
-GLOBAL_FAILURES = 30
+FREE_FAILURES = 3  # wrong passwords for one account from one address before any wait
+MAX_DELAY = 60  # seconds: the longest wait, however many wrong passwords
+GLOBAL_FAILURES = 30  # wrong passwords from anywhere within WINDOW before every sign-in is slowed down
+GLOBAL_DELAY = 2.0  # seconds each sign-in is held while that lasts (the right password still gets in)
 WINDOW = 15 * 60
-LOCKOUT = 15 * 60
 
 
 def hash_password(password: str) -> str:
@@ -66,42 +68,54 @@ def password_problem(password: str, again: str) -> str:
 
 
 class Throttle:
-    """Counts failed attempts per client address (and in all); `wait(addr)` says how long it must wait."""
+    """Wrong passwords per (account, address), and in all. `wait` says how long this account must wait before
+    it is tried again from this address; `slowdown` how long every sign-in is held right now."""
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW, lockout: float = LOCKOUT,
-                 global_failures: int = GLOBAL_FAILURES, clock=time.monotonic):
-        self.max_failures, self.window, self.lockout, self.global_failures = max_failures, window, lockout, global_failures
+    def __init__(self, free: int = FREE_FAILURES, max_delay: float = MAX_DELAY, window: float = WINDOW,
+                 global_failures: int = GLOBAL_FAILURES, global_delay: float = GLOBAL_DELAY, clock=time.monotonic):
+        self.free, self.max_delay, self.window = free, max_delay, window
+        self.global_failures, self.global_delay = global_failures, global_delay
         self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
+        self._failures: dict[tuple[str, str], deque[float]] = {}
         self._all: deque[float] = deque()
         self._lock = threading.Lock()
 
-    def _wait(self, times: deque[float], limit: int, now: float) -> float:
-        """Locked while the last `limit` failures fell within `window` and the last is under `lockout` ago."""
-        while times and now - times[0] > self.window + self.lockout:
+    @staticmethod
+    def _key(account: str, addr: str) -> tuple[str, str]:
+        return (account.strip().casefold()[:100], addr)
+
+    def _recent(self, times: deque[float], now: float) -> deque[float]:
+        while times and now - times[0] > self.window:
             times.popleft()
-        if len(times) < limit:
-            return 0.0
-        last = list(times)[-limit:]
-        return last[-1] + self.lockout - now if last[-1] - last[0] <= self.window else 0.0
+        return times
 
-    def wait(self, addr: str) -> int:
-        """Seconds before `addr` may try again (0: now)."""
+    def wait(self, account: str, addr: str) -> int:
+        """Seconds before `account` may be tried again from `addr` (0: now)."""
         now = self.clock()
         with self._lock:
-            mine = self._wait(self._failures.get(addr, deque()), self.max_failures, now)
-            everyone = self._wait(self._all, self.global_failures, now)
-        return max(0, int(max(mine, everyone) + 0.999))
+            times = self._recent(self._failures.get(self._key(account, addr), deque()), now)
+            if len(times) < self.free:
+                return 0
+            delay = min(2.0 ** (len(times) - self.free), self.max_delay)
+            return max(0, int(times[-1] + delay - now + 0.999))
 
-    def fail(self, addr: str) -> None:
+    def slowdown(self) -> float:
+        """Seconds every sign-in is held while wrong passwords pour in from anywhere."""
+        with self._lock:
+            return self.global_delay if len(self._recent(self._all, self.clock())) >= self.global_failures else 0.0
+
+    def fail(self, account: str, addr: str) -> None:
         now = self.clock()
         with self._lock:
-            self._failures.setdefault(addr, deque()).append(now)
+            self._failures.setdefault(self._key(account, addr), deque()).append(now)
             self._all.append(now)
+            if len(self._failures) > 10_000:  # a flood of made-up accounts: forget the stale ones
+                for key in [k for k, t in self._failures.items() if not self._recent(t, now)]:
+                    del self._failures[key]
 
-    def succeed(self, addr: str) -> None:
+    def succeed(self, account: str, addr: str) -> None:
         with self._lock:
-            self._failures.pop(addr, None)
+            self._failures.pop(self._key(account, addr), None)
 
 
 def new_csrf() -> str:

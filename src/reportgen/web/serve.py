@@ -79,8 +79,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, reset_passwo
         console.print(f"[red]错误[/red] {e}", highlight=False)
         return 1
     if reset_password:
-        store.set_setting("office_hash", None)
-        store.set_setting("session_epoch", None)
+        store.reset_first_password()
     try:
         sock = bind(host, port)
     except OSError as e:

@@ -1,9 +1,10 @@
 """The record of the web page: `<workspace>/.reportgen/`, a SQLite database and the uploaded files.
 
 Takes: the workspace root.
-Holds: settings (office password hash, session secret), department links (tokens), every
-uploaded version (kept as a file under uploads/, never overwritten), which version is each
-department's submission, and the builds started from the page.
+Holds: settings (session secret), office users (password hashes) and their sessions, department
+links (tokens), every uploaded version (kept as a file under uploads/, never overwritten, pruned
+only beyond a unit's quota and never while in use), which version is each department's submission,
+the builds started from the page, and the audit log (who did what, when).
 The workspace's inputs stay the source of truth: deleting `.reportgen/` loses this history
 and the links, never an input.
 """
@@ -22,7 +23,7 @@ from typing import Iterator
 from ..model import Issue
 
 FOLDER = ".reportgen"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry takes the database from the version before it to the next; never edit a released one.
 MIGRATIONS = [
@@ -51,6 +52,26 @@ MIGRATIONS = [
         id INTEGER PRIMARY KEY, period TEXT, started_at TEXT NOT NULL, finished_at TEXT,
         state TEXT NOT NULL,             -- running | done | failed
         gate TEXT, reasons TEXT, errors INTEGER, warnings INTEGER, files INTEGER, message TEXT);
+    """,
+    # 2: versions held for confirmation (pending, with the reason) and pruned files; office users with their own
+    # passwords and server-side sessions (a sign-out ends them); the audit log. The one office password becomes
+    # the first user's.
+    """
+    ALTER TABLE versions ADD COLUMN reason TEXT;      -- why it was held (pending) or not used (declined)
+    ALTER TABLE versions ADD COLUMN pruned_at TEXT;   -- its kept copy was removed to stay within the quota
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, password_hash TEXT,
+        invite TEXT UNIQUE,              -- one-time code of the link that sets the first password
+        created_at TEXT NOT NULL, created_by TEXT, removed_at TEXT);
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id),
+        created_at TEXT NOT NULL, seen_at TEXT NOT NULL);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, period TEXT, actor TEXT NOT NULL, action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '');
+    INSERT INTO users (name, password_hash, created_at)
+        SELECT '推进办', value, datetime('now', 'localtime') FROM settings WHERE key = 'office_hash';
+    DELETE FROM settings WHERE key IN ('office_hash', 'session_epoch');
     """,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -99,9 +120,40 @@ class Version:
     warnings: int | None
     findings: str | None
     validated_at: str | None
+    reason: str | None = None
+    pruned_at: str | None = None
 
     def issues(self) -> list[Issue]:
         return [Issue(**d) for d in json.loads(self.findings or "[]")]
+
+    def label(self, in_use: "Version | int | None") -> str:
+        """What the version is for its unit now: 在用 / 已替换 / 待确认 / 未采用 / 未完成 / 处理中."""
+        in_use_id = in_use.id if isinstance(in_use, Version) else in_use
+        if self.id == in_use_id:
+            return "在用"
+        return {"adopted": "已替换", "archived": "已替换", "pending": "待确认", "refused": "未采用",
+                "declined": "未采用", "unfinished": "未完成"}.get(self.state, "处理中")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    password_hash: str | None
+    invite: str | None
+    created_at: str
+    created_by: str | None
+    removed_at: str | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    period: str | None
+    actor: str
+    action: str
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -271,17 +323,62 @@ class Store:
         path = (self.folder / v.stored).resolve()
         return path if path.is_relative_to(self.folder / "uploads") and path.is_file() else None
 
-    def finish_version(self, vid: int, state: str, issues: list[Issue], current_name: str | None = None) -> None:
+    def finish_version(self, vid: int, state: str, issues: list[Issue], current_name: str | None = None,
+                       reason: str | None = None) -> None:
         errors = sum(i.is_error for i in issues)
         with self.db() as db:
             db.execute("UPDATE versions SET state = ?, current_name = ?, errors = ?, warnings = ?, findings = ?, "
-                       "validated_at = ? WHERE id = ?",
-                       (state, current_name, errors, len(issues) - errors, issues_json(issues), now(), vid))
+                       "validated_at = ?, reason = ? WHERE id = ?",
+                       (state, current_name, errors, len(issues) - errors, issues_json(issues), now(), reason, vid))
             if state == "adopted":
                 row = db.execute("SELECT period, department FROM versions WHERE id = ?", (vid,)).fetchone()
                 db.execute("INSERT INTO submissions (period, department, version_id, updated_at) VALUES (?, ?, ?, ?) "
                            "ON CONFLICT (period, department) DO UPDATE SET version_id = excluded.version_id, "
                            "updated_at = excluded.updated_at", (row["period"], row["department"], vid, now()))
+
+    def set_state(self, vid: int, state: str, reason: str | None = None) -> None:
+        """A pending version decided without being adopted (declined, or replaced by a newer upload)."""
+        with self.db() as db:
+            db.execute("UPDATE versions SET state = ?, reason = COALESCE(?, reason) WHERE id = ?", (state, reason, vid))
+
+    def pending(self, period: str, department: str) -> Version | None:
+        """The unit's upload waiting for its confirmation, if any (the newest)."""
+        with self.db() as db:
+            row = db.execute("SELECT * FROM versions WHERE period = ? AND department = ? AND state = 'pending' "
+                             "ORDER BY id DESC LIMIT 1", (period, department)).fetchone()
+        return Version(**row) if row else None
+
+    def interrupted_uploads(self) -> list[Version]:
+        """Uploads a stopped server left half-checked: 未完成. The unit's current file was never touched by them
+        (a file becomes current in one atomic rename, and the record says adopted right after)."""
+        with self.db() as db:
+            rows = db.execute("SELECT * FROM versions WHERE state = 'received'").fetchall()
+            db.execute("UPDATE versions SET state = 'unfinished', reason = '服务在处理这次上传时停止，未完成校验，"
+                       "本单位的报送没有因它改变' WHERE state = 'received'")
+        return [Version(**r) for r in rows]
+
+    def prune(self, period: str, department: str, limit: int) -> list[Version]:
+        """Remove the kept copies of the unit's oldest versions, beyond `limit` bytes in all. The version in use
+        and one waiting for confirmation are never removed; their record stays (marked pruned)."""
+        with self.db() as db:
+            rows = db.execute("SELECT v.* FROM versions v WHERE v.period = ? AND v.department = ? AND v.stored IS NOT NULL "
+                              "ORDER BY v.id", (period, department)).fetchall()
+            current = db.execute("SELECT version_id FROM submissions WHERE period = ? AND department = ?",
+                                 (period, department)).fetchone()
+            keep = {current["version_id"]} if current else set()
+            total = sum(r["size"] for r in rows)
+            removed = []
+            for r in rows:
+                if total <= limit:
+                    break
+                if r["id"] in keep or r["state"] in ("pending", "received"):
+                    continue
+                db.execute("UPDATE versions SET stored = NULL, pruned_at = ? WHERE id = ?", (now(), r["id"]))
+                total -= r["size"]
+                removed.append(Version(**r))
+        for v in removed:
+            (self.folder / v.stored).unlink(missing_ok=True)
+        return removed
 
     def versions(self, period: str, department: str | None = None, limit: int = 500) -> list[Version]:
         sql, args = "SELECT * FROM versions WHERE period = ?", [period]
@@ -310,6 +407,134 @@ class Store:
         with self.db() as db:
             return db.execute("SELECT 1 FROM versions WHERE period = ? AND department = ? AND sha256 = ? LIMIT 1",
                               (period, department, sha256)).fetchone() is not None
+
+    # ---- office users and sessions --------------------------------------------------------
+
+    def users(self, *, removed: bool = False) -> list[User]:
+        with self.db() as db:
+            rows = db.execute("SELECT * FROM users" + ("" if removed else " WHERE removed_at IS NULL") +
+                              " ORDER BY id").fetchall()
+        return [User(**r) for r in rows]
+
+    def user(self, *, name: str | None = None, uid: int | None = None, invite: str | None = None) -> User | None:
+        column, value = ("name", name) if name is not None else ("id", uid) if uid is not None else ("invite", invite)
+        if value is None or value == "":
+            return None
+        with self.db() as db:
+            row = db.execute(f"SELECT * FROM users WHERE {column} = ? AND removed_at IS NULL", (value,)).fetchone()
+        return User(**row) if row else None
+
+    def first_user(self) -> User | None:
+        users = self.users()
+        return users[0] if users else None
+
+    def needs_setup(self) -> bool:
+        """True while the first office user has no password (first start, or after --reset-password)."""
+        first = self.first_user()
+        return first is None or not first.password_hash
+
+    def set_first_password(self, password_hash: str, name: str = "推进办") -> User:
+        with self.db() as db:
+            row = db.execute("SELECT id FROM users WHERE removed_at IS NULL ORDER BY id LIMIT 1").fetchone()
+            if row is None:
+                uid = db.execute("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)",
+                                 (name, password_hash, now())).lastrowid
+            else:
+                uid = row["id"]
+                db.execute("UPDATE users SET password_hash = ?, invite = NULL WHERE id = ?", (password_hash, uid))
+                db.execute("DELETE FROM sessions WHERE user_id = ?", (uid,))
+        return self.user(uid=uid)
+
+    def reset_first_password(self) -> None:
+        """`serve --reset-password`: the first user sets a password again through the terminal's link;
+        every session ends."""
+        with self.db() as db:
+            db.execute("UPDATE users SET password_hash = NULL WHERE id = "
+                       "(SELECT id FROM users WHERE removed_at IS NULL ORDER BY id LIMIT 1)")
+            db.execute("DELETE FROM sessions")
+
+    def add_user(self, name: str, by: str) -> User:
+        """A new office user, with a one-time link to set their own password."""
+        with self.db() as db:
+            uid = db.execute("INSERT INTO users (name, invite, created_at, created_by) VALUES (?, ?, ?, ?)",
+                             (name, secrets.token_urlsafe(24), now(), by)).lastrowid
+        return self.user(uid=uid)
+
+    def reinvite(self, uid: int) -> User | None:
+        """A forgotten password: a new one-time link; the old password and every session end."""
+        with self.db() as db:
+            db.execute("UPDATE users SET password_hash = NULL, invite = ? WHERE id = ?", (secrets.token_urlsafe(24), uid))
+            db.execute("DELETE FROM sessions WHERE user_id = ?", (uid,))
+        return self.user(uid=uid)
+
+    def name_taken(self, name: str) -> bool:
+        with self.db() as db:
+            return db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is not None
+
+    def set_password(self, uid: int, password_hash: str) -> None:
+        """A new password (also through an invite link, which it uses up); every session of the user ends."""
+        with self.db() as db:
+            db.execute("UPDATE users SET password_hash = ?, invite = NULL WHERE id = ?", (password_hash, uid))
+            db.execute("DELETE FROM sessions WHERE user_id = ?", (uid,))
+
+    def remove_user(self, uid: int) -> None:
+        with self.db() as db:
+            db.execute("UPDATE users SET removed_at = ?, invite = NULL WHERE id = ?", (now(), uid))
+            db.execute("DELETE FROM sessions WHERE user_id = ?", (uid,))
+
+    def new_session(self, uid: int) -> str:
+        sid = secrets.token_urlsafe(32)
+        with self.db() as db:
+            db.execute("INSERT INTO sessions (id, user_id, created_at, seen_at) VALUES (?, ?, ?, ?)",
+                       (sid, uid, now(), now()))
+        return sid
+
+    def session_user(self, sid: str, idle_minutes: int, max_hours: int, touch: bool = True) -> User | None:
+        """The user of a live session: known to the server, used within `idle_minutes`, younger than `max_hours`.
+        An expired one is ended here."""
+        if not sid:
+            return None
+        with self.db() as db:
+            row = db.execute("SELECT s.*, u.removed_at FROM sessions s JOIN users u ON u.id = s.user_id "
+                             "WHERE s.id = ?", (sid,)).fetchone()
+            if row is None:
+                return None
+            if (row["removed_at"] or row["seen_at"] < ago(minutes=idle_minutes)
+                    or row["created_at"] < ago(hours=max_hours)):
+                db.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+                return None
+            if touch and row["seen_at"] < ago(minutes=1):
+                db.execute("UPDATE sessions SET seen_at = ? WHERE id = ?", (now(), sid))
+            uid = row["user_id"]
+        return self.user(uid=uid)
+
+    def end_sessions(self, uid: int) -> None:
+        with self.db() as db:
+            db.execute("DELETE FROM sessions WHERE user_id = ?", (uid,))
+
+    # ---- audit log ---------------------------------------------------------------------------
+
+    def log(self, actor: str, action: str, detail: str = "", period: str | None = None) -> None:
+        with self.db() as db:
+            db.execute("INSERT INTO audit (at, period, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+                       (now(), period, actor, action, detail))
+
+    def audit(self, limit: int = 300, actor: str | None = None) -> list[AuditEntry]:
+        sql, args = "SELECT * FROM audit", []
+        if actor:
+            sql += " WHERE actor = ?"
+            args.append(actor)
+        with self.db() as db:
+            rows = db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        return [AuditEntry(**r) for r in rows]
+
+    def last_change(self, period: str | None) -> str:
+        """Changes when an upload arrives or is decided: what the office page's auto refresh watches."""
+        with self.db() as db:
+            row = db.execute("SELECT MAX(id) AS v, COUNT(*) AS n, MAX(validated_at) AS t FROM versions WHERE period = ?",
+                             (period,)).fetchone()
+            sub = db.execute("SELECT MAX(updated_at) AS u FROM submissions WHERE period = ?", (period,)).fetchone()
+        return f"{row['v']}-{row['n']}-{row['t']}-{sub['u']}"
 
     # ---- builds ----------------------------------------------------------------------------
 

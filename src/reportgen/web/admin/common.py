@@ -22,7 +22,7 @@ TOKEN = re.compile(r"^[0-9a-f]{16}$")
 def office_only(request: Request) -> None:
     """Go on only for a signed-in office; else to the login (or the first-start setup)."""
     if not is_office(request):
-        target = "/office/login" if ctx(request).store.setting("office_hash") else "/office/setup"
+        target = "/office/setup" if ctx(request).store.needs_setup() else "/office/login"
         raise HTTPException(303, headers={"location": target})
 
 

@@ -5,9 +5,11 @@
   // 复制 buttons beside a link field
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
-      var input = button.parentElement.querySelector("input");
+      var scope = button.closest("details") || button.parentElement;
+      var input = scope.querySelector("textarea, input");
+      var label = button.textContent;
       input.select();
-      var done = function () { button.textContent = "已复制"; setTimeout(function () { button.textContent = "复制"; }, 1500); };
+      var done = function () { button.textContent = "已复制"; setTimeout(function () { button.textContent = label; }, 1500); };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); });
       } else {
@@ -24,7 +26,7 @@
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (e) {
       var button = e.submitter;
-      if (button && button.value === "revoke" && !window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+      if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
     });
   });
 
@@ -36,6 +38,23 @@
       button.textContent = "正在上传并校验……";
     });
   });
+
+  // the office page: reload when an upload arrives or is decided (asked every 10 s), unless someone is typing
+  // or has a 催报 message open
+  var watch = document.querySelector("[data-changes]");
+  if (watch) {
+    var check = function () {
+      fetch(watch.getAttribute("data-changes"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          var busy = document.querySelector("details[open]") || (document.activeElement && /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName));
+          if (s && s.key !== watch.getAttribute("data-key") && !busy) window.location.reload();
+          else setTimeout(check, 10000);
+        })
+        .catch(function () { setTimeout(check, 30000); });
+    };
+    setTimeout(check, 10000);
+  }
 
   // build progress: ask the server every second while a build runs, then reload the page
   var box = document.querySelector("[data-progress]");
