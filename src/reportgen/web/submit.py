@@ -40,6 +40,7 @@ from .store import Store, Version, ago
 MAX_UPLOAD_MB = 20
 MAX_UPLOAD = MAX_UPLOAD_MB * 1024 * 1024
 UPLOADS_PER_HOUR = 30
+QUOTA_UNIT = 1024 * 1024  # report.toml's upload_quota_mb is in MB
 MAX_NAME = 255  # characters of an upload's file name kept (a file system's limit); pages shorten it further
 
 
@@ -134,7 +135,7 @@ def take(store: Store, workspaces: Workspaces, version: Version, *, hold: bool) 
     snap = workspaces.last()
     quota = snap.workspace.config.upload_quota_mb if snap and snap.workspace else 0
     if quota:
-        store.prune(version.period, version.department, quota * 1024 * 1024)
+        store.prune(version.period, version.department, quota * QUOTA_UNIT)
     return outcome
 
 
