@@ -471,6 +471,17 @@ def test_build_from_the_office_page_then_preview_and_download(site):
     r = site.office.get(src)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "sandbox" in r.headers["content-security-policy"] and "<h1" in r.text
+    # each unit's preview reads exactly as its tasks in the press release just built
+    from test_web_portal import task_texts
+
+    built = task_texts(r.text)
+    for unit in (DEPT, OTHER):
+        d = site.department(unit)
+        preview = task_texts(d.client.get(f"/d/{d.token}/preview").text)
+        assert preview and len(preview) == len(site.ctx.workspaces.get().department(unit).tasks)
+        assert set(preview) <= set(built), set(preview) - set(built)
+    assert "生成材料" in site.office.get("/office/log").text
+
     r = site.office.get("/office/preview/briefing")
     pages = re.findall(r'<img src="([^"]+\.png)"', r.text)
     assert len(pages) == [e for e in manifest if e["kind"] == "briefing-pack" and e["format"] == "pdf"][0]["pages"]
