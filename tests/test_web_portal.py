@@ -97,13 +97,13 @@ def test_clerk_sees_deadline_status_contact_and_a_receipt(site, tmp_path):
 
     d = site.department(DEPT)
     r = d.page()
-    assert "截止日期：2025年7月4日（星期五）" in r.text and "已逾期" in r.text  # the sample's deadline has passed
+    assert "截止日期：2025年7月4日（星期五）" in r.text and "已过截止日期" in r.text  # passed, and reported in time
     assert "已报送·无问题" in r.text and "综合组 李明　010-12345678" in r.text
     snap = site.ctx.workspaces.get()
     assert deadline(snap, date(2025, 7, 1))["note"] == "还有 3 天" and deadline(snap, date(2025, 7, 4))["note"] == "今天截止"
 
     r = d.upload("有问题.xlsx", messy_workbook(tmp_path / "m.xlsx").read_bytes(), confirm=True)
-    assert '<span class="badge error">待修改</span>' in r.text and "请尽快报送" in r.text
+    assert '<span class="badge error">待修改</span>' in r.text and "请尽快报送" in r.text and "已逾期" in r.text
     m = site.department(MARKET).page()
     assert '<span class="badge muted">未报送</span>' in m.text
 
