@@ -43,7 +43,7 @@ def test_a_blank_upload_waits_and_keeping_leaves_the_report_in_use(site):
     before = current_bytes(site)
     r = d.upload("手机上传.xlsx", blank_template(d))
     assert "请确认" in r.text and "还没有填写进展的空表" in r.text and "本单位现在的报送保持不变" in r.text
-    assert current_bytes(site) == before and check(site.root).report.errors == [] or True
+    assert current_bytes(site) == before
     assert "已报送" in site.office.get("/office").text
     v = site.ctx.store.versions(site.period, DEPT)[0]
     assert v.state == "pending" and site.ctx.store.submissions(site.period).get(DEPT) is None  # the folder file stays
@@ -120,7 +120,7 @@ def test_the_preview_prints_only_the_units_tasks_through_the_press_template(site
     r = d.client.get(f"/d/{d.token}/preview")
     assert r.status_code == 200 and "sandbox" in r.headers["content-security-policy"]
     tasks = task_texts(r.text)
-    assert len(tasks) == 4 and all("新建" in t or "建成" in t or "发放" in t or t for t in tasks)
+    assert len(tasks) == 4 and "共为2816户、4630名困难群众发放低保金" in "".join(tasks)  # 04-01, as reported
     assert 'class="draft-banner"' not in r.text and 'class="lead"></p>' in r.text  # the district's words left out
 
 
@@ -162,7 +162,7 @@ def test_two_office_users_each_sign_in_and_the_log_says_who(site):
     assert second.get("/" + invite).status_code == 404  # one use
     r = second.get("/office/links")
     second.post("/office/links", data=dict(csrf=csrf_of(r.text), department=MARKET, action="reissue"))
-    r = site.office.get("/office/build") if False else site.office.get("/office")
+    r = site.office.get("/office")
     site.office.post("/office/build", data=dict(csrf=csrf_of(r.text)))
     log = site.office.get("/office/log").text
     assert re.search(r"王芳</a></td>\s*<td[^>]*>换新链接", log) and re.search(r"推进办</a></td>\s*<td[^>]*>生成材料", log)
@@ -263,7 +263,7 @@ def test_the_storage_quota_prunes_the_oldest_replaced_versions_never_the_one_in_
     d = site.department(DEPT)
     fixed = fixed_workbook(site.root, tmp_path / "f.xlsx").read_bytes()
     for n in range(5):
-        d.upload(f"{n}.xlsx", fixed[:-1] + bytes([n]) if False else fixed)
+        d.upload(f"{n}.xlsx", fixed)
     versions = site.ctx.store.versions(site.period, DEPT)
     kept = [v for v in versions if v.stored]
     assert sum(v.size for v in kept) <= 20_000 and len(kept) < len(versions)
