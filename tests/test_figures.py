@@ -56,6 +56,17 @@ def test_85_typed_into_a_percent_cell_is_read_as_85_percent_and_said(tmp_path):
     assert sheet.cell(row=4 + 1, column=header.index("完成率") + 1).value == pytest.approx(0.85)  # not 85 (8500%)
 
 
+def test_a_row_set_aside_for_its_status_still_has_its_figures_checked(tmp_path):
+    """All findings of a file at once: the 85-in-a-percent-cell warning comes with the unknown status, not a round later."""
+    root = workspace(tmp_path, [row("01-02", "差不多了", "已建成助餐点425个", 425, 85)], percent_cells=["F4"])
+    ds = merge(read_workspace(root))
+    assert [i.cell for i in issues(ds, "E-STATUS-UNKNOWN")] == ["C4"]
+    [found] = issues(ds, "W-RATE-PERCENT-CELL")
+    assert found.cell == "F4" and "请把该单元格改为 85%" in found.message
+    assert not issues(ds, "W-RATE-FULL-NOT-DONE") and not issues(ds, "E-DONE-BELOW-TARGET")  # no status to judge by
+    assert next(m for m in ds.tasks if m.task.task_id == "01-02").progress is None  # still set aside
+
+
 def test_an_impossible_rate_is_an_error_and_not_used(tmp_path):
     # no 完成值 to check against: 8500% cannot be right, and 85% is proposed
     root = workspace(tmp_path, [row("01-02", "推进中", "已建成一批助餐点", None, 85)], percent_cells=["F4"])

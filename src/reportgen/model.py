@@ -359,6 +359,7 @@ class SetAside:
     task_id: str
     department: str
     reason: str
+    row: "Progress | None" = None  # the row as read, when a problem of its own set it aside (its figures are checked)
 
 
 @dataclass

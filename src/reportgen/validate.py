@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .codes import issue
@@ -178,6 +178,23 @@ def _row_rules(task: Task, p: Progress) -> list[Issue]:
     return found
 
 
+STATUS_FIGURES = {"E-DONE-BELOW-TARGET", "E-NOT-STARTED-WITH-PROGRESS", "W-RATE-FULL-NOT-DONE"}
+
+
+def _set_aside_figures(plan: dict[str, Task], set_aside: list[SetAside]) -> list[Issue]:
+    """The figures of rows set aside for a problem of their own (no status, no 进展情况 …), checked as an
+    accepted row's are: the department fixes everything in one round, not the 完成率 only after the status."""
+    found: list[Issue] = []
+    for s in set_aside:
+        task = plan.get(s.task_id)
+        if s.row is None or task is None:
+            continue
+        p = replace(s.row)  # the row is not used: its figures are read, never changed
+        figures = _in_plan_units(task, p) + check_figures(task, p, _at, completion_rate)
+        found += [i for i in figures if p.status or i.code not in STATUS_FIGURES]
+    return found
+
+
 def _not_reported(task: Task, submitted: dict[str, Submission]) -> Issue:
     """未报送, addressed to the lead department: in its own file when it sent one (so the return
     workbook lists it), else at the task's row of the plan."""
@@ -229,6 +246,7 @@ def validate(ws: Workspace) -> Validation:
         else:
             issues.extend(_in_plan_units(task, p))
             issues.extend(_row_rules(task, p))
+    issues.extend(_set_aside_figures(plan, set_aside))
     issues.extend(stale_texts(ws, {t: p for t, p in chosen.items() if t in plan}, _at))
 
     reported = {sub.department for sub in ws.submissions}

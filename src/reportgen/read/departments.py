@@ -249,13 +249,9 @@ def _read_table(sub: Submission, grid: Grid, header: Header, name: str, issues: 
                 row_issues.append(issue("E-PERCENT-INVALID", cell=at("rate"), value=_short(text(raw_rate), 40), **where))
 
         issues.extend(row_issues)
-        fatal = [i for i in row_issues if i.code in FATAL_ROW_CODES]
-        if fatal:
-            sub.set_aside.append(SetAside(source, task_id, dept, "；".join(i.message for i in fatal)))
-            continue
-        sub.rows.append(Progress(
+        row = Progress(
             task_id=task_id,
-            status=status,
+            status=status or "",
             progress_text=progress_text,
             name=text(get("name")),
             achieved=achieved.value if achieved else None,
@@ -273,7 +269,13 @@ def _read_table(sub: Submission, grid: Grid, header: Header, name: str, issues: 
             department=dept,
             source=source,
             columns=letters,
-        ))
+        )
+        fatal = [i for i in row_issues if i.code in FATAL_ROW_CODES]
+        if fatal:  # kept beside the reason, so its figures are checked too: every finding of the row in one round
+            sub.set_aside.append(SetAside(source, task_id, dept, "；".join(i.message for i in fatal),
+                                          row=row if task_id else None))
+            continue
+        sub.rows.append(row)
     if notes:
         first = notes[0]
         col = filled(grid.rows[first])[0][0]
