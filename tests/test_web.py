@@ -204,6 +204,8 @@ def test_a_link_speaks_only_for_its_unit(site, tmp_path):
         dict(task_id="06-04", status="已完成", progress_text="残联代报的食品安全文字"),
         dict(task_id="10-02", status="已完成", progress_text="残联代报的另一段文字")])
     r = d.upload("残联.xlsx", path.read_bytes())
+    assert "请确认" in r.text and "不是本单位牵头的任务（06-04、10-02）" in r.text  # held first: it looks like another unit's
+    r = d.upload("残联.xlsx", path.read_bytes(), confirm=True)
     assert r.status_code == 200 and "区市场监管局" in r.text
     version = next(v for v in site.ctx.store.versions(site.period, "区残联") if v.source == "web")
     assert version.state == "adopted"  # its own row counts
