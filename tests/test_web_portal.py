@@ -99,6 +99,7 @@ def test_clerk_sees_deadline_status_contact_and_a_receipt(site, tmp_path):
     r = d.page()
     assert "截止日期：2025年7月4日（星期五）" in r.text and "已过截止日期" in r.text  # passed, and reported in time
     assert "已报送·无问题" in r.text and "综合组 李明　010-12345678" in r.text
+    assert '<span class="count none">错误 0 条</span>' in r.text  # nothing red for a unit that is done
     snap = site.ctx.workspaces.get()
     assert deadline(snap, date(2025, 7, 1))["note"] == "还有 3 天" and deadline(snap, date(2025, 7, 4))["note"] == "今天截止"
 
