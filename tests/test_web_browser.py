@@ -170,6 +170,11 @@ def test_department_uploads_and_office_builds_in_a_browser(tmp_path):
             submit_and_wait(driver, css("#result button[value=keep]"))
             assert "未采用这次上传" in css("#result h2").text and current() == original
 
+            # another unit's sheet: refused, with no advice to edit its 填报单位
+            upload(root / "inputs/2025H1/departments/区教育局.xlsx")
+            assert "未采用" in css("#result h2").text and "填报单位与链接不符" in css("#result").text
+            assert "改为" not in css("#result").text and current() == original
+
             # a messy workbook: held (more errors), then used after all; every problem listed at once, in the result
             upload(messy)
             assert "请确认" in css("#result h2").text and current() == original

@@ -276,6 +276,21 @@ def test_the_storage_quota_prunes_the_oldest_replaced_versions_never_the_one_in_
     assert "文件已按存储上限清理" in h.text
 
 
+def test_reset_password_lets_the_first_user_set_a_new_one_and_ends_every_session(site):
+    r = site.office.get("/office/users")
+    site.office.post("/office/users", data=dict(csrf=csrf_of(r.text), action="add", name="王芳"))
+    site.ctx.store.reset_first_password()  # what `serve --reset-password` does before starting
+    assert site.office.get("/office", follow_redirects=False).headers["location"] == "/office/setup"
+    app = create_app(site.root, setup_code="new-code")
+    client = TestClient(app)
+    page = client.get("/office/setup?code=new-code")
+    assert 'value="推进办"' in page.text  # the first user's name, kept
+    r = client.post("/office/setup", data=dict(csrf=csrf_of(page.text), code="new-code", password="换过的口令2026",
+                                               again="换过的口令2026"))
+    assert "各单位报送情况" in r.text
+    assert [u.name for u in app.state.ctx.store.users()] == ["推进办", "王芳"]
+
+
 def test_a_record_from_the_last_release_opens_with_its_password(tmp_path):
     from reportgen.web.security import hash_password
     from reportgen.web.store import MIGRATIONS

@@ -116,31 +116,34 @@ async def setup(request: Request) -> Response:
         return RedirectResponse("/office/login", 303)
     first = c.store.first_user()
     name = first.name if first else "推进办"
+
+    def show(status: int = 200, **values) -> Response:
+        return page(request, "setup.html", status, existing=first is not None, **{"username": name, **values})
     wait = c.throttle.wait("（设置）", _client(request))
     if wait:
-        return page(request, "setup.html", 429, code="", username=name, problem=f"尝试次数过多，请{wait}秒后再试。")
+        return show(429, code="", problem=f"尝试次数过多，请{wait}秒后再试。")
     if request.method == "GET":
         code = request.query_params.get("code", "")
         if not (c.setup_code and secrets.compare_digest(code, c.setup_code)):
             if code:
                 c.throttle.fail("（设置）", _client(request))
-            return page(request, "setup.html", 403, code="", username=name,
+            return show(403, code="",
                         problem="请使用启动服务时终端窗口中显示的“设置密码”链接打开本页。")
-        return page(request, "setup.html", code=code, username=name, problem="")
+        return show(code=code, problem="")
     form = await checked_form(request)
     code = str(form.get("code", ""))
     if not (c.setup_code and secrets.compare_digest(code, c.setup_code)):
         c.throttle.fail("（设置）", _client(request))
-        return page(request, "setup.html", 403, code="", username=name, problem="设置链接不对，请使用终端窗口中显示的链接。")
+        return show(403, code="", problem="设置链接不对，请使用终端窗口中显示的链接。")
     if first is None:
         name = str(form.get("name", "")).strip() or "推进办"
         problem = _name_problem(name)
         if problem:
-            return page(request, "setup.html", 400, code=code, username=name, problem=problem)
+            return show(400, code=code, problem=problem)
     password, again = str(form.get("password", "")), str(form.get("again", ""))
     problem = password_problem(password, again)
     if problem:
-        return page(request, "setup.html", 400, code=code, username=name, problem=problem)
+        return show(400, code=code, problem=problem)
     user = c.store.set_first_password(hash_password(password), name)
     c.setup_code = ""
     _sign_in(request, user)
