@@ -145,6 +145,10 @@ def test_office_filters_marks_overdue_and_has_a_remind_message_and_slips(site):
     everyone = site.office.get("/office?sort=status").text
     order = re.findall(r'<strong>([^<]+)</strong>', everyone.split('id="units"')[1])
     assert order[0] == MARKET  # overdue first
+    key = site.office.get("/office/changes").json()["key"]  # what the page's auto refresh watches
+    assert f'data-key="{key}"' in r.text
+    site.department(MARKET).upload("市场监管局.xlsx", blank_template(site.department(MARKET)))
+    assert site.office.get("/office/changes").json()["key"] != key
     slips = site.office.get("/office/slips")
     assert slips.text.count('<article class="slip">') == 13
     one = site.office.get(f"/office/slips?department={MARKET}").text
@@ -174,6 +178,13 @@ def test_two_office_users_each_sign_in_and_the_log_says_who(site):
     assert "各单位报送情况" in r.text
     r = third.post("/office/login", data=dict(csrf=csrf_of(page.text), name="王芳", password=PASSWORD))
     assert r.status_code == 403  # the other user's password is not hers
+
+    users = site.office.get("/office/users")
+    uid = re.search(r'name="uid" value="(\d+)"', users.text)[1]
+    site.office.post("/office/users", data=dict(csrf=csrf_of(users.text), action="remove", uid=uid))
+    assert third.get("/office", follow_redirects=False).status_code == 303  # removed: signed out everywhere
+    r = site.office.post("/office/users", data=dict(csrf=csrf_of(users.text), action="add", name="王芳"))
+    assert r.status_code == 200 and "请把这个链接发给王芳" in r.text  # the name can be given again
 
 
 # ---- hardening (issue 25): each fails on the release before it ----------------------------------

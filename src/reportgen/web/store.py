@@ -479,7 +479,9 @@ class Store:
 
     def remove_user(self, uid: int) -> None:
         with self.db() as db:
-            db.execute("UPDATE users SET removed_at = ?, invite = NULL WHERE id = ?", (now(), uid))
+            # the name is freed for a new account; the log keeps the name as it was
+            db.execute("UPDATE users SET removed_at = ?, invite = NULL, name = name || '（已删除' || id || '）' "
+                       "WHERE id = ?", (now(), uid))
             db.execute("DELETE FROM sessions WHERE user_id = ?", (uid,))
 
     def new_session(self, uid: int) -> str:
