@@ -43,7 +43,7 @@ LABELS = {
     "report_to": "报", "send_to": "送", "issue_to": "发", "copies": "印数", "variants": "另外生成的版本",
     "traditional": "繁體版用字", "office_contact": "推进办联系人", "office_phone": "推进办联系电话",
     "forbidden_words": "禁用词", "review_words": "须人工确认的词", "allowed_words": "已确认可公开的词",
-    "toc": "简报目录", "internal": "内部版简报",
+    "toc": "简报目录", "internal": "内部版简报", "upload_quota_mb": "每单位上传文件保留上限（MB）",
     "label": "报告期名称", "as_of": "截至日期", "issue_no": "简报期号", "publish_date": "发布日期",
     "deadline": "报送截止日期", "opening": "新闻通稿开头", "closing": "新闻通稿结尾",
 }
@@ -57,10 +57,11 @@ EXTRA_HELP = {
 }
 REPORT_FIELDS = ("region", "program", "publisher", "compiler", "form", "numbering", "group_by", "headline",
                  "briefing_title", "report_to", "send_to", "issue_to", "copies", "variants", "traditional",
-                 "office_contact", "office_phone", "forbidden_words", "review_words", "allowed_words", "toc", "internal")
+                 "office_contact", "office_phone", "forbidden_words", "review_words", "allowed_words", "toc", "internal",
+                 "upload_quota_mb")
 PERIOD_FIELDS = ("label", "as_of", "issue_no", "publish_date", "deadline", "opening", "closing")
 KINDS = {"form": "select", "numbering": "select", "group_by": "select", "traditional": "select", "toc": "select",
-         "variants": "checks", "internal": "check", "copies": "number", "issue_no": "number",
+         "variants": "checks", "internal": "check", "copies": "number", "issue_no": "number", "upload_quota_mb": "number",
          "as_of": "date", "publish_date": "date", "deadline": "date", "opening": "textarea", "closing": "textarea",
          "forbidden_words": "lines", "review_words": "lines", "allowed_words": "lines"}
 THEME = "themes."
