@@ -80,6 +80,15 @@ def test_a_worse_upload_is_confirmed_then_the_office_restores_the_earlier_versio
     assert "恢复版本" in site.office.get("/office/log").text
 
 
+def test_anything_filled_replaces_a_blank_form_in_use(site, tmp_path):
+    d = site.department(DEPT)
+    blank = blank_template(d)
+    (site.folder() / f"{DEPT}.xlsx").write_bytes(blank)  # new-period's workbook, sent out, not filled
+    messy = messy_workbook(tmp_path / "m.xlsx").read_bytes()
+    r = d.upload("第一稿.xlsx", messy)
+    assert "请确认" not in r.text and "3 处错误" in r.text and current_bytes(site) == messy
+
+
 def test_another_units_sheet_is_refused_without_advice_to_edit_it(site):
     d = site.department(DEPT)
     before = current_bytes(site)

@@ -205,7 +205,7 @@ def worse(new: Standing, old: Standing) -> str:
         reasons.append("这次上传的是还没有填写进展的空表")
     elif new.filled < old.filled:
         reasons.append(f"这次上传的表只有{new.filled}项任务填了进展，而现在在用的报送有{old.filled}项")
-    if new.errors > old.errors and not new.blank:  # a blank form's errors are all "not filled": said once above
+    if new.errors > old.errors and not new.blank and not old.blank:  # a blank form in use has nothing to lose  # a blank form's errors are all "not filled": said once above
         reasons.append(f"这次上传的表有{new.errors}处错误，比现在在用的报送（{old.errors}处）多")
     if len(new.foreign) > len(old.foreign):
         shown = "、".join(new.foreign[:5]) + ("等" if len(new.foreign) > 5 else "")
