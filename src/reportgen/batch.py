@@ -46,7 +46,7 @@ def build_one(root: Path, options: dict) -> Outcome:
     except InputError as e:
         return Outcome(root, EXIT_INPUT, f"未生成：{e.issue.message}")
     except Exception as e:  # noqa: BLE001 - one workspace's failure never stops the others
-        from .web.builds import failure_text
+        from .messages import failure_text
 
         return Outcome(root, EXIT_INPUT, f"未生成：{failure_text(e)}")
     report = result.report

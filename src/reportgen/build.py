@@ -26,6 +26,7 @@ from .validate import validate
 from .model import Dataset, Report, Workspace
 from .read import read_workspace
 from .render import KIND_NAMES, Job, Output, name_findings
+from .render.manifest import Manifest
 from .render.staging import Staging
 
 Progress = Callable[[str], None]
@@ -41,6 +42,7 @@ class BuildResult:
     stopped: bool = False  # strict build refused to make the documents (the gate was not passed)
     notes: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # documents (their Chinese names) kept from the last build, unchanged
+    stale: bool = False  # validate: the last build's documents no longer match the data (the manifest says so)
 
     @property
     def reconciliation(self) -> tuple[int, int, int]:
@@ -95,15 +97,10 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
     root = Path(root).resolve()
     with workspace_lock(root, on_wait=on_wait or say):
         say("读取工作目录")
-        ws = read_workspace(root, period)
-        say("校验")
-        ds = _assessed(root, ws, group_by)
+        ws, ds = assessment(root, period, group_by, progress=say)
         outdir = inside(root, root / "outputs" / ws.period.code)
         result = BuildResult(ds, ds.report, outdir)
         if not ws.plan:
-            src = root / "inputs" / ws.period.code / "plan.xlsx"
-            ds.report.add(issue("E-PLAN-EMPTY", file=src.name))
-            ds.gate = assess(ds)
             result.stopped = True
             return result
 
@@ -156,7 +153,8 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
                     made.sort(key=lambda o: o.kind != "press-release")  # listed first, as always
             make(last)
             say("保存")
-            stage.commit([*kept, *made], ds.gate, withheld=result.stopped)  # (a kept document is in both)
+            stage.commit([*kept, *made], ds.gate, withheld=result.stopped,  # (a kept document is in both)
+                         data=None if result.stopped else data_digest(ds))
         finally:
             stage.discard()  # after a failure: the live set stays as it was
         result.outputs = stage.final(made)
@@ -192,16 +190,39 @@ def page_findings(outputs: list[Output], tasks: int) -> list:
     return found
 
 
-def _assessed(root: Path, ws: Workspace, group_by: str | None) -> Dataset:
-    """Validate (against the previous period too), merge, screen the public text, and decide the gate."""
+def assessment(root: Path, period: str | None = None, group_by: str | None = None, *,
+               progress: Progress | None = None) -> tuple[Workspace, Dataset]:
+    """The one assessment of a workspace, which build, validate, `templates check` and the web page all show:
+    read → validate (blank forms, against the previous period: stale text) → merge → screen the public
+    text → names → gate. Returns the workspace read and the dataset with every finding and the gate's
+    decision (`ds.gate`). Raises `InputError` only when the workspace itself cannot be read."""
     from .screen import screen
 
+    say = progress or (lambda msg: None)
+    root = Path(root)
+    ws = read_workspace(root, period)
+    say("校验")
     ws.previous = load_previous(root, ws.period.code, group_by or ws.config.group_by)
     ds = merge(ws, group_by, validate(ws))
     ds.report.extend(screen(ds))
     ds.report.extend(name_findings(ds))
+    if not ws.plan:
+        ds.report.add(issue("E-PLAN-EMPTY", file="plan.xlsx"))
     ds.gate = assess(ds)
-    return ds
+    return ws, ds
+
+
+def data_digest(ds: Dataset) -> str:
+    """What the documents show, as data (every figure and word, public and internal, and the settings), without
+    the findings and the draft reasons: the manifest keeps it so that `validate` can tell the documents of the
+    last build from the data now."""
+    import hashlib
+    import json
+
+    from .render.context import internal_context
+
+    shown = {k: v for k, v in internal_context(ds).items() if k not in ("issues", "draft")}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
 def load_previous(root: Path, code: str, group_by: str) -> Dataset | None:
@@ -218,6 +239,17 @@ def load_previous(root: Path, code: str, group_by: str) -> Dataset | None:
         return None
 
 
+def is_stale(built: Manifest, ds: Dataset) -> bool:
+    """Whether the documents of the last build (its manifest) are out of date for the data now: made from other
+    data, or passed by the gate when the gate now says no. A build withheld by --strict made none."""
+    state, _ = built.as_built()
+    if built.withheld or not state:
+        return False
+    if built.data and built.data != data_digest(ds):
+        return True
+    return state == "publishable" and not ds.gate.publishable
+
+
 def check(root: Path | str, period: str | None = None, *, progress: Progress | None = None,
           on_wait: Progress | None = None) -> BuildResult:
     """Validate only: the report, 校验报告.xlsx and the return workbooks, no documents (those of the
@@ -228,9 +260,7 @@ def check(root: Path | str, period: str | None = None, *, progress: Progress | N
     root = Path(root).resolve()
     with workspace_lock(root, on_wait=on_wait or say):
         say("读取工作目录")
-        ws = read_workspace(root, period)
-        say("校验")
-        ds = _assessed(root, ws, None)
+        ws, ds = assessment(root, period, progress=say)
         outdir = inside(root, root / "outputs" / ws.period.code)
         result = BuildResult(ds, ds.report, outdir)
         say("生成校验报告")
@@ -238,7 +268,8 @@ def check(root: Path | str, period: str | None = None, *, progress: Progress | N
         kept = stage.open(remade=lambda kind: kind == "validation-report")
         try:
             made = validation.render(Job(ds, root, stage.dir))
-            stage.commit([*kept, *made])
+            result.stale = is_stale(stage.previous, ds)
+            stage.commit([*kept, *made], stale=result.stale)
         finally:
             stage.discard()
         result.outputs = stage.final(made)

@@ -23,6 +23,7 @@ from rich.markup import escape
 
 from . import __version__
 from .codes import label
+from .messages import raised_in_template, template_failure
 from .errors import InputError
 from .model import VARIANTS, Issue, Report
 from .render.pdf import SubsetterMissing
@@ -140,15 +141,25 @@ def print_missing(console: Console, ds) -> None:
             console.print(f"  {m.task.task_id} {m.task.name}（牵头单位：{m.task.lead}）  原因：{m.set_aside_reason}", highlight=False, markup=False)
 
 
-def print_gate(console: Console, gate, *, strict: bool = False, planned: bool = False) -> None:
-    """The publication state, said last: publishable, or a draft (or withheld) and why."""
+MANUAL_GATE = "docs/办公室使用手册/发布前核对.md"  # where the office reads the publication rules
+
+
+def print_gate(console: Console, gate, *, strict: bool = False, planned: bool = False, stale: bool = False) -> None:
+    """The publication state, said last: publishable, or a draft (or withheld) and why. `planned` (validate):
+    what build (`strict`: build --strict) will do with the data as it is; `stale`: the last build's documents
+    no longer match it."""
     if gate is None:
         return
+    if stale:
+        console.print("[yellow]上次生成的文档已过期：数据在那次生成后有变化，manifest.json 已标为“过期”（stale），"
+                      "这些文档不能再当作可发布的材料。请重新运行 reportgen build。[/yellow]", highlight=False)
     if gate.publishable:
         what = "按目前的数据，新闻通稿可以发布。" if planned else "新闻通稿可以发布。"
         console.print(f"[green]发布检查通过：{what}[/green]", highlight=False)
         return
-    if strict:
+    if strict and planned:
+        head = "发布检查未通过：按目前的数据，严格模式（build --strict）不会生成文档。原因："
+    elif strict:
         head = "发布检查未通过，严格模式下未生成文档（新闻通稿、工作简报、进度汇总表都没有生成，只生成了校验报告）。原因："
     elif planned:
         head = "发布检查未通过：按目前的数据生成的新闻通稿将标为“草稿　未经审核，不得发布”。原因："
@@ -157,8 +168,8 @@ def print_gate(console: Console, gate, *, strict: bool = False, planned: bool = 
     console.print(f"[red]{head}[/red]", highlight=False)
     for reason in gate.reasons:
         console.print(f"[red]  · {escape(reason)}[/red]", highlight=False)
-    if not planned:
-        console.print("[red]处理后重新运行 reportgen build；发布规则见 README“发布检查”。[/red]", highlight=False)
+    again = "reportgen validate" if planned else "reportgen build"
+    console.print(f"[red]处理后重新运行 {again}；发布规则见使用手册 {MANUAL_GATE}。[/red]", highlight=False)
 
 
 def print_inventory(console: Console, result) -> None:
@@ -212,10 +223,15 @@ def cmd_build(args, console: Console) -> int:
         console.print(f"其中{'、'.join(result.kept)}的数据、模板和设置与上次相同，沿用了上次生成的文件（加 --force 全部重新生成）。",
                       highlight=False, markup=False)
     print_gate(console, result.gate, strict=result.stopped)
-    if result.stopped:
+    return exit_code(report, result.gate, strict=args.strict)
+
+
+def exit_code(report: Report, gate, *, strict: bool) -> int:
+    """build and validate alike: 1 for errors, and with --strict for a gate not passed. A draft with
+    warnings only (a department has not reported yet) is a successful run without --strict: exit 0."""
+    if not report.ok or (strict and not (gate and gate.publishable)):
         return EXIT_INPUT
-    # a draft with warnings only (e.g. a department has not reported yet) is a successful run: exit 0
-    return EXIT_OK if report.ok else EXIT_INPUT
+    return EXIT_OK
 
 
 def cmd_build_many(args, roots: list[Path], console: Console) -> int:
@@ -256,10 +272,8 @@ def cmd_validate(args, console: Console) -> int:
                   markup=False)
     for o in result.outputs:
         console.print(f"  {o.path.relative_to(result.outdir)}", highlight=False, markup=False)
-    print_gate(console, result.gate, planned=True)
-    if report.errors or (args.strict and report.warnings):
-        return EXIT_INPUT
-    return EXIT_OK
+    print_gate(console, result.gate, strict=args.strict, planned=True, stale=result.stale)
+    return exit_code(result.report, result.gate, strict=args.strict)
 
 
 def _list_written(console: Console, root: Path, paths) -> None:
@@ -403,7 +417,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="只校验，生成校验报告和退回修改表", description="校验各单位填报表，输出校验报告.xlsx，并为有问题的单位生成退回修改表（原文件不改动）。")
     _workspace_arg(p)
-    p.add_argument("--strict", action="store_true", help="严格模式：有提醒也按不通过处理（退出码 1）")
+    p.add_argument("--strict", action="store_true", help="严格模式：与 build --strict 相同，发布检查未通过（有错误、未报送、筛查命中等）即退出码 1")
     p.add_argument("-v", "--verbose", action="store_true", help="列出全部问题，不截断（默认最多列出200条，其余见校验报告）")
     p.set_defaults(func=cmd_validate)
 
@@ -512,45 +526,16 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
     except SubsetterMissing as e:
         console.print(f"[red]错误[/red] {escape(str(e))}", highlight=False)
         return EXIT_INPUT
-    except jinja2.TemplateError as e:
-        console.print(f"[red]模板错误[/red] {escape(template_error_text(e))}请运行 reportgen templates check 检查模板。",
-                      highlight=False)
-        return EXIT_INPUT
     except Exception as e:  # noqa: BLE001 - raised inside an office's template (1/0, a call on a number…)
-        if not _raised_in_template(e):
+        if not isinstance(e, jinja2.TemplateError) and not raised_in_template(e):
             raise
-        console.print(f"[red]模板错误[/red] {escape(template_error_text(e))}请运行 reportgen templates check 检查模板。",
-                      highlight=False)
+        console.print(f"[red]模板错误[/red] {escape(template_failure(e))}", highlight=False)
         return EXIT_INPUT
 
 
 def shell_word(text: str) -> str:
     """A path as one word of a command to paste: quoted only when the shell would split or expand it."""
     return shlex.quote(text) if re.search(r"[\s'\"\\$`&;|()<>*?!#~{}\[\]]", text) or not text else text
-
-
-def _raised_in_template(e: BaseException) -> bool:
-    tb = e.__traceback__
-    while tb is not None:
-        if "__jinja_exception__" in tb.tb_frame.f_globals:
-            return True
-        tb = tb.tb_next
-    return False
-
-
-def template_error_text(e: BaseException) -> str:
-    """What went wrong, and where (file and line, or the Word paragraph), said once, in Chinese."""
-    from .messages import jinja_detail
-    from .templating import template_error_location
-
-    file, line, text = template_error_location(e)
-    if file and text:
-        where = f"{file} 中含“{text}”的段落："
-    elif file:
-        where = f"{file} 第{line}行：" if line else f"{file}："
-    else:
-        where = f"第{line}行：" if line else ""
-    return f"{where}{jinja_detail(e)}。"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,5 @@
-"""Library messages in Chinese: what Jinja says about a template, and what argparse says about a command line.
+"""Library messages in Chinese: what Jinja says about a template, what argparse says about a command line, and
+what a failed build says (the same words in the terminal, the web page and a batch run).
 
 Clerks never see the English originals: each known message is rewritten with its
 names kept (the tag, the filter, the field); an unknown one is said in general
@@ -82,6 +83,59 @@ def jinja_detail(e: BaseException) -> str:
     return f"模板写法有误（{type(e).__name__}）"
 
 
+def raised_in_template(e: BaseException) -> bool:
+    """Whether `e` was raised by template code (1/0, a call on a number… inside an office's template)."""
+    tb = e.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def template_error_text(e: BaseException) -> str:
+    """What went wrong, and where (file and line, or the Word paragraph), said once, in Chinese; a field that
+    only the internal documents have is said as `templates check` says it (E-TEMPLATE-INTERNAL-FIELD)."""
+    from .codes import CATALOGUE
+    from .templating import template_error_location
+
+    file, line, text = template_error_location(e)
+    if file and text:
+        where = f"{file} 中含“{text}”的段落："
+    elif file:
+        where = f"{file} 第{line}行：" if line else f"{file}："
+    else:
+        where = f"第{line}行：" if line else ""
+    m = re.search(r"has no attribute '(\w+)'|'(\w+)' is undefined", str(getattr(e, "message", None) or e))
+    name = m and (m[1] or m[2])
+    if name:
+        from .template_lint import internal_only_fields
+
+        if name in internal_only_fields():
+            return where + CATALOGUE["E-TEMPLATE-INTERNAL-FIELD"].template.format(expr=name)
+    return f"{where}{jinja_detail(e)}。"
+
+
+def template_failure(e: BaseException) -> str:
+    return template_error_text(e) + "请运行 reportgen templates check 检查模板。"
+
+
+def failure_text(e: BaseException) -> str:
+    """What the office reads when a build fails, in Chinese, never a traceback."""
+    import jinja2
+
+    from .errors import InputError
+    from .render.pdf import SubsetterMissing
+
+    if isinstance(e, InputError):
+        return e.issue.message
+    if isinstance(e, SubsetterMissing):
+        return str(e)
+    if isinstance(e, jinja2.TemplateError) or raised_in_template(e):
+        return "模板错误：" + template_failure(e)
+    return f"生成时出现程序错误（{type(e).__name__}），请把服务窗口中的提示发给技术支持。"
+
+
 def unclosed_block_line(source: str, env, upto: int | None = None) -> int | None:
     """The line where the innermost block still open at line `upto` (default: the end of `source`) began:
     a missing endif is there, not where Jinja noticed it. None when the source cannot be lexed or nothing is open."""
@@ -130,11 +184,28 @@ _ARGPARSE: list[tuple[re.Pattern, str]] = [
 ]
 
 
+# the command line's names for its values, as a clerk reads them
+_METAVARS = {"WORKSPACE": "工作目录", "PERIOD": "报告期", "NEXT": "新的报告期", "PREV": "上一报告期", "DATE": "日期",
+             "DEPT": "单位名称", "DIR": "工作目录", "FILE": "输出文件", "COMMAND": "子命令", "ACTION": "子命令",
+             "command": "子命令", "templates_command": "子命令"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _names(text: str) -> str:
+    """`NEXT`, `--port`, `WORKSPACE/--period` with what they mean: 新的报告期（NEXT）."""
+    return re.sub(r"[A-Za-z_][A-Za-z_]*", lambda m: f"{_METAVARS[m[0]]}（{m[0]}）" if m[0] in _METAVARS else m[0], text)
+
+
 def argparse_message(message: str) -> str:
-    """An argparse error in Chinese; one that is already Chinese (ours) is left as it is."""
-    if re.search(r"[\u4e00-\u9fff]", message):
+    """An argparse error in Chinese, the argument named as the user typed it (and what it means)."""
+    own = re.match(r"argument (.+?): (.*)", message, re.S)
+    if own and _CJK.search(own[2]):  # our own words (a type check), after argparse's English prefix
+        return f"参数 {_names(own[1])}：{own[2]}"
+    if _CJK.search(message):
         return message
     for pattern, repl in _ARGPARSE:
-        if pattern.search(message):
-            return pattern.sub(repl, message, count=1)
+        m = pattern.search(message)
+        if m:
+            groups = [_names(m[1]), *m.groups()[1:]]
+            return re.sub(r"\\(\d)", lambda g: groups[int(g[1]) - 1], repl)
     return "命令行参数有误，请运行 reportgen --help 查看用法"

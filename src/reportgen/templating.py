@@ -223,10 +223,9 @@ def trial_render(root: Path) -> list[Issue]:
     draft and as a publishable release; what fails is said at its template file and line (or paragraph)."""
     from docxtpl import DocxTemplate
 
-    from .build import _assessed
+    from .build import assessment
     from .errors import InputError
     from .messages import jinja_detail
-    from .read import read_workspace
     from .render.context import public_context
     from .render.env import template_path
     from .render.forms import template_name
@@ -234,7 +233,7 @@ def trial_render(root: Path) -> list[Issue]:
     from .template_lint import BRIEFING_RENDER
 
     try:
-        ds = _assessed(root, read_workspace(root), None)
+        _, ds = assessment(root)
     except InputError:
         return []  # no usable data: the static check is all there is
     env = environment(root)

@@ -132,11 +132,12 @@ class Staging:
                     kept.append(Output("return", src.suffix.lstrip(".").lower(), self.dir / rel))
         return kept
 
-    def commit(self, outputs: list[Output], gate=None, *, withheld: bool = False) -> None:
+    def commit(self, outputs: list[Output], gate=None, *, withheld: bool = False, data: str | None = None,
+               stale: bool = False) -> None:
         """Write the manifest of `outputs` (each path once) and swap the staging folder in. Without a
-        `gate` (validate), the publication state of the kept documents is carried over."""
+        `gate` (validate), the publication state of the kept documents is carried over, or marked `stale`."""
         unique = list({o.path: o for o in outputs}.values())
-        write_manifest(self.dir, unique, gate, withheld=withheld, kept=self.previous)
+        write_manifest(self.dir, unique, gate, withheld=withheld, kept=self.previous, data=data, stale=stale)
         if not (self.live.exists() or self.live.is_symlink()):
             os.rename(self.dir, self.live)
         elif _exchange(self.dir, self.live):

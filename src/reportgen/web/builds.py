@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..messages import failure_text
 from ..render import KIND_NAMES, VARIANT_NAMES
 from .lock import workspace_lock
 from .store import Store
@@ -213,20 +214,3 @@ class Builder:
                                 gate=gate.state if gate else None, reasons=list(gate.reasons) if gate else [],
                                 errors=len(report.errors), warnings=len(report.warnings), files=len(result.outputs),
                                 message="\n".join([progress.message, *result.notes]))
-
-
-def failure_text(e: Exception) -> str:
-    """What the office reads when a build fails, in Chinese, never a traceback."""
-    import jinja2
-
-    from ..render.pdf import SubsetterMissing
-
-    if isinstance(e, InputError):
-        return e.issue.message
-    if isinstance(e, SubsetterMissing):
-        return str(e)
-    if isinstance(e, jinja2.TemplateError):
-        from ..cli import template_error_text
-
-        return "模板错误：" + template_error_text(e) + "请运行 reportgen templates check 检查模板。"
-    return f"生成时出现程序错误（{type(e).__name__}），请把服务窗口中的提示发给技术支持。"

@@ -1,8 +1,8 @@
 """What the workspace says right now: the current period, its departments and their files, every finding.
 
 Takes: the workspace root.
-Returns: a `Snapshot`, read with the library exactly as `reportgen validate` reads it
-(read_workspace → validate → merge), plus the publication gate. Snapshots are cached and read
+Returns: a `Snapshot`: the one assessment `reportgen build` and `validate` make (build.assessment:
+read → validate → screen → names → merge → gate), with every finding and the gate's decision. Snapshots are cached and read
 again only when a file under the period's inputs (or report.toml) changed, so pages stay fast.
 """
 
@@ -12,15 +12,14 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..codes import issue
+from ..build import assessment
 from ..errors import InputError
-from ..gate import Gate, assess
-from ..merge import merge
+from ..gate import Gate
 from ..model import Dataset, Issue, Submission, Task, Workspace
 from ..periods import tasks_by_department
-from ..read import department_files, latest_period, read_workspace
+from ..read import department_files, latest_period
 from ..render.files import safe_file_name
-from ..validate import name_key, validate
+from ..validate import name_key
 from .lock import Busy, workspace_lock
 
 __all__ = ["Snapshot", "Workspaces", "read_snapshot", "name_key", "file_stem"]
@@ -110,14 +109,11 @@ def read_snapshot(root: Path) -> Snapshot:
     root = Path(root).resolve()
     snap = Snapshot(root, fingerprint(root))
     try:
-        ws = read_workspace(root)
+        ws, ds = assessment(root)
     except InputError as e:
         snap.error = e.issue.message
         return snap
-    ds = merge(ws, None, validate(ws))
-    if not ws.plan:
-        ds.report.add(issue("E-PLAN-EMPTY", file="plan.xlsx"))
-    snap.period, snap.workspace, snap.dataset, snap.gate = ws.period.code, ws, ds, assess(ds)
+    snap.period, snap.workspace, snap.dataset, snap.gate = ws.period.code, ws, ds, ds.gate
     snap.departments = _departments(ws, ds)
     return snap
 
