@@ -38,6 +38,7 @@ PROBLEMS = {
     "rate against figures": lambda: with_row("区民政局", 1, rate="90%"),
     "screening hit (warning only)": lambda: with_row("区教育局", 0, progress_text="新增学位300个，咨询电话022-23456789"),
     "spam": lambda: with_row("区教育局", 0, progress_text="新增学位300个，详见澳门万博体育网站"),
+    "contradiction (100% 推进中)": lambda: with_row("区民政局", 1, progress_text="已改造100户", achieved=100),
 }
 
 
@@ -129,3 +130,20 @@ def test_the_readme_states_the_rules_and_the_marks(repo_root):
     for words in ("校验没有错误", "未报送", "未采用", "筛查", "与上期", "（草稿）", "水印", "页眉", "--strict", "退出码",
                   "示例", "forbidden_words", "review_words", "allowed_words"):
         assert words in section, words
+
+
+def test_a_contradiction_blocks_until_the_office_confirms_its_task(tmp_path):
+    """Any code of CONTRADICTION_CODES stops blocking for the tasks period.toml's `confirmed` lists, and only those."""
+    from reportgen.build import check
+    from reportgen.gate import CONTRADICTION_CODES
+
+    subs = with_row("区民政局", 1, progress_text="已改造100户", achieved=100)
+    gates = {}
+    for confirmed in ([], ["01-01"], ["01-02"]):
+        root = make_workspace(tmp_path / f"ws{len(gates)}", PLAN, subs, period_toml={"confirmed": confirmed})
+        result = check(root)
+        assert [i.code for i in result.report.issues if i.code in CONTRADICTION_CODES] == ["W-RATE-FULL-NOT-DONE"]
+        gates[tuple(confirmed)] = result.gate
+    assert not gates[()].publishable and any("矛盾" in r for r in gates[()].reasons)
+    assert not gates[("01-01",)].publishable  # another task confirmed: this one still blocks
+    assert gates[("01-02",)].publishable, gates[("01-02",)].reasons

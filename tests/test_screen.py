@@ -89,3 +89,60 @@ def test_a_hit_in_a_built_release_is_a_draft_and_strict_refuses(tmp_path):
     strict = build(root, strict=True)
     assert strict.stopped and not [o for o in strict.outputs if o.kind == "press-release"]
     assert not list(strict.outdir.glob("*新闻通稿*"))
+
+
+# What the issue found published in a clean --strict build: internal remarks, staff and beneficiaries named, chat groups
+REMARKS = [
+    ("已建成5个（内部掌握，不宜对外公开）", "W-SCREEN-INTERNAL", "内部掌握"),
+    ("已建成5个，涉密，注意保密", "W-SCREEN-INTERNAL", "涉密"),
+    ("已建成5个，仅供内部参考，请勿外传", "W-SCREEN-INTERNAL", "请勿外传"),
+    ("已建成5个，由体育科王小明同志具体负责", "W-SCREEN-PERSON", "王小明同志"),
+    ("已建成5个。经办人：李建国", "W-SCREEN-PERSON", "李建国"),
+    ("已建成5个，张科长牵头验收", "W-SCREEN-PERSON", "张科长"),
+    ("已建成5个，优先服务困难户张桂兰一家", "W-SCREEN-BENEFICIARY", "张桂兰"),
+    ("已建成5个，患者刘某某已入住", "W-SCREEN-BENEFICIARY", "刘某某"),
+    ("已建成5个，报名请加QQ群123456789", "W-SCREEN-ACCOUNT", "123456789"),
+    ("已建成5个，咨询微信号：zhucan_2025", "W-SCREEN-ACCOUNT", "zhucan_2025"),
+]
+
+
+@pytest.mark.parametrize("text, code, shown", REMARKS)
+def test_internal_remarks_and_names_are_hits(text, code, shown):
+    from reportgen.screen import Screen
+
+    hits = Screen(Config()).hits(text)
+    assert {h.code for h in hits} == {code} and any(shown in h.value for h in hits)
+    assert Screen(Config(allowed_words=(text,))).hits(text) == []  # the office confirms a false hit
+
+
+def test_a_strict_build_with_remarks_and_names_withholds_the_documents_and_names_each_cell(tmp_path):
+    plan = [dict(PLAN[0], task_id=f"01-{n:02d}", name=f"助餐点{n}") for n in range(1, len(REMARKS) + 1)]
+    rows = [dict(task_id=t["task_id"], name=t["name"], status="推进中", progress_text=text, achieved=5)
+            for t, (text, _, _) in zip(plan, REMARKS)]
+    result = build(make_workspace(tmp_path / "ws", plan, {"区民政局": rows}), strict=True)
+    assert result.stopped and not result.gate.publishable
+    assert not [o for o in result.outputs if o.kind in ("press-release", "briefing-pack")]
+    found: dict[str, list] = {}
+    for i in result.report.issues:
+        if "SCREEN" in i.code:
+            found.setdefault(i.cell, []).append(i)
+    for n, (text, code, shown) in enumerate(REMARKS, start=4):
+        assert any(i.code == code and shown in i.message for i in found[f"D{n}"]), text
+
+
+def test_reference_bulletins_hold_no_screening_hit():
+    """Real public bulletins (the team's references, read where present, never copied) are no hit: every sentence."""
+    import re
+    from pathlib import Path
+
+    from reportgen.render.traditional import to_simplified
+    from reportgen.screen import Screen
+
+    files = sorted(Path(__file__).resolve().parents[1].joinpath("..", "shared", "reference").glob("*.txt"))
+    files = files or sorted(Path("/work/shared/reference").glob("*.txt"))
+    if not files:
+        pytest.skip("no reference bulletins here")
+    screen = Screen(Config())
+    for f in files:
+        for sentence in re.split(r"(?<=[。！？!?\n])", to_simplified(f.read_text(encoding="utf-8"))):
+            assert not screen.hits(sentence), (f.name, sentence)

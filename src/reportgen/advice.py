@@ -230,7 +230,8 @@ ADVICE: dict[str, Advice] = {
         "按同一文件中其他提示改正后重新报送。", True),
     "W-RATE-FULL-NOT-DONE": Advice(
         CROSS, "完成率已达到100%，进展状态却不是“已完成”。",
-        "已经完成的，进展状态改为“已完成”；数量已达标但还有后续工作的，在进展情况中写明。", True),
+        "已经完成的，进展状态改为“已完成”；数量已达标但还有后续工作的，在进展情况中写明。"
+        "改正前新闻通稿为草稿；推进办与单位核实确属“未完成”的，把事项编号写入 period.toml 的 confirmed。", True),
     "W-ACHIEVED-NOT-IN-TEXT": Advice(
         CROSS, "填写了完成值，但进展情况的文字中没有这个数字。对外发布的是进展情况的文字。",
         "在进展情况中写明该数字和单位，与完成值一致，例如完成值 230，文字中写“已新增托位230个”。", True),
@@ -274,6 +275,18 @@ ADVICE: dict[str, Advice] = {
     "W-SCREEN-REVIEW": Advice(
         SCREEN, "可公开的文字中有须人工确认的词（内置的，或 report.toml 的 review_words）。",
         "由推进办人工核对用法；确认无误的，写入 report.toml 的 allowed_words。"),
+    "W-SCREEN-INTERNAL": Advice(
+        SCREEN, "可公开的文字中有“内部掌握”“涉密”“请勿外传”等用语，多是写给推进办的说明被写进了进展情况。",
+        "把这句话从进展情况中删除，需要时写在“备注”或“存在问题”列（不公开）。"),
+    "W-SCREEN-PERSON": Advice(
+        SCREEN, "可公开的文字中写了工作人员的姓名（“王某某同志具体负责”“经办人：某某”“某科长”）。",
+        "删除姓名，写单位或科室即可；联系人写在“联系人”列（不公开）。"),
+    "W-SCREEN-BENEFICIARY": Advice(
+        SCREEN, "可公开的文字中写了困难户、低保户、患者、残疾人等受助对象的姓名，属于个人信息。",
+        "删除姓名，只写人数或户数。"),
+    "W-SCREEN-ACCOUNT": Advice(
+        SCREEN, "可公开的文字中有QQ群、微信群或账号。",
+        "工作群、个人账号删除；对外公开的服务账号，推进办确认后写入 report.toml 的 allowed_words。"),
     # templates
     "E-TEMPLATE-SYNTAX": Advice(
         TEMPLATES, "修改模板时把标记写错了，例如 {{ 与 }} 不成对、{% if %} 缺少 {% endif %}。",

@@ -109,7 +109,8 @@ CATALOGUE: dict[str, Code] = {
                                  "也可以不填完成率，由完成值÷目标值计算。"),
     "E-RATE-MISMATCH": Code(ERROR, "完成率与完成值不符", "完成率填写为 {rate}，但完成值÷目标值为 {achieved}÷{target}＝{computed}。"
                                "完成值无误时，完成率应为 {computed}（也可不填，由系统计算）；完成率无误时，请改正完成值。"),
-    "W-RATE-FULL-NOT-DONE": Code(WARNING, "完成率已满但未标已完成", "完成率已达 {rate}，但进展状态为“{status}”。如已完成请改为“已完成”。"),
+    "W-RATE-FULL-NOT-DONE": Code(WARNING, "完成率已满但未标已完成", "完成率已达 {rate}，但进展状态为“{status}”。如已完成请改为“已完成”；"
+                                   "确实尚未完成的，推进办核实后把事项编号写入 period.toml 的 confirmed。"),
     "W-ACHIEVED-NOT-IN-TEXT": Code(WARNING, "完成值未写入进展情况", "完成值 {value} 在进展情况文字中没有出现。请在文字中写明该数字，便于公开发布。"),
     # uploads through the web page (reportgen serve)
     "E-UPLOAD-TYPE": Code(ERROR, "文件类型不支持", "“{name}”不是 Excel 或 CSV 文件。请上传 .xlsx、.xls 或 .csv 文件（可用 Excel 或 WPS 另存为 .xlsx）。"),
@@ -133,6 +134,14 @@ CATALOGUE: dict[str, Code] = {
                               "确认是对外公布的服务电话的，请写入 report.toml 的 allowed_words。"),
     "W-SCREEN-REVIEW": Code(WARNING, "公开文字含须人工确认的词", "{field}中有须人工确认的词“{value}”（{source}）。"
                                "请人工确认用法无误；确认可以公开的，请写入 report.toml 的 allowed_words。"),
+    "W-SCREEN-INTERNAL": Code(WARNING, "公开文字含内部用语", "{field}中有“{value}”，像是写给推进办的内部说明，不能公开。"
+                                 "请删除这句话；确认可以公开的，请写入 report.toml 的 allowed_words。"),
+    "W-SCREEN-PERSON": Code(WARNING, "公开文字含工作人员姓名", "{field}中有工作人员的姓名“{value}”。经办人、联系人等个人信息不能公开；"
+                               "请删除姓名，确认可以公开的（如领导公开活动），请写入 report.toml 的 allowed_words。"),
+    "W-SCREEN-BENEFICIARY": Code(WARNING, "公开文字含受助对象姓名", "{field}中有受助对象的姓名“{value}”，属于个人信息，不能公开。"
+                                    "请删除姓名；确认可以公开的，请写入 report.toml 的 allowed_words。"),
+    "W-SCREEN-ACCOUNT": Code(WARNING, "公开文字含QQ或微信号", "{field}中有QQ或微信的群号、账号“{value}”。工作群、个人账号不能公开；"
+                                "确认是对外公开的服务账号的，请写入 report.toml 的 allowed_words。"),
     # office templates
     "E-TEMPLATE-SYNTAX": Code(ERROR, "模板语法错误", "模板语法错误：{detail}"),
     "E-TEMPLATE-UNKNOWN-VARIABLE": Code(ERROR, "模板变量不存在", "模板使用了数据中没有的变量“{name}”，生成时会报错。请检查拼写。"),

@@ -9,20 +9,26 @@ passed, the public documents are still made, for review, but marked as drafts
 1. 校验没有错误 — no error in any input (status against figures, impossible rates, a file
    of another period, a forbidden word… are errors);
 2. 每项任务都有采用的进展 — no task 未报送 (nothing came) or 未采用 (sent, set aside);
-3. 公开文字筛查没有命中 — no URL, phone number, e-mail, ID or bank number, spam, forbidden
-   word or word needing a human look in any public text (warnings count here too);
-4. 没有照抄上期 — no file made for another period, no progress text identical to last period's.
+3. 公开文字筛查没有命中 — no URL, phone number, e-mail, ID or bank number, QQ/微信 number, internal
+   remark (内部掌握, 请勿外传…), staff or beneficiary named, spam, forbidden word or word needing a
+   human look in any public text (warnings count here too);
+4. 没有照抄上期 — no file made for another period, no progress text identical to last period's;
+5. 状态与数据、文字不矛盾 — no contradiction (CONTRADICTION_CODES: 完成率100%却未标已完成…) the office
+   has not confirmed: period.toml's `confirmed = ["01-03"]` lists the tasks (事项编号) whose
+   contradictions were checked with the department; any code in CONTRADICTION_CODES is confirmable.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Dataset
+from .model import Dataset, Issue
 
 STALE_CODES = ("W-PROGRESS-STALE",)
 OTHER_PERIOD_CODES = ("E-FILE-OTHER-PERIOD",)
 MISSING_CODES = ("W-TASK-NOT-REPORTED", "W-TASK-NOT-ADOPTED", "W-DEPT-NOT-REPORTED")  # the counts say it
+# a row whose status says one thing and its figures or words another: a draft until fixed or confirmed
+CONTRADICTION_CODES = ("W-RATE-FULL-NOT-DONE",)
 
 
 def is_screening(code: str) -> bool:
@@ -42,7 +48,24 @@ def blocks_publication(code: str) -> bool:
     entry = CATALOGUE.get(code)
     if code in OUTSIDE_BUILD:
         return False
-    return bool(entry and entry.level == ERROR) or is_screening(code) or code in STALE_CODES + MISSING_CODES
+    return (bool(entry and entry.level == ERROR) or is_screening(code)
+            or code in STALE_CODES + MISSING_CODES + CONTRADICTION_CODES)
+
+
+def task_of(ds: Dataset, i: Issue) -> str:
+    """The 事项编号 of the merged row an issue was found at ("" when it is not at one)."""
+    row = "".join(ch for ch in i.cell if ch.isdigit())
+    for m in ds.tasks:
+        s = m.progress.source if m.progress else None
+        if s is not None and s.file == i.file and s.sheet == i.sheet and str(s.row) == row:
+            return m.task.task_id
+    return ""
+
+
+def contradictions(ds: Dataset) -> list[Issue]:
+    """The contradictions that keep the release a draft: those of tasks period.toml does not list as confirmed."""
+    confirmed = set(ds.period.confirmed)
+    return [i for i in ds.report.issues if i.code in CONTRADICTION_CODES and task_of(ds, i) not in confirmed]
 
 
 @dataclass(frozen=True)
@@ -72,11 +95,15 @@ def assess(ds: Dataset) -> Gate:
         reasons.append(f"{c.not_adopted}项任务报送的内容未被采用")
     screened = [i for i in issues if is_screening(i.code)]
     if screened:
-        reasons.append(f"公开文字筛查有{len(screened)}处须处理（网址、电话、证件号码、禁用词等）")
+        reasons.append(f"公开文字筛查有{len(screened)}处须处理（网址、电话、证件号码、内部用语、人名、禁用词等）")
     other = {i.file for i in issues if i.code in OTHER_PERIOD_CODES}
     if other:
         reasons.append(f"{len(other)}个文件不是本期的填报表")
     stale = [i for i in issues if i.code in STALE_CODES]
     if stale:
         reasons.append(f"{len(stale)}项任务的进展情况与上期相同")
+    contrary = contradictions(ds)
+    if contrary:
+        reasons.append(f"{len({task_of(ds, i) or i.where for i in contrary})}项任务的进展状态与数据或文字矛盾"
+                       "（改正，或核实后在 period.toml 的 confirmed 中确认）")
     return Gate(not reasons, tuple(reasons))

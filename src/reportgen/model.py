@@ -150,6 +150,7 @@ class Period:
     opening: str = ""  # the press release's opening words before the counts, set by the office
     closing: str = ""  # its closing paragraph; none unless the office writes one
     themes: tuple[tuple[str, str], ...] = ()  # (领域, theme sentence) for the by-theme form
+    confirmed: tuple[str, ...] = ()  # 事项编号 whose contradictions the office checked and confirmed (gate.py)
 
 
 @dataclass

@@ -7,7 +7,9 @@ cell (or report.toml key) the text came from. Built in:
 - errors: ID-card numbers (18 digits with a birth date in place), bank-card numbers (16–19 digits,
   Luhn-checked), gambling / spam phrases;
 - warnings (a person must look): URLs, e-mail addresses, phone numbers (mobile, landline with
-  area code, 400/800), and sensitive words that honest bulletins may also use (赌博, 贷款…).
+  area code, 400/800), QQ and 微信 numbers, words that mark a remark as internal (内部掌握, 涉密,
+  请勿外传…), people named with their role (王小明同志, 经办人：李建国, 张科长), beneficiaries named
+  with their situation (困难户张桂兰), and sensitive words that honest bulletins may also use (赌博…).
 
 The office adds its own lists in report.toml: `forbidden_words` (禁用词, an error),
 `review_words` (须人工确认的词, a warning) and `allowed_words` (confirmed for publication: a
@@ -60,6 +62,30 @@ SPAM_WORDS = (
 # bulletins: 贷款 (创业担保贷款), 彩票 (福利彩票公益金), 外挂 (外挂电梯), 集资 (防范非法集资).
 SENSITIVE_WORDS = ("赌博", "博彩", "赌场", "网赌", "赌球", "色情")
 
+# A remark meant for the office, not the public (内部掌握, 涉密, 仅供参考…). Not 内部 alone: 小区内部道路.
+INTERNAL_WORDS = ("内部掌握", "内部资料", "内部参考", "内部使用", "内部通报", "内部文件", "仅供内部", "内部情况",
+                  "涉密", "保密", "机密", "绝密", "仅供参考", "请勿外传", "不得外传", "严禁外传", "切勿外传", "请勿公开",
+                  "不宜公开", "不宜对外", "不对外", "暂不公开", "不予公开", "不便公开", "不公开")
+# QQ / 微信 groups and accounts with their number: QQ群123456789, 微信号：zhucan_2025
+ACCOUNT = re.compile(r"(?i)(?:QQ|微信|WeChat|VX|WX)\s*(?:交流|工作|服务)?(?:群号?|号码?|账号|公众号)?\s*[:：]?\s*"
+                     r"(?:\d{5,12}|[A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_-])|QQ群")
+# People named: the common surnames (not 关, 全, 党…, which begin ordinary words in bulletins), then one or two
+# more characters, where a name ends (a stop, the end, or a word that follows a name)
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁任沈姚卢"
+             "姜崔钟谭陆汪范金石廖贾夏韦付邱侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武戴莫孔汤")
+_NAME = f"[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?"
+_NAME_ENDS = r"(?=$|[\s，。；、,.;:：！!？?）)”\]】]|同志|等|一家|一户|夫妇|家|的|老人|女士|先生|大爷|大妈|阿姨|奶奶|爷爷|已|获|表示|说|反映|申请|介绍|负责|联系|电话|手机)"
+PERSON = re.compile(
+    f"{_NAME}同志"  # 王小明同志
+    rf"|(?:经办人|负责人|联系人|填报人|责任人|对接人|审核人|签发人)\s*[:：]?\s*{_NAME}{_NAME_ENDS}"  # 经办人：李建国
+    rf"|(?:科长|股长|科员|干事|副科长|站长|所长|队长)\s*[:：]?\s*{_NAME}{_NAME_ENDS}"  # 科长李建国
+    f"|(?<![\u4e00-\u9fff])[{_SURNAMES}](?:副)?(?:科长|股长|站长|所长)"  # 张科长
+)
+BENEFICIARY = re.compile(
+    r"(?:困难户|低保户|特困户|贫困户|五保户|低保对象|特困人员|困难群众|困难老人|独居老人|空巢老人|留守儿童|孤儿|患者|病人|残疾人)"
+    rf"\s*[:：，,]?\s*({_NAME}){_NAME_ENDS}"
+)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -98,7 +124,8 @@ class Screen:
         self.lists = (("E-SCREEN-FORBIDDEN", self.forbidden, "report.toml 的 forbidden_words"),
                       ("E-SCREEN-SPAM", [(w, _key(w)) for w in SPAM_WORDS], "内置"),
                       ("W-SCREEN-REVIEW", self.review, "report.toml 的 review_words"),
-                      ("W-SCREEN-REVIEW", [(w, _key(w)) for w in SENSITIVE_WORDS], "内置敏感词"))
+                      ("W-SCREEN-REVIEW", [(w, _key(w)) for w in SENSITIVE_WORDS], "内置敏感词"),
+                      ("W-SCREEN-INTERNAL", [(w, _key(w)) for w in INTERNAL_WORDS], "内置"))
 
     def hits(self, text: str) -> list[Hit]:
         s = unicodedata.normalize("NFKC", text or "")
@@ -132,6 +159,12 @@ class Screen:
         for pattern in PHONES:
             for m in pattern.finditer(s):
                 add("W-SCREEN-PHONE", m)
+        for m in ACCOUNT.finditer(s):
+            add("W-SCREEN-ACCOUNT", m)
+        for m in PERSON.finditer(s):
+            add("W-SCREEN-PERSON", m)
+        for m in BENEFICIARY.finditer(s):
+            add("W-SCREEN-BENEFICIARY", m)
         said: list[str] = []
         for code, words, source in self.lists:
             for word, k in words:

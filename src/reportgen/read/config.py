@@ -183,6 +183,10 @@ def read_period(path: Path, code: str, text: str | None = None, *, found: list[I
         raise InputError(issue("E-CONFIG-INVALID", file=path.name,
                                detail='[themes] 下每行应写作 "领域" = "主题句"，例如 "住房" = "让百姓住得舒心。"'))
     themes = dict(_no_controls(path, f"themes.{clean_text(str(k))}", (str(k), v), found) for k, v in themes.items())
+    confirmed = data.get("confirmed", [])
+    if not isinstance(confirmed, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in confirmed):
+        raise InputError(issue("E-CONFIG-INVALID", file=path.name,
+                               detail='confirmed 应写作 confirmed = ["01-03", "02-01"]（已与牵头单位核实的事项编号）'))
     return Period(
         code=code,
         year=base.year,
@@ -195,4 +199,5 @@ def read_period(path: Path, code: str, text: str | None = None, *, found: list[I
         opening=words("opening"),
         closing=words("closing"),
         themes=tuple((str(k).strip(), v.strip()) for k, v in themes.items() if v.strip()),
+        confirmed=tuple(str(v).strip() for v in confirmed if str(v).strip()),
     )
