@@ -79,6 +79,15 @@ class Gate:
         return "publishable" if self.publishable else "draft"
 
 
+def blocking_issues(ds: Dataset) -> list[Issue]:
+    """The findings at a cell that keep the release a draft (the counts of 未报送/未采用 aside), errors first:
+    what the office page lists under its decision, in the terminal's words."""
+    contrary = contradictions(ds)
+    found = [i for i in ds.report.issues
+             if i.is_error or is_screening(i.code) or i.code in STALE_CODES + OTHER_PERIOD_CODES or i in contrary]
+    return sorted(found, key=lambda i: not i.is_error)
+
+
 def assess(ds: Dataset) -> Gate:
     """The rules an editor applies before anything goes out."""
     reasons: list[str] = []

@@ -231,7 +231,8 @@ class Submission:
 
 
 # What became of a file under departments/ (the file inventory), as the clerk reads it.
-FILE_STATUSES = {"read": "已读取", "unreadable": "无法读取", "skipped": "已跳过", "superseded": "已被取代", "conflict": "未采用"}
+FILE_STATUSES = {"read": "已读取", "unreadable": "无法读取", "skipped": "已跳过", "superseded": "已被取代", "conflict": "未采用",
+                 "blank": "空白表（未报送）"}
 
 
 @dataclass(frozen=True)

@@ -221,8 +221,26 @@ def _not_adopted(task: Task, rows: list[SetAside], submissions: list[Submission]
                  cell=f"{letters}{first.source.row}" if first.source.row else "", department=first.department)
 
 
+BLANK_REASON = "未填写的空白填报表，视为未报送"
+
+
+def set_aside_blank_forms(ws: Workspace) -> list[Submission]:
+    """A form `new-period` made for this period that came back as it went out (its period stamp, nothing typed):
+    nothing came. It is no submission: no errors, no return workbook; its department is 未报送. A form with
+    anything typed in it stays a submission, checked as always."""
+    blank = [s for s in ws.submissions if not s.filled and s.period_stamp == ws.period.code]
+    if blank:
+        names = {s.path.name for s in blank}
+        ws.submissions = [s for s in ws.submissions if s not in blank]
+        ws.report.issues[:] = [i for i in ws.report.issues if i.file not in names]
+        ws.files = [replace(f, status="blank", reason=BLANK_REASON, rows=0) if f.name in names and f.status == "read" else f
+                    for f in ws.files]
+    return blank
+
+
 def validate(ws: Workspace) -> Validation:
     """Cross-file rules; adds its issues to `ws.report` and returns the accepted rows."""
+    set_aside_blank_forms(ws)
     plan = {t.task_id: t for t in ws.plan}
     issues, set_aside, skipped = file_periods(ws)
     set_aside = [s for sub in ws.submissions for s in sub.set_aside] + set_aside

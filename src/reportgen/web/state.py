@@ -12,9 +12,9 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..build import assessment
+from ..build import assessment, is_stale
 from ..errors import InputError
-from ..gate import Gate
+from ..gate import Gate, blocking_issues
 from ..model import Dataset, Issue, Submission, Task, Workspace
 from ..periods import tasks_by_department
 from ..read import department_files, latest_period
@@ -40,6 +40,7 @@ class DeptState:
     issues: list[Issue]
     in_plan: bool = True
     rows: int = 0  # rows of its files accepted as progress
+    blank: bool = False  # its only files are the blank forms new-period made, untouched: nothing came
 
     @property
     def errors(self) -> int:
@@ -51,8 +52,8 @@ class DeptState:
 
     @property
     def state(self) -> str:
-        """未报送 | 无法读取 | 空表未填 | 待修改 (errors) | 已报送"""
-        if not self.files:
+        """未报送 (no file, or only the untouched blank form) | 无法读取 | 空表未填 | 待修改 (errors) | 已报送"""
+        if not self.files or self.blank:
             return "未报送"
         own = [i for i in self.issues if i.file in {p.name for p in self.files}]
         if any(i.code in ("E-FILE-UNREADABLE", "E-FILE-ENCRYPTED", "E-FILE-TOO-LARGE", "E-SHEET-NOT-FOUND") for i in own):
@@ -73,6 +74,8 @@ class Snapshot:
     gate: Gate | None = None
     departments: dict[str, DeptState] = field(default_factory=dict)
     stale: bool = False  # a build held the workspace: this is the last reading
+    outdated: bool = False  # the last build's documents no longer match the data (as validate says: build.is_stale)
+    blocking: list[Issue] = field(default_factory=list)  # what keeps the release a draft, at its cells (gate.py)
 
     @property
     def issues(self) -> list[Issue]:
@@ -101,7 +104,8 @@ def fingerprint(root: Path) -> tuple:
         return (stat(root / "report.toml"),)
     folder = root / "inputs" / period
     files = tuple(stat(p) for p in department_files(folder / "departments"))
-    return (period, stat(root / "report.toml"), stat(folder / "period.toml"), stat(folder / "plan.xlsx"), files)
+    return (period, stat(root / "report.toml"), stat(folder / "period.toml"), stat(folder / "plan.xlsx"), files,
+            stat(root / "outputs" / period / "manifest.json"))  # a build made: its documents are the data's again
 
 
 def read_snapshot(root: Path) -> Snapshot:
@@ -114,8 +118,20 @@ def read_snapshot(root: Path) -> Snapshot:
         snap.error = e.issue.message
         return snap
     snap.period, snap.workspace, snap.dataset, snap.gate = ws.period.code, ws, ds, ds.gate
+    snap.blocking = blocking_issues(ds)
+    snap.outdated = _outdated(root / "outputs" / ws.period.code, ds)
     snap.departments = _departments(ws, ds)
     return snap
+
+
+def _outdated(outdir: Path, ds: Dataset) -> bool:
+    from ..render.manifest import read_manifest
+
+    try:
+        built = read_manifest(outdir)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False
+    return is_stale(built, ds)
 
 
 def _departments(ws: Workspace, ds: Dataset) -> dict[str, DeptState]:
@@ -125,6 +141,7 @@ def _departments(ws: Workspace, ds: Dataset) -> dict[str, DeptState]:
         by_key.setdefault(name_key(sub.department), []).append(sub)
     read_files = {sub.path.name for sub in ws.submissions}
     unread = [p for p in department_files(ws.root / "inputs" / ws.period.code / "departments") if p.name not in read_files]
+    blank = {f.name for f in ws.files if f.status == "blank"}
     out: dict[str, DeptState] = {}
     names = list(plan) + [s.department for s in ws.submissions if name_key(s.department) not in map(name_key, plan)]
     for name in dict.fromkeys(names):
@@ -134,7 +151,8 @@ def _departments(ws: Workspace, ds: Dataset) -> dict[str, DeptState]:
         names_of_files = {p.name for p in files}
         found = [i for i in ds.report.issues if name_key(i.department) == key or (i.file and i.file in names_of_files)]
         rows = sum(len(s.rows) for s in by_key.get(key, []))
-        out[name] = DeptState(name, plan.get(name, []), files, found, in_plan=name in plan, rows=rows)
+        out[name] = DeptState(name, plan.get(name, []), files, found, in_plan=name in plan, rows=rows,
+                              blank=bool(files) and all(p.name in blank for p in files))
     return out
 
 
