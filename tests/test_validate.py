@@ -127,7 +127,11 @@ def test_validate_exit_codes(tmp_path):
     assert run_cli(["validate", str(clean)])[0] == 0
     warn = make_workspace(tmp_path / "warn", PLAN[:1], {"区民政局": [dict(OK_ROW, achieved=7)]})
     assert run_cli(["validate", str(warn)])[0] == 0
-    assert run_cli(["validate", str(warn), "--strict"])[0] == 1
+    assert run_cli(["validate", str(warn), "--strict"])[0] == 0  # as build --strict: this warning passes the gate
+    phone = make_workspace(tmp_path / "phone", PLAN[:1],
+                           {"区民政局": [dict(OK_ROW, progress_text=OK_ROW["progress_text"] + "，咨询电话13800138000")]})
+    assert run_cli(["validate", str(phone)])[0] == 0
+    assert run_cli(["validate", str(phone), "--strict"])[0] == 1  # a warning the gate does not pass
 
 
 def test_strict_build_stops_on_errors_and_lax_build_carries_them(tmp_path):

@@ -22,6 +22,7 @@ from .errors import InputError
 from .history import COLUMNS, TOTALS_COLUMNS, history, totals
 from .model import Issue
 from .read.config import read_config
+from .render.files import Stamp, property_text
 from .render.files import write_bytes
 from .workbooks import put, save_workbook, text_width
 
@@ -41,8 +42,14 @@ class Exported:
 
 
 def default_path(root: Path, fmt: str) -> Path:
+    """outputs/<地区><工程总称>历次进展数据.<fmt>, the names cut and cleaned as the documents' are (render.NAME_PARTS)."""
+    from .render import NAME_PARTS
+    from .render.files import safe_file_name
+
     c = read_config(root / "report.toml")
-    return root / "outputs" / f"{c.region}{c.program}历次进展数据.{fmt}"
+    limits = dict(NAME_PARTS)
+    region, program = safe_file_name(c.region, limits["region"]), safe_file_name(c.program, limits["program"])
+    return root / "outputs" / f"{region}{program}历次进展数据.{fmt}"
 
 
 def export(workspace: Path | str, fmt: str = "xlsx", output: Path | str | None = None) -> Exported:
@@ -56,12 +63,25 @@ def export(workspace: Path | str, fmt: str = "xlsx", output: Path | str | None =
         path = path / default_path(root, fmt).name
     try:
         if fmt == "xlsx":
-            write_xlsx(path, df, totals(df))
+            write_xlsx(path, df, totals(df), _stamp(root))
         else:
             write_csv(path, df)
     except OSError as e:  # open in Excel (Windows locks it), a read-only folder, a file where a folder should be
         raise InputError(issue("E-EXPORT-WRITE", path=str(path), detail=_why(e))) from None
     return Exported(path, len(df), list(df["period"].cat.categories), problems)
+
+
+def _stamp(root: Path) -> Stamp:
+    """The office as the workbook's author, the latest period's publish date as its dates (as its documents')."""
+    from .read import latest_period
+    from .read.config import read_period
+
+    c = read_config(root / "report.toml")
+    try:
+        code = latest_period(root)
+        return Stamp.of(c, read_period(root / "inputs" / code / "period.toml", code))
+    except InputError:
+        return Stamp(property_text(c.compiler or c.region))
 
 
 def _why(e: OSError) -> str:
@@ -110,13 +130,13 @@ def _sheet(ws, df: pd.DataFrame, headers: dict[str, str]) -> None:
     ws.auto_filter.ref = ws.dimensions
 
 
-def write_xlsx(path: Path, df: pd.DataFrame, sums: pd.DataFrame) -> None:
+def write_xlsx(path: Path, df: pd.DataFrame, sums: pd.DataFrame, stamp: Stamp = Stamp()) -> None:
     wb = Workbook()
     detail = wb.active
     detail.title = "历次明细"
     _sheet(detail, df, COLUMNS)
     _sheet(wb.create_sheet("分期汇总"), sums, TOTALS_COLUMNS)
-    save_workbook(wb, path)
+    save_workbook(wb, path, stamp)
 
 
 def _csv_text(v):

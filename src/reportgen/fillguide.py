@@ -216,10 +216,10 @@ def guide_html(guide: Guide, layout: dict, shown: int | None = None) -> str:
     return "".join(out)
 
 
-def write_pdf(guide: Guide, target: Path) -> int:
-    """One A4 page: the first layout that fits, else the task list cut short. Returns the page count."""
-    from .render.files import atomic_path
-    from .render.pdf import confined_fetcher, import_weasyprint
+def write_pdf(guide: Guide, target: Path, stamp=None) -> int:
+    """One A4 page: the first layout that fits, else the task list cut short. Returns the page count;
+    the office (`stamp`, render/files.Stamp) is its author."""
+    from .render.pdf import confined_fetcher, import_weasyprint, write
 
     HTML = import_weasyprint().HTML  # half a second to import: only when a guide is made
 
@@ -239,6 +239,4 @@ def write_pdf(guide: Guide, target: Path) -> int:
         while len(doc.pages) > 1 and shown > 1:
             shown = max(1, shown * 3 // 4)
             doc = render(LAYOUTS[-1], shown)
-    with atomic_path(target) as tmp:
-        doc.write_pdf(tmp)
-    return len(doc.pages)
+    return write(doc, target, stamp=stamp)

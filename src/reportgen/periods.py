@@ -35,6 +35,7 @@ from .read.plan import read_plan
 from .read.config import PERIOD_KINDS, default_period, period_key, split_period
 from .read.stamp import STAMP_NAME, stamp_value
 from .render.files import name_problems, safe_file_name
+from .render.files import Stamp
 from .workbooks import PLAN_HEADERS, print_landscape, put, save_workbook, text_width, write_plan
 
 REPORT_TOML = """\
@@ -153,7 +154,8 @@ def _add_category_dropdown(path: Path) -> None:
 
 
 def department_workbook(path: Path, department: str, tasks: list[Task], title: str,
-                        previous: dict[str, dict] | None = None, period: str = "", *, guide: Guide) -> None:
+                        previous: dict[str, dict] | None = None, period: str = "", *, guide: Guide,
+                        stamp: Stamp = Stamp()) -> None:
     """The pre-filled progress workbook a department receives: the 填报说明 first, then 进展填报 (opened);
     stamped with its period (see read/stamp.py)."""
     previous = previous or {}
@@ -213,7 +215,7 @@ def department_workbook(path: Path, department: str, tasks: list[Task], title: s
     ws.protection.formatRows = False
     print_landscape(ws, header_row, ws.PAPERSIZE_A3)
     wb.active = 1
-    save_workbook(wb, path)
+    save_workbook(wb, path, stamp, title=title)
 
 
 def row_height(values: dict, columns) -> float:
@@ -302,7 +304,7 @@ def prefilled_workbook(root: Path, department: str, target: Path, code: str | No
     previous = load_dataset(root, prev_code) if prev_code else None
     guide = fillguide.make_guide(ws.config, ws.period, department, tasks, f"{department}.xlsx", previous)
     department_workbook(target, department, tasks, workbook_title(ws), _previous_progress(previous), ws.period.code,
-                        guide=guide)
+                        guide=guide, stamp=Stamp.of(ws.config, ws.period))
     return target
 
 
@@ -323,7 +325,8 @@ def write_department_templates(ws: Workspace, previous: Dataset | None, only: st
         if path.exists() and not overwrite:
             raise InputError(issue("E-DEPT-WORKBOOK-EXISTS", path=f"inputs/{ws.period.code}/departments/{path.name}"))
         guide = fillguide.make_guide(ws.config, ws.period, dept, tasks, path.name, previous)
-        department_workbook(path, dept, tasks, title, prev, ws.period.code, guide=guide)
+        department_workbook(path, dept, tasks, title, prev, ws.period.code, guide=guide,
+                            stamp=Stamp.of(ws.config, ws.period))
         written.append(path)
     return written
 
@@ -337,7 +340,7 @@ def write_guides(ws: Workspace, previous: Dataset | None, only: str | None = Non
     for dept, tasks in tasks_by_department(ws, only).items():
         guide = fillguide.make_guide(ws.config, ws.period, dept, tasks, f"{names[dept].stem}.xlsx", previous)
         path = folder / f"{names[dept].stem}{fillguide.FOLDER}.pdf"
-        fillguide.write_pdf(guide, path)
+        fillguide.write_pdf(guide, path, Stamp.of(ws.config, ws.period))
         written.append(path)
     if only is None:
         for old in folder.glob("*.pdf"):

@@ -8,13 +8,12 @@ Used by the sample generator, the tests and `new-period`.
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from .render.files import atomic_path, save_xlsx
+from .render.files import FIXED_TIME, Stamp, atomic_path, save_xlsx, workbook_properties
 
 PLAN_HEADERS = [
     ("事项编号", "task_id", 10), ("工程序号", "project_no", 8), ("工程名称", "project", 18), ("领域", "category", 10),
@@ -27,7 +26,6 @@ DEPT_HEADERS = [
     ("完成值", "achieved", 10), ("完成率", "rate", 9), ("预计完成时间", "expected", 12), ("存在问题", "problems", 30),
     ("下步打算", "next_steps", 30), ("联系人", "contact", 9), ("联系电话", "phone", 14), ("备注", "remarks", 16),
 ]
-FIXED_TIME = datetime(2000, 1, 1)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -69,10 +67,11 @@ def _table(ws, header_row: int, headers, rows: list[dict]) -> None:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 
 
-def save_workbook(wb: Workbook, path: Path) -> None:
-    wb.properties.created = wb.properties.modified = FIXED_TIME
+def save_workbook(wb: Workbook, path: Path, stamp: Stamp = Stamp(), *, title: str = "") -> None:
+    """Save reproducibly, with the office (`stamp`) as its author and the period's date as its dates."""
+    workbook_properties(wb, stamp, title)
     with atomic_path(Path(path)) as tmp:
-        save_xlsx(wb, tmp, FIXED_TIME)
+        save_xlsx(wb, tmp, stamp.when)
 
 
 def write_plan(path: Path, tasks: list[dict], *, title: str = "任务清单") -> None:

@@ -46,6 +46,13 @@ class Job:
     variants: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)  # things the CLI should tell the user
 
+    @property
+    def stamp(self) -> "Stamp":
+        """The office and the publish date, as every file of the build names them (files.Stamp)."""
+        from .files import Stamp
+
+        return Stamp.of(self.dataset.config, self.dataset.period)
+
     def file_name(self, title: str, ext: str, variant: str = "standard", *, draft: bool = False) -> Path:
         """示例区2025年上半年民心工程进展情况（新闻通稿）.docx, a draft ending in （草稿）: the one place document
         names are made. The names from data pass through `safe_file_name` (see `name_findings`), so a name is never a path."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import datetime
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -20,7 +19,7 @@ from docx.text.paragraph import Paragraph
 
 from . import Job, Output
 from .env import builtin_templates, environment, template_path
-from .files import atomic_path, make_zip_reproducible, save_docx
+from .files import atomic_path, docx_properties, make_zip_reproducible, save_docx
 from .fonts import font_set
 from .pack import pack_context, toc_entries, wants_toc
 from .pdf import check_harfbuzz_subset, layout, write
@@ -66,7 +65,7 @@ def render_pdf(job: Job, ctx: dict, target) -> int:
             pages.setdefault(anchor, n)
     for e in ctx["toc_entries"]:
         e["page"] = pages.get(e["id"], "")
-    return write(doc, target)
+    return write(doc, target, stamp=job.stamp)
 
 
 def _set_widths(table, spec: dict) -> None:
@@ -121,9 +120,9 @@ def render_docx(job: Job, ctx: dict, target) -> None:
                       for f in figs] for place, figs in ctx["figures"].items()}
     tpl.render({**ctx, "images": images}, jinja_env=environment(job.workspace), autoescape=True)
     _apply_tables(tpl.docx, ctx)
-    when = datetime.combine(ctx["period"]["publish_date"], datetime.min.time())
-    tpl.docx.core_properties.title = ctx["briefing_title"]
-    tpl.docx.core_properties.author = ctx["compiler"]
+    stamp = job.stamp
+    when = stamp.when
+    docx_properties(tpl.docx, stamp, ctx["briefing_title"])
     with atomic_path(target) as tmp:
         if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
             tpl.save(tmp)  # docxtpl rewrites such a file after saving: let it, then fix the times

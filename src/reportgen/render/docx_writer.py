@@ -13,7 +13,6 @@ The reference document's own paragraphs are dropped. A draft gets a red header o
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -22,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from lxml import html as lxml_html
 
-from .files import atomic_path, save_docx
+from .files import Stamp, atomic_path, docx_properties, save_docx
 
 BLOCK_STYLES = {"h1": "RG Title", "h2": "RG Heading 1", "h3": "RG Heading 2", "h4": "RG Heading 2"}
 CLASS_STYLES = {"meta": "RG Meta", "draft-banner": "RG Draft"}
@@ -35,8 +34,8 @@ WORD_LANGS = {"zh-Hant": "zh-TW"}  # Word knows Traditional Chinese by region
 DRAFT_HEADER = "草稿　未经审核，不得发布"
 
 
-def write_docx(page: str, reference: Path, target: Path, *, title: str, author: str, lang: str,
-               when: datetime, traditional: bool = False, draft_header: str = DRAFT_HEADER) -> None:
+def write_docx(page: str, reference: Path, target: Path, *, title: str, stamp: Stamp, lang: str,
+               traditional: bool = False, draft_header: str = DRAFT_HEADER) -> None:
     doc = Document(str(reference))
     body = doc.element.body
     for child in list(body):
@@ -51,11 +50,9 @@ def write_docx(page: str, reference: Path, target: Path, *, title: str, author: 
     if traditional:
         _traditional_fonts(doc)
     _language(doc, WORD_LANGS.get(lang, lang))
-    doc.core_properties.title = title
-    doc.core_properties.author = author
-    doc.core_properties.language = lang
+    docx_properties(doc, stamp, title, lang)
     with atomic_path(target) as tmp:
-        save_docx(doc, tmp, when)
+        save_docx(doc, tmp, stamp.when)
 
 
 def _classes(el) -> set[str]:

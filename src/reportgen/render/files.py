@@ -13,7 +13,8 @@ import tempfile
 import unicodedata
 import zipfile
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterator
 
@@ -80,7 +81,63 @@ def name_problems(value: str, limit: int) -> str:
     return "、".join(why)
 
 
+# ---- who and when a file says made it -----------------------------------------------------
+
+PROPERTY_MAX = 255  # characters in a document property: python-docx refuses more, Word and Excel show no more
+FIXED_TIME = datetime(2000, 1, 1)  # a file made outside any period (a test's workbook, a plan)
+
+
+def property_text(text: str) -> str:
+    """A data text (a region's name, a headline) as a document property: one line, cut to PROPERTY_MAX."""
+    s = " ".join("".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text or "")).split())
+    return s[:PROPERTY_MAX]
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every DOCX, XLSX and PDF of a run says about its making: the office (report.toml's compiler, else
+    the region) as author and creator, the period's publish date as its dates (so output stays reproducible),
+    and never a tool's name."""
+
+    author: str = ""
+    when: datetime = FIXED_TIME
+
+    @classmethod
+    def of(cls, config, period) -> "Stamp":
+        day = period.publish_date or period.as_of
+        return cls(property_text(config.compiler or config.region), datetime.combine(day, time()))
+
+    @property
+    def day(self) -> date:
+        return self.when.date()
+
+
+def docx_properties(doc, stamp: Stamp, title: str, lang: str = "") -> None:
+    """python-docx's core properties as the office's: its template says "python-docx" in several."""
+    core = doc.core_properties
+    core.title = property_text(title)
+    core.author = core.last_modified_by = stamp.author
+    core.comments = core.subject = core.keywords = core.category = core.identifier = core.version = ""
+    core.content_status = ""
+    core.revision = 1
+    core.created = core.modified = core.last_printed = stamp.when
+    if lang:
+        core.language = lang
+
+
+def workbook_properties(wb, stamp: Stamp, title: str = "") -> None:
+    """openpyxl's workbook properties as the office's (openpyxl says "openpyxl" as creator)."""
+    p = wb.properties
+    p.creator = stamp.author or None
+    p.lastModifiedBy = stamp.author or None
+    p.title = property_text(title) or None
+    p.description = p.subject = p.keywords = p.category = None
+    p.created = p.modified = stamp.when
+    p.lastPrinted = None
+
+
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+_APPLICATION = re.compile(rb"\s*<(Application|AppVersion)>[^<]*</\1>")
 _PRINTED = re.compile(rb"(<cp:lastPrinted>)[^<]*(</cp:lastPrinted>)")
 
 
@@ -104,6 +161,8 @@ class FixedZip(zipfile.ZipFile):
             data = data.encode("utf-8")
         if name == "docProps/core.xml":
             data = _fixed_core(data, self.when.strftime("%Y-%m-%dT%H:%M:%SZ").encode())
+        elif name == "docProps/app.xml":  # "Openpyxl 3.1.5", a template's "Microsoft Macintosh Word": no tool named
+            data = _APPLICATION.sub(b"", data)
         fixed = zipfile.ZipInfo(name, date_time=self.when.timetuple()[:6])
         fixed.compress_type = zipfile.ZIP_DEFLATED
         fixed.external_attr = 0o644 << 16

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from .files import atomic_path
+from .files import Stamp, atomic_path, property_text
 
 if TYPE_CHECKING:
     from .fonts import FontSet
@@ -147,15 +147,43 @@ def layout(html: str, base: Path, roots: list[Path], fonts: "FontSet | None" = N
         stylesheets=stylesheets, font_config=font_config)
 
 
-def write(doc, target: Path, *, tagged: bool = False) -> int:
-    """Write a laid-out Document as PDF to `target`; return the page count."""
+def write(doc, target: Path, *, tagged: bool = False, stamp: "Stamp | None" = None) -> int:
+    """Write a laid-out Document as PDF to `target`; return the page count. Its metadata names the office
+    (`stamp`) as author and creator, the period's date as its dates, and no tool (WeasyPrint names itself)."""
+    stamp = stamp or Stamp()
     options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"} if tagged else {}
+    meta = doc.metadata
+    meta.authors = [stamp.author] if stamp.author else []
+    meta.generator = stamp.author or None
+    meta.title = property_text(meta.title or "") or None
+    meta.created = meta.modified = stamp.day.isoformat()
     with atomic_path(target) as tmp:
-        doc.write_pdf(tmp, **options)
+        doc.write_pdf(tmp, finisher=_office_producer(stamp.author), **options)
     return len(doc.pages)
 
 
+def _office_producer(author: str):
+    """A finisher putting the office where WeasyPrint writes its own name (/Producer, and the XMP's pdf:Producer)."""
+    from xml.sax.saxutils import quoteattr
+
+    import pydyf
+    from weasyprint import __version__
+
+    def finish(document, pdf) -> None:
+        if author:
+            pdf.info["Producer"] = pydyf.String(author)
+        else:
+            pdf.info.pop("Producer", None)
+        ours = f"WeasyPrint {__version__}".encode()
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+                obj.stream = [chunk.replace(b'"' + ours + b'"', quoteattr(author).encode()) if isinstance(chunk, bytes)
+                              else chunk for chunk in obj.stream]
+
+    return finish
+
+
 def html_to_pdf(html: str, target: Path, base: Path, roots: list[Path], *, lang: str = "zh-CN",
-                tagged: bool = False, fonts: "FontSet | None" = None) -> int:
+                tagged: bool = False, fonts: "FontSet | None" = None, stamp: "Stamp | None" = None) -> int:
     """Write `html` as PDF to `target`; return the page count."""
-    return write(layout(html, base, roots, fonts), target, tagged=tagged)
+    return write(layout(html, base, roots, fonts), target, tagged=tagged, stamp=stamp)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import datetime
 from pathlib import Path
 
 from . import Job, Output
@@ -56,7 +55,17 @@ def page(job: Job, ctx: dict, *, medium: str, variant: str = "standard") -> str:
         **ctx, medium=medium, variant=variant, extra_css=list(VARIANT_CSS[variant]))
     if variant == "traditional":
         html = convert_page(html, job.dataset.config.traditional)
-    return typeset(html)
+    return typeset(without_comments(html))
+
+
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
+
+
+def without_comments(html: str) -> str:
+    """The page without the templates' comments (<!-- -->, and /* */ in its stylesheets): notes for whoever edits
+    a template, never for the public. Data is escaped, so no comment marker in it is touched."""
+    html = re.sub(r"<!--.*?-->", "", html, flags=re.S)
+    return _STYLE.sub(lambda m: m[1] + re.sub(r"/\*.*?\*/", "", m[2], flags=re.S) + m[3], html)
 
 
 def render_variant(job: Job, ctx: dict, variant: str) -> list[Output]:
@@ -72,15 +81,14 @@ def render_variant(job: Job, ctx: dict, variant: str) -> list[Output]:
         traditional = variant == "traditional"
         header = to_traditional(DRAFT_HEADER, job.dataset.config.traditional) if traditional else DRAFT_HEADER
         write_docx(screen, template_path(DOCX_REFERENCE, job.workspace), target, title=_title(screen),
-                   author=ctx["publisher"], lang=ctx["lang"], traditional=traditional, draft_header=header,
-                   when=datetime.combine(ctx["period"]["publish_date"], datetime.min.time()))
+                   stamp=job.stamp, lang=ctx["lang"], traditional=traditional, draft_header=header)
         outputs.append(Output("press-release", "docx", target, variant))
     if "pdf" in formats:
         check_harfbuzz_subset()
         target = job.file_name(TITLE, "pdf", variant, draft=draft)
         pages = html_to_pdf(page(job, ctx, medium="print", variant=variant), target, base=builtin_templates(),
                             roots=template_roots(job.workspace), fonts=font_set(job.workspace), lang=ctx["lang"],
-                            tagged=True)
+                            tagged=True, stamp=job.stamp)
         outputs.append(Output("press-release", "pdf", target, variant, pages))
     if "html" in formats:
         target = job.file_name(TITLE, "html", variant, draft=draft)

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .files import Stamp
 from ..model import BEHIND, DONE, NOT_ADOPTED, NOT_REPORTED, NOT_STARTED, ON_SCHEDULE
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.page import PageMargins
@@ -277,7 +278,7 @@ def _group_changes(ws: Worksheet, row: int, changes: dict, group_word: str) -> N
         ws.cell(row=r, column=8).number_format = "+0.0;-0.0;0.0"
 
 
-def write_summary(ctx: dict, target) -> None:
+def write_summary(ctx: dict, target, stamp: Stamp = Stamp()) -> None:
     wb = Workbook()
     wb._named_styles["Normal"].font = Font(name=FONT, size=BODY_PT)  # the width unit follows the body font
     _task_sheet(wb.active, ctx)
@@ -286,14 +287,13 @@ def write_summary(ctx: dict, target) -> None:
     if ctx["changes"]:
         _changes_sheet(wb.create_sheet("较上期变化"), ctx["changes"], ctx["group_word"])
     _issues_sheet(wb.create_sheet("校验问题"), ctx)
-    wb.properties.creator = ctx["region"]
-    save_workbook(wb, target)
+    save_workbook(wb, target, stamp, title=ctx["headline"])
 
 
 def render(job: Job, ctx: dict | None = None) -> list[Output]:
     ctx = internal_context(job.dataset) if ctx is None else ctx
     target = job.file_name("进度汇总表", "xlsx")
-    write_summary(ctx, target)
+    write_summary(ctx, target, job.stamp)
     return [Output("summary", "xlsx", target)]
 
 

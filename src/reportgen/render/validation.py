@@ -37,7 +37,7 @@ from ..safetext import clean_text
 from ..read.grid import MAX_COLS, ROW_CAP, cell_position
 from ..read.sheets import can_edit, read_grids
 from ..workbooks import print_landscape, put, save_workbook, text_width
-from .files import safe_file_name
+from .files import Stamp, safe_file_name
 from .pieces import cpu_count
 from . import Job, Output
 from .staging import RETURNS_DIR
@@ -159,6 +159,7 @@ def _missing_sheet(ws, ds: Dataset) -> None:
 
 
 def write_report(report: Report, target: Path, ds: Dataset | None = None, files: list[FileEntry] = ()) -> None:
+    """校验报告.xlsx; with the dataset, the office and the period's date are its author and dates."""
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
@@ -176,7 +177,7 @@ def write_report(report: Report, target: Path, ds: Dataset | None = None, files:
     _write_inventory(wb.create_sheet(INVENTORY), list(files))
     if ds is not None:
         _missing_sheet(wb.create_sheet(MISSING_SHEET), ds)
-    save_workbook(wb, target)
+    save_workbook(wb, target, Stamp.of(ds.config, ds.period) if ds is not None else Stamp())
 
 
 # ---- marks: which cell gets which comment ------------------------------------------
@@ -307,18 +308,19 @@ def _listing_only(issues: list[Issue]) -> Workbook:
     return wb
 
 
-def write_return(path: Path, issues: list[Issue], target: Path, editable: bool | None = None) -> None:
+def write_return(path: Path, issues: list[Issue], target: Path, editable: bool | None = None,
+                 stamp: Stamp = Stamp()) -> None:
     """The return workbook for one department file; never raises for what the file holds."""
     if editable is None:
         editable = can_edit(path)
     makers = ([lambda: _edited_copy(path, issues)] if editable else []) + [lambda: _rebuilt_copy(path, issues)]
     for make in makers:
         try:
-            save_workbook(make(), target)
+            save_workbook(make(), target, stamp)
             return
         except Exception:  # noqa: BLE001 - a file the reader accepted can still trip openpyxl: try the next way
             continue
-    save_workbook(_listing_only(issues), target)
+    save_workbook(_listing_only(issues), target, stamp)
 
 
 # ---- file names and the rounds ----------------------------------------------------------
@@ -410,7 +412,7 @@ def _write_all(jobs: list[tuple]) -> None:
             write_return(*job)
 
 
-def write_returns(submissions: list[Submission], report: Report, folder: Path) -> list[Path]:
+def write_returns(submissions: list[Submission], report: Report, folder: Path, stamp: Stamp = Stamp()) -> list[Path]:
     """One return workbook per department file with problems, in `folder`."""
     shown = {clean_text(s.path.name): s for s in submissions}
     by_file: dict[str, list[Issue]] = {}
@@ -421,17 +423,17 @@ def write_returns(submissions: list[Submission], report: Report, folder: Path) -
     names = return_names(subs)
     if subs:
         folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(s.path, by_file[f], folder / f"{names[s.path]}.xlsx", can_edit(s.path)) for f, s in zip(by_file, subs)]
+    jobs = [(s.path, by_file[f], folder / f"{names[s.path]}.xlsx", can_edit(s.path), stamp) for f, s in zip(by_file, subs)]
     _write_all(jobs)
     return [job[2] for job in jobs]
 
 
-def write_round(submissions: list[Submission], report: Report, folder: Path) -> list[Path]:
+def write_round(submissions: list[Submission], report: Report, folder: Path, stamp: Stamp = Stamp()) -> list[Path]:
     """This run's return workbooks as a new round 退回修改/第N轮/; earlier rounds stay as they are. When the
     workbooks come out exactly as the last round's (nothing changed since), that round is this run's."""
     last = latest_round(folder)
     target = folder / round_folder(last + 1)
-    paths = write_returns(submissions, report, target)
+    paths = write_returns(submissions, report, target, stamp)
     previous = folder / round_folder(last)
     if paths and last and previous.is_dir() and _same_files(target, previous):
         shutil.rmtree(target)
@@ -444,6 +446,6 @@ def render(job: Job) -> list[Output]:
     report_path = job.outdir / REPORT_NAME
     write_report(ds.report, report_path, ds, ds.files)
     outputs = [Output("validation-report", "xlsx", report_path)]
-    for path in write_round(ds.submissions, ds.report, job.outdir / RETURNS_DIR):
+    for path in write_round(ds.submissions, ds.report, job.outdir / RETURNS_DIR, job.stamp):
         outputs.append(Output("return", "xlsx", path))
     return outputs
