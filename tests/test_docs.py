@@ -93,3 +93,66 @@ def test_advice_is_about_codes_that_exist():
     for code, advice in ADVICE.items():
         for text in (advice.cause, advice.fix):
             assert text.endswith("。") and not re.search(r"[\u4e00-\u9fff][,;:?!]", text), (code, text)
+
+
+_CODE = re.compile(r"(?<![A-Za-z0-9-])([EW]-[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![A-Za-z0-9])")
+
+
+def test_every_code_the_docs_name_exists():
+    for page in PAGES:
+        for code in _CODE.findall(page.read_text(encoding="utf-8")):
+            assert code in CATALOGUE, f"{page.name}: {code}"
+
+
+def test_every_dotted_library_name_in_the_docs_resolves():
+    """`reportgen.x.y` as a reader would type it after `import reportgen`: attribute by attribute."""
+    import importlib
+
+    for page in PAGES:
+        for name in re.findall(r"`(reportgen(?:\.\w+)+)`", page.read_text(encoding="utf-8")):
+            parts = name.split(".")
+            obj = importlib.import_module(parts[0])
+            for k, part in enumerate(parts[1:], 1):
+                if not hasattr(obj, part):
+                    importlib.import_module(".".join(parts[: k + 1]))  # a module not imported yet
+                obj = getattr(obj, part)
+
+
+def test_every_python_example_in_the_docs_runs(tmp_path, monkeypatch):
+    """Each ```python block of README and docs/, run on a small workspace in place of path/to/workspace."""
+    from conftest import THREE_TASKS, make_workspace
+
+    rows = {"区民政局": [dict(task_id="01-01", name="助餐点", status="已完成", progress_text="已建成助餐点10个", achieved=10),
+                         dict(task_id="01-02", name="适老化改造", status="滞后", progress_text="已改造40户", achieved=40)]}
+    root = make_workspace(tmp_path / "ws", THREE_TASKS, rows)
+    monkeypatch.chdir(tmp_path)
+    blocks = [(page.name, block) for page in PAGES
+              for block in re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)]
+    assert blocks
+    for name, block in blocks:
+        exec(compile(block.replace("path/to/workspace", str(root)), name, "exec"), {})  # noqa: S102
+
+
+def test_the_completion_rate_rule_is_said_one_way():
+    """Form note, 填报说明, 填报单位须知, messages and advice all say RATE_RULE; none says the old 改为 85%."""
+    from reportgen.codes import RATE_RULE, RATE_TYPED
+    from reportgen.fillguide import make_guide
+    from reportgen.model import Config, Period, Task
+    from reportgen.periods import TEMPLATE_COLUMNS
+
+    assert any(note == RATE_RULE + "。" for _, key, _, _, note in TEMPLATE_COLUMNS if key == "rate")
+    task = Task("01-01", 1, "甲", "养老", "助餐点", "新建10个", 10, "个", "区民政局")
+    from datetime import date
+
+    guide = make_guide(Config(), Period("2025H1", 2025, "H1", date(2025, 6, 30), "上半年"), "区民政局", [task],
+                       "区民政局.xlsx", None)
+    assert any(RATE_RULE in line for s in guide.sections for line in s.paragraphs)
+    assert RATE_RULE in (ROOT / "docs/填报单位须知.md").read_text(encoding="utf-8")
+    typing = ("E-PERCENT-INVALID", "W-RATE-PERCENT-CELL", "W-RATE-FRACTION", "W-RATE-AMBIGUOUS")
+    for code in typing:  # what to type, in the message and in the advice (the common problems list)
+        assert RATE_TYPED in CATALOGUE[code].template and RATE_TYPED in ADVICE[code].fix, code
+    assert RATE_TYPED in ADVICE["E-RATE-IMPOSSIBLE"].fix
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for old in ("输入85即为85%", "改为 85%", "写百分数，例如 85%", "填写带 % 的百分数"):
+            assert old not in text, (page.name, old)

@@ -14,7 +14,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -233,12 +232,9 @@ def _child(root: Path) -> dict:
             "print(json.dumps({'issues': [[i.file, i.code, i.sheet, i.cell] for i in r.report.issues],"
             " 'rows': {s.path.name: len(s.rows) for s in r.dataset.submissions},"
             " 'outputs': [str(o.path) for o in r.outputs]}))")
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout)
-    out["seconds"] = time.perf_counter() - start
-    return out
+    return json.loads(proc.stdout)
 
 
 def test_far_away_cells_never_reach_the_reader(tmp_path):
@@ -272,8 +268,7 @@ def test_far_away_cells_never_reach_the_reader(tmp_path):
     assert "merged.xlsx" not in by_file and out["rows"]["merged.xlsx"] == 1
     assert "hidden.xlsx" not in by_file and out["rows"]["hidden.xlsx"] == 1  # far cells in a hidden sheet: harmless
     returns = [p for p in out["outputs"] if "退回修改" in p]  # written from the capped grids
-    assert len(returns) >= len(_FAR_CELLS) + 2
-    assert out["seconds"] < 120
+    assert len(returns) >= len(_FAR_CELLS) + 2  # (how long it takes: `make bench`, as a ratio)
 
 
 def _long_sheet(src: Path, dst: Path, rows: int) -> Path:
@@ -283,13 +278,18 @@ def _long_sheet(src: Path, dst: Path, rows: int) -> Path:
     return patch_zip(src, dst, {"xl/worksheets/sheet1.xml": lambda x: add_rows(x, body)})
 
 
-def test_a_long_xlsx_is_capped_and_validated_quickly(tmp_path):
+def long_xlsx_workspace(tmp_path: Path, rows: int = 200_000) -> Path:
+    """A workspace whose 区教育局.xlsx has `rows` rows more than a sheet may have (also `make bench`'s)."""
     root = good_workspace(tmp_path)
     src = workbook(tmp_path / "src.xlsx", [["01-02", "任务2", "加速中", "已建成3个"]])
-    _long_sheet(src, depts(root) / "区教育局.xlsx", 200_000)
-    start = time.perf_counter()
+    _long_sheet(src, depts(root) / "区教育局.xlsx", rows)
+    return root
+
+
+def test_a_long_xlsx_is_capped_and_validated(tmp_path):
+    """Rows beyond the cap are never read, and the cap is said; how long it takes is `make bench`'s (as a ratio)."""
+    root = long_xlsx_workspace(tmp_path)
     result = checked(root)
-    assert time.perf_counter() - start < 30
     found = [(i.code, i.cell) for i in result.report.issues if i.file == "区教育局.xlsx"]
     assert ("E-ROWS-TOO-MANY", f"A{MAX_ROWS + 21}") in found and ("E-STATUS-UNKNOWN", "C2") in found
     sub = next(s for s in result.dataset.submissions if s.path.name == "区教育局.xlsx")

@@ -137,6 +137,8 @@ def test_check_reports_what_build_rejects(exported, tmp_path, name, edit, code):
         assert built == 1 and "Traceback" not in bout
         assert not re.search(r"[A-Za-z]{4,} [a-z]{3,}", bout.split("模板错误", 1)[1].replace("templates check", "")), bout
         assert file in bout or file.replace("templates/", "") in bout, bout
+        if code == "E-TEMPLATE-INTERNAL-FIELD":  # said as check says it, not as a field missing from the data
+            assert "是内部字段，新闻通稿不能公开" in bout and "数据中没有" not in bout, bout
     else:
         assert built == 0, bout
 
@@ -145,6 +147,7 @@ def test_check_reports_what_build_rejects(exported, tmp_path, name, edit, code):
 @pytest.mark.parametrize("argv", [
     ["buidl"], ["build", "--group-by", "x"], ["new-period"], ["build", "--period"], ["templates"],
     ["build", "--variant", "bold"], ["init"], ["validate", "a", "b", "c"],
+    ["new-period", "2026H1", "--deadline", "xx"], ["serve", "--port", "abc"],
 ])
 def test_command_line_mistakes_are_said_in_chinese(argv, capsys):
     with pytest.raises(SystemExit) as stop:

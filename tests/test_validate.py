@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -120,6 +121,20 @@ def test_validate_command_writes_report_and_returns(tmp_path):
     assert returned["进展填报"]["D5"].data_type == "s"  # =HYPERLINK stays text
     assert not (return_path(outdir, "区教育局.xlsx")).exists()  # nothing to return
     assert (root / "inputs/2025H1/departments/区民政局.xlsx").read_bytes() == original
+
+
+@pytest.mark.parametrize("achieved, found", [(0, False), (1, False), (2, True), (7, True)])
+def test_achieved_not_in_text_only_where_a_figure_could_be_written(tmp_path, achieved, found):
+    ds, issues = issues_for(tmp_path, [dict(OK_ROW, status="推进中", progress_text="正在选址，已建成一处", achieved=achieved)])
+    assert (("W-ACHIEVED-NOT-IN-TEXT", "区民政局.xlsx", "进展填报", "E4") in issues) == found
+
+
+def test_joined_reasons_have_no_doubled_punctuation(tmp_path):
+    ds, _ = issues_for(tmp_path, [dict(OK_ROW, status="差不多了", progress_text="")])
+    [aside] = [i for i in ds.report.issues if i.code == "W-TASK-NOT-ADOPTED"]
+    reason = next(m.set_aside_reason for m in ds.tasks if m.task.task_id == "01-01")
+    for text in (aside.message, reason, ds.set_aside[0].reason):
+        assert not re.search(r"[。；，][。；，]", text) and "；" in text, text
 
 
 def test_validate_exit_codes(tmp_path):

@@ -12,6 +12,12 @@ from .model import ERROR, WARNING, Issue
 from .safetext import clean_text
 
 
+# 完成率, said one way in the form's note, 填报说明, 填报单位须知, the messages and the common problems: the rule
+# Excel and WPS follow in a cell formatted as percent (as the form's 完成率 cells are)
+RATE_TYPED = "输入 85 即为 85%"
+RATE_RULE = f"完成率可以不填，由程序按完成值÷目标值计算；要填时直接输入数字，{RATE_TYPED}"
+
+
 class Code(NamedTuple):
     level: str  # ERROR or WARNING
     title: str  # a few words a clerk recognises, shown next to the code
@@ -74,14 +80,14 @@ CATALOGUE: dict[str, Code] = {
     "E-STATUS-UNKNOWN": Code(ERROR, "进展状态无法识别", "进展状态“{value}”无法识别。请填写：已完成 / 序时推进 / 滞后 / 未启动。"),
     "E-PROGRESS-MISSING": Code(ERROR, "进展情况为空", "进展情况为空。请填写已完成的具体工作及数字，例如“已建成…个，累计服务…人次”。"),
     "E-NUMBER-INVALID": Code(ERROR, "数字无法识别", "“{column}”的值“{value}”不是数字。请只填数字，例如 460 或 1.4万。"),
-    "E-PERCENT-INVALID": Code(ERROR, "完成率无法识别", "完成率“{value}”无法识别。请填写百分数，例如 85% 或 112.8%。"),
+    "E-PERCENT-INVALID": Code(ERROR, "完成率无法识别", f"完成率“{{value}}”无法识别。请直接输入数字，{RATE_TYPED}；也可以不填。"),
     "E-FORMULA-NO-VALUE": Code(ERROR, "公式没有计算结果", "该单元格是公式（{formula}）但没有计算结果。请在 Excel/WPS 中打开后保存，或直接填写数值。"),
     "W-NUMBER-APPROX": Code(WARNING, "完成值为约数", "“{column}”为约数“{value}”，已按 {number} 计入。如有准确数字请填写准确数字。"),
     "W-RATE-HIGH": Code(WARNING, "完成率过高", "完成率 {value} 超过300%，请核实目标值与完成值。"),
     "W-RATE-FRACTION": Code(WARNING, "完成率写成了小数", "完成率填写为“{value}”，与完成值÷目标值（{computed}）相符，已按 {percent} 计入。"
-                                 "请填写带 % 的百分数，例如 {percent}。"),
-    "W-RATE-AMBIGUOUS": Code(WARNING, "完成率写法不明确", "完成率填写为“{value}”，已按 {value}% 计入；如本意是 {percent}，请改填“{percent}”。"
-                                  "填写百分数时请带上 %。"),
+                                 "请重新输入，不要写成小数（" + RATE_TYPED + "）。"),
+    "W-RATE-AMBIGUOUS": Code(WARNING, "完成率写法不明确", "完成率填写为“{value}”，已按 {value}% 计入；如本意是 {percent}，请重新输入（"
+                                   + RATE_TYPED + "）。"),
     "W-ROW-NOTE": Code(WARNING, "表尾说明未计入", "第{rows}行是表尾说明（“{value}”），不是任务数据，未计入。如其中有任务，请补填事项编号、进展状态和进展情况。"),
     "W-ID-DATE": Code(WARNING, "事项编号被转成日期（已识别）", "事项编号被 Excel 自动转成了日期（{value}），已按“{task_id}”读取。"
                            "请把事项编号列设置为“文本”格式后重新输入编号。"),
@@ -104,7 +110,8 @@ CATALOGUE: dict[str, Code] = {
     "E-NOT-STARTED-WITH-PROGRESS": Code(ERROR, "未启动却有完成量", "进展状态为“未启动”，但{figures}。"
                                            "如已开始实施，请把进展状态改为“序时推进”或“滞后”；如确未启动，请清空完成值和完成率。"),
     "W-RATE-PERCENT-CELL": Code(WARNING, "百分比格式单元格填了整数", "完成率单元格是百分比格式，填入的 {typed} 显示为 {shown}；"
-                                   "与完成值÷目标值（{computed}）相符，已按 {percent} 计入。请把该单元格改为 {percent}。"),
+                                   "与完成值÷目标值（{computed}）相符，已按 {percent} 计入。请在该单元格重新输入 {typed}（"
+                                   + RATE_TYPED + "），以免转发后被误读。"),
     "E-RATE-IMPOSSIBLE": Code(ERROR, "完成率不合常理", "完成率为 {shown}，不合常理，未采用。{hint}"
                                  "也可以不填完成率，由完成值÷目标值计算。"),
     "E-RATE-MISMATCH": Code(ERROR, "完成率与完成值不符", "完成率填写为 {rate}，但完成值÷目标值为 {achieved}÷{target}＝{computed}。"

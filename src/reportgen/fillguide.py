@@ -19,7 +19,7 @@ from pathlib import Path
 from openpyxl.styles import Alignment, Font
 
 from .advice import ADVICE
-from .codes import CATALOGUE, title as code_title
+from .codes import CATALOGUE, RATE_RULE, title as code_title
 from .model import ERROR, Config, Dataset, Period, Report, Task
 from .numbers import cn_ordinal, fmt_date
 from .workbooks import put, text_width
@@ -108,8 +108,7 @@ def make_guide(config: Config, period: Period, department: str, tasks: list[Task
             "不要增删行列，不要改动表头、事项编号和任务名称。",
             "（二）进展状态从下拉列表中选择：已完成、序时推进、滞后、未启动。",
             f"（三）进展情况写明截至{as_of}已完成的具体工作和数字，文字可以直接对外发布，例如“已建成社区老年助餐点7个”。",
-            "（四）完成值按“计量单位”列的单位填写累计数，只填数字，不加“约”“余”等字。完成率可以不填，由程序按完成值÷目标值"
-            "计算；填写时输入85即为85%。",
+            "（四）完成值按“计量单位”列的单位填写累计数，只填数字，不加“约”“余”等字。" + RATE_RULE + "。",
             "（五）标为“已完成”的，完成率应达到100%；完成率达到100%的，应标为“已完成”。",
             "（六）存在问题、下步打算、联系人、联系电话、备注只供内部掌握，不对外发布。",
             "（七）任务不属于本单位或任务清单有误的，在备注中说明，不要删除该行。",

@@ -8,6 +8,7 @@ document prints.
 from __future__ import annotations
 
 from .model import CATEGORIES, NOT_ADOPTED, NOT_REPORTED, Dataset, Group, MergedTask, Workspace
+from .safetext import join_reasons
 from .validate import Validation, completion_rate, validate
 
 
@@ -34,7 +35,7 @@ def merge(ws: Workspace, group_by: str | None = None, validation: Validation | N
         if p is not None:
             merged.append(MergedTask(task, p, p.status, completion_rate(task, p)))
         elif task.task_id in aside:
-            merged.append(MergedTask(task, None, NOT_ADOPTED, None, "；".join(dict.fromkeys(aside[task.task_id]))))
+            merged.append(MergedTask(task, None, NOT_ADOPTED, None, join_reasons(aside[task.task_id])))
         else:
             merged.append(MergedTask(task, None, NOT_REPORTED, None))
     gb = group_by or ws.config.group_by

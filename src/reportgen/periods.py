@@ -24,7 +24,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import fillguide
-from .codes import issue
+from .codes import RATE_RULE, RATE_TYPED, issue
 from .errors import InputError
 from .fillguide import Guide
 from .lock import inside, workspace_lock
@@ -73,7 +73,7 @@ TEMPLATE_COLUMNS = [
     ("进展状态", "status", 11, True, "从下拉列表中选择：已完成 / 序时推进 / 滞后 / 未启动。"),
     ("进展情况", "progress_text", 40, True, "写明已完成的具体工作和数字，可直接用于公开发布，例如“已建成社区助餐点7个，累计服务4.6万人次”。"),
     ("完成值", "achieved", 10, True, "按计量单位填写累计完成数，只填数字，例如 230 或 14000。"),
-    ("完成率", "rate", 9, True, "可不填，系统按完成值÷目标值计算；填写时输入数字即可，如 85 表示 85%。"),
+    ("完成率", "rate", 9, True, RATE_RULE + "。"),
     ("预计完成时间", "expected", 12, True, "日期或“9月底”“年底前”等。"),
     ("存在问题", "problems", 20, True, "仅供内部掌握，不对外公开。"),
     ("下步打算", "next_steps", 20, True, "仅供内部掌握，不对外公开。"),
@@ -205,7 +205,7 @@ def department_workbook(path: Path, department: str, tasks: list[Task], title: s
                               showErrorMessage=True, errorTitle="完成值", error="完成值只能填写不小于0的数字。")
     achieved.add(f"{letters['achieved']}{first}:{letters['achieved']}{last}")
     rate = DataValidation(type="decimal", operator="between", formula1="0", formula2="10", allow_blank=True,
-                          showErrorMessage=True, errorTitle="完成率", error="完成率填写0%～1000%之间的百分数，如 85 表示 85%。")
+                          showErrorMessage=True, errorTitle="完成率", error=f"完成率填写0%～1000%之间的数，{RATE_TYPED}。")
     rate.add(f"{letters['rate']}{first}:{letters['rate']}{last}")
     for dv in (status, achieved, rate):
         ws.add_data_validation(dv)

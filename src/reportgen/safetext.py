@@ -44,3 +44,9 @@ def has_unsafe(text: str) -> bool:
     if _CHAR.search(text) is not None:
         return True
     return "_x" in text and any(_code(m) is not None for m in _UNSAFE.finditer(text))
+
+
+def join_reasons(parts) -> str:
+    """Sentences said as one: each without its closing stop, joined by ；, once each (…未启动；进展情况为空, never 。；)."""
+    kept = [re.sub(r"[。；，,;.\s]+$", "", str(p)) for p in parts]
+    return "；".join(dict.fromkeys(p for p in kept if p))

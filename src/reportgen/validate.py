@@ -25,6 +25,7 @@ from .codes import issue
 from .figures import check_figures
 from .freshness import file_periods, stale_texts
 from .model import DONE, Issue, Progress, Report, SetAside, Submission, Task, Workspace
+from .safetext import join_reasons
 from .numbers import fmt_num, fmt_percent, in_unit, numbers_in_text, unit_scale
 
 
@@ -63,7 +64,7 @@ def _same(a: float, b: float) -> bool:
 def achieved_in_text(p: Progress, unit: str = "") -> bool:
     """Does 进展情况 mention the 完成值? Numbers are compared as whole numbers and values:
     2 is not found in 2025, １２３ is 123, 1.4万 is 14000; with plan unit 万人次, 1.4 is 1.4万."""
-    if p.achieved is None:
+    if p.achieved is None or p.achieved in (0, 1):  # no figure to write: nothing done, or 建成一处
         return True
     _, size = unit_scale(unit)
     wanted = (p.achieved, p.achieved * size)
@@ -215,7 +216,7 @@ def _not_adopted(task: Task, rows: list[SetAside], submissions: list[Submission]
     sub = next((s for s in submissions if s.path.name == first.source.file), None)
     column = re.match(r"[A-Z]+", sub.append_cell) if sub else None  # the 事项编号 column
     letters = column.group(0) if column else "A"
-    reason = "；".join(dict.fromkeys(r.reason for r in rows))
+    reason = join_reasons(r.reason for r in rows)
     return issue("W-TASK-NOT-ADOPTED", task_id=task.task_id, name=task.name, lead=task.lead, reason=reason.rstrip("。"),
                  file=first.source.file, sheet=first.source.sheet,
                  cell=f"{letters}{first.source.row}" if first.source.row else "", department=first.department)

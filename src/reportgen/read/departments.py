@@ -12,7 +12,7 @@ from ..codes import issue
 from ..errors import InputError
 from ..model import BEHIND, DONE, NOT_STARTED, ON_SCHEDULE, Issue, Progress, SetAside, Source, Submission
 from ..numbers import fmt_num, parse_number, parse_percent
-from ..safetext import clean_text
+from ..safetext import clean_text, join_reasons
 from .cells import filled, is_blank_row, row_kind, text
 from .grid import Grid, cell_ref, column_letter
 from .headers import DEPT_COLUMNS, DEPT_REQUIRED, HEADER_SCAN_ROWS, Header, find_header, normalize_header
@@ -272,7 +272,7 @@ def _read_table(sub: Submission, grid: Grid, header: Header, name: str, issues: 
         )
         fatal = [i for i in row_issues if i.code in FATAL_ROW_CODES]
         if fatal:  # kept beside the reason, so its figures are checked too: every finding of the row in one round
-            sub.set_aside.append(SetAside(source, task_id, dept, "；".join(i.message for i in fatal),
+            sub.set_aside.append(SetAside(source, task_id, dept, join_reasons(i.message for i in fatal),
                                           row=row if task_id else None))
             continue
         sub.rows.append(row)

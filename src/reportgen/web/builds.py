@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..messages import failure_text
+from ..safetext import join_reasons
 from ..render import KIND_NAMES, VARIANT_NAMES
 from .lock import workspace_lock
 from .store import Store
@@ -206,7 +207,7 @@ class Builder:
         period = result.dataset.period.code if result.dataset else None
         if result.stopped:
             progress.state = "failed"
-            progress.message = "未生成文档：" + "；".join(i.message for i in report.errors[:3])
+            progress.message = "未生成文档：" + join_reasons(i.message for i in report.errors[:3])
         else:
             progress.state, progress.step = "done", len(progress.steps)
             progress.message = f"已生成 {len(result.outputs)} 个文件"
