@@ -142,10 +142,12 @@ def test_validate_marks_the_last_build_stale_when_the_data_changed(tmp_path):
 
 
 def test_a_mistyped_workspace_is_an_error_that_creates_nothing(tmp_path):
-    for command in ("build", "validate"):
-        code, out = run(command, str(tmp_path / "nonexist"))
-        assert code == 1 and "找不到工作目录" in out
-        assert not (tmp_path / "nonexist").exists()
+    missing = str(tmp_path / "nonexist")
+    for argv in (["build", missing], ["validate", missing], ["export", missing], ["templates", "export", missing],
+                 ["new-period", "2026H1", missing], ["template", "区民政局", missing]):
+        code, out = run(*argv)
+        assert code == 1 and "找不到" in out, (argv, out)
+        assert not (tmp_path / "nonexist").exists(), argv
 
 
 def test_web_and_batch_import_nothing_from_the_cli():
