@@ -602,7 +602,7 @@ def test_cli_and_web_page_share_the_workspace(site, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     r = site.office.get("/office")
     assert "2025FY" in r.text and "2025年全年" in r.text
-    assert r.text.count('class="state-空表未填"') == 13  # new-period's workbooks, sent out, not yet filled
+    assert r.text.count('class="state-未报送"') == 13  # new-period's workbooks, sent out, not yet filled: nothing came
     assert "0</b>/13" in r.text
     assert site.office.get(f"/d/{old_token}").status_code == 410  # last period's link
     new = site.department(DEPT)

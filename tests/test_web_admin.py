@@ -210,12 +210,13 @@ def test_new_period_preview_then_start_as_the_command_does(office, tmp_path):
     r = office.post("/office/period/unit", department="区住建局", overwrite="true")
     assert "inputs/2026H1/departments/区住建局.xlsx" in r.text and 'id="remade"' in r.text
 
-    # the report page filters by level and lists what validate lists
-    r = office.client.get("/office/report?level=error")
+    # the report page filters by level and lists what validate lists (the forms just sent out are 未报送: warnings)
+    r = office.client.get("/office/report?level=warning")
     said = command("validate", str(office.root))
     shown = messages(r.text)
     assert shown and all(m in said for m in shown)
-    assert 'class="tag warning"' not in r.text and errors_in(said) == len(shown)
+    assert 'class="tag error"' not in r.text and errors_in(said) == 0
+    assert len(re.findall(r"^\s*提醒 ", said, re.M)) == len(shown)
 
     # the next period: the previous one's plan carried forward, the export of both
     r = office.post("/office/period", period="2026Q3", deadline="")

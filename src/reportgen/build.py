@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from .codes import issue
+from .errors import InputError
 from .gate import Gate, assess
 from .lock import inside, workspace_lock
 from .merge import merge
@@ -94,7 +95,7 @@ def build(root: Path | str, period: str | None = None, *, strict: bool = False, 
     from .render.workers import run
 
     say = progress or (lambda msg: None)
-    root = Path(root).resolve()
+    root = require_workspace(root)
     with workspace_lock(root, on_wait=on_wait or say):
         say("读取工作目录")
         ws, ds = assessment(root, period, group_by, progress=say)
@@ -190,6 +191,15 @@ def page_findings(outputs: list[Output], tasks: int) -> list:
     return found
 
 
+def require_workspace(root: Path | str) -> Path:
+    """The workspace's absolute path; `InputError` when there is no report.toml (a mistyped path): nothing is
+    created there, not even the lock."""
+    root = Path(root).resolve()
+    if not (root / "report.toml").is_file():
+        raise InputError(issue("E-WORKSPACE-MISSING", what="report.toml", path=str(root / "report.toml")))
+    return root
+
+
 def assessment(root: Path, period: str | None = None, group_by: str | None = None, *,
                progress: Progress | None = None) -> tuple[Workspace, Dataset]:
     """The one assessment of a workspace, which build, validate, `templates check` and the web page all show:
@@ -257,7 +267,7 @@ def check(root: Path | str, period: str | None = None, *, progress: Progress | N
     from .render import validation
 
     say = progress or (lambda msg: None)
-    root = Path(root).resolve()
+    root = require_workspace(root)
     with workspace_lock(root, on_wait=on_wait or say):
         say("读取工作目录")
         ws, ds = assessment(root, period, progress=say)

@@ -109,8 +109,8 @@ def workspace_lock(root: Path | str, *, on_wait: Callable[[str], None] | None = 
                    wait: float | None = None) -> Iterator[None]:
     root = Path(root)
     outputs = inside(root, root / "outputs")
-    if not outputs.is_dir() and not (root / "report.toml").is_file():  # a mistyped path: nothing is made there
-        raise InputError(issue("E-WORKSPACE-MISSING", what="工作目录（含 report.toml）", path=str(root)))
+    if not root.is_dir():  # a mistyped path: nothing is made there
+        raise InputError(issue("E-WORKSPACE-MISSING", what="工作目录", path=str(root)))
     outputs.mkdir(parents=True, exist_ok=True)
     path = outputs / LOCK_NAME
     key = str(path.resolve())

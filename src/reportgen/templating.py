@@ -307,16 +307,15 @@ def _shown(file: str) -> str:
 def preview_press(root: Path) -> str | None:
     """The press release as `build` would make its screen HTML from the workspace's data and templates
     (nothing written); None when there is no usable data yet."""
-    from .build import _assessed
+    from .build import assessment
     from .errors import InputError
-    from .read import read_workspace
     from .render import Job
     from .render.context import public_context
     from .render.press import page
 
     root = Path(root)
     try:
-        ds = _assessed(root, read_workspace(root), None)
+        _, ds = assessment(root)
     except InputError:
         return None
     return page(Job(ds, root, root / "outputs"), public_context(ds), medium="screen")

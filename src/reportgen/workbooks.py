@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from .render.files import FIXED_TIME, Stamp, atomic_path, save_xlsx, workbook_properties
+from .render.files import Stamp, atomic_path, save_xlsx, workbook_properties
 
 PLAN_HEADERS = [
     ("事项编号", "task_id", 10), ("工程序号", "project_no", 8), ("工程名称", "project", 18), ("领域", "category", 10),
