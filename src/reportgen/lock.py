@@ -160,9 +160,12 @@ def _temp_files(folder: Path, say: Callable[[str], None] | None = None) -> Itera
     try:
         yield
     finally:
-        tempfile.tempdir = saved[0]
+        # another thread's lock (the web server's) may have ended first and removed the folder saved here: never
+        # leave the process pointing at a temp folder that is gone
+        gone = lambda value: value is not None and not Path(value).is_dir()  # noqa: E731
+        tempfile.tempdir = None if gone(saved[0]) else saved[0]
         for key, value in saved[1].items():
-            if value is None:
+            if value is None or gone(value):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
