@@ -101,6 +101,7 @@ def test_the_web_page_validate_and_build_decide_alike(tmp_path, case):
     validate_plain, _ = run("validate", str(root))
     build_strict, _ = run("build", str(root), "--strict")
     publishable = build_strict == 0
+    assert publishable == (case == "clean"), case  # every other case is caught
     assert ("<b>可以发布</b>" in page) == publishable and ("<b>草稿</b>" in page) != publishable, case
     assert validate_strict == build_strict, out
     assert out.rstrip().splitlines()[-1 if publishable else -2].startswith("发布检查通过" if publishable else "  · ")

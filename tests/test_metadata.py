@@ -1,6 +1,6 @@
 """The office's name on its files: every DOCX, XLSX and PDF names the office (report.toml's compiler) as author,
 carries the period's publish date, names no tool; public HTML carries no template comments; settings of 1,000
-characters are cut to what a document property holds."""
+characters (the compiler: 300) are cut to what a document property holds."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from conftest import THREE_TASKS, make_workspace
 from test_assessment import run, with_text
 
 TOOLS = re.compile(r"python-docx|openpyxl|weasyprint|docxtpl|reportgen|matplotlib", re.I)
-LONG = {key: ch * 1000 for key, ch in (("region", "区"), ("program", "工"), ("compiler", "办"), ("publisher", "发"),
-                                       ("briefing_title", "简"), ("headline", "题"))}
+LONG = {key: ch * 1000 for key, ch in (("region", "区"), ("program", "工"), ("publisher", "发"), ("briefing_title", "简"),
+                                       ("headline", "题"))}
+LONG["compiler"] = "办" * 300  # past the limit all the same; 1,000 characters make a seven-page pack (8 s more here)
 OFFICE = "办" * 255  # python-docx refuses a longer property; Word and Excel show no more
 DAY = "2025-07-10"  # the sample period's publish_date (conftest's DEFAULT_PERIOD)
 
@@ -37,27 +38,22 @@ def test_every_file_names_the_office_and_the_publish_date_and_no_tool(tmp_path):
     assert code == 1, out  # the unknown status: a draft, and a return workbook for 区教育局
     run("export", str(root))  # 1,000-character names make its file name too
     assert list((root / "outputs").glob("*历次进展数据.xlsx"))
-    assert run("new-period", "2025FY", str(root))[0] == 0
+    assert run("template", "区教育局", str(root), "--force")[0] == 0  # the form and 填报说明 sent to a department
     files = [p for p in (root / "outputs").rglob("*") if p.suffix in (".docx", ".xlsx", ".pdf")]
-    files += [p for p in (root / "inputs/2025FY").rglob("*") if p.suffix in (".xlsx", ".pdf") and p.name != "plan.xlsx"]
-    from reportgen.read.config import read_period
-
-    rolled = read_period(root / "inputs/2025FY/period.toml", "2025FY")
-    next_day = (rolled.publish_date or rolled.as_of).isoformat()  # the new period's forms carry its date
+    files += [root / "inputs/2025H1/departments/区教育局.xlsx", *(root / "inputs/2025H1/填报说明").glob("*.pdf")]
     kinds = {p.suffix for p in files}
     assert kinds == {".docx", ".xlsx", ".pdf"} and any("退回修改" in p.parts for p in files), files
+    assert any(p.name.endswith("填报说明.pdf") for p in files), files
     for path in files:
         props = pdf_properties(path) if path.suffix == ".pdf" else ooxml_properties(path)
         assert not TOOLS.search(props), (path.name, TOOLS.search(props)[0])
         if path.suffix == ".pdf":
             assert re.search(rf"^Author:\s+{OFFICE}$", props, re.M) and re.search(rf"^Creator:\s+{OFFICE}$", props, re.M)
-            day = DAY if "2025FY" not in path.parts else next_day
-            assert re.search(rf"^CreationDate:\s+{day}T00:00:00", props, re.M), (path.name, props)
+            assert re.search(rf"^CreationDate:\s+{DAY}T00:00:00", props, re.M), (path.name, props)
         else:
             assert re.search(f"<dc:creator[^>]*>{OFFICE}</dc:creator>", props), path.name
             assert re.search(f"<cp:lastModifiedBy[^>]*>{OFFICE}</cp:lastModifiedBy>", props), path.name
-            day = DAY if "2025FY" not in path.parts else next_day
-            assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", props) == [f"{day}T00:00:00Z"] * 2, path.name
+            assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", props) == [f"{DAY}T00:00:00Z"] * 2, path.name
             assert all(len(t) <= 255 for t in re.findall(r">([^<]+)<", props))
     for html in (root / "outputs/2025H1").glob("*.html"):
         text = html.read_text(encoding="utf-8")

@@ -100,6 +100,7 @@ REMARKS = [
     ("已建成5个。经办人：李建国", "W-SCREEN-PERSON", "李建国"),
     ("已建成5个，张科长牵头验收", "W-SCREEN-PERSON", "张科长"),
     ("已建成5个，优先服务困难户张桂兰一家", "W-SCREEN-BENEFICIARY", "张桂兰"),
+    ("已建成5个，优先安排低保户李秀英子女", "W-SCREEN-BENEFICIARY", "李秀英"),
     ("已建成5个，患者刘某某已入住", "W-SCREEN-BENEFICIARY", "刘某某"),
     ("已建成5个，报名请加QQ群123456789", "W-SCREEN-ACCOUNT", "123456789"),
     ("已建成5个，咨询微信号：zhucan_2025", "W-SCREEN-ACCOUNT", "zhucan_2025"),
