@@ -161,3 +161,16 @@ def test_web_and_batch_import_nothing_from_the_cli():
                 assert not (node.module or "").endswith("cli"), path.name
             elif isinstance(node, ast.Import):
                 assert not any(a.name.endswith(".cli") for a in node.names), path.name
+
+
+def test_a_department_uploading_a_phone_number_is_told_at_its_cell(tmp_path):
+    """The upload page said 没有错误 and nothing else; it now shows the screening hit, as validate does."""
+    from reportgen.workbooks import write_department
+    from test_web import Site
+
+    site = Site(make_workspace(tmp_path / "ws", THREE_TASKS, GOOD))
+    form = tmp_path / "up.xlsx"
+    write_department(form, "区教育局", [dict(GOOD["区教育局"][0], progress_text="新增学位300个，咨询电话13800138000")])
+    page = site.department("区教育局").upload("区教育局.xlsx", form.read_bytes()).text
+    assert "进展填报!D4" in page and "电话号码“13800138000”" in page
+    assert "<b>可以发布</b>" not in site.office.get("/office").text
