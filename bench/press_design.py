@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 import zipfile
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,8 +83,8 @@ def design_a(ctx: dict, out: Path, job: Job) -> dict:
 
 def design_b(ctx: dict, out: Path, job: Job) -> dict:
     screen = page(job, ctx, medium="screen")
-    write_docx(screen, TEMPLATES / "press-release.docx", out / "b.docx", title=ctx["headline"], author=ctx["publisher"],
-               lang="zh-CN", when=datetime(2025, 7, 10))
+    write_docx(screen, TEMPLATES / "press-release.docx", out / "b.docx", title=ctx["headline"], stamp=job.stamp,
+               lang="zh-CN")
     (out / "b.html").write_text(screen, encoding="utf-8")
     html_to_pdf(page(job, ctx, medium="print"), out / "b.pdf", base=TEMPLATES, roots=[TEMPLATES], tagged=True)
     return {"docx": out / "b.docx", "pdf": out / "b.pdf", "html": out / "b.html"}
