@@ -21,13 +21,14 @@ from . import Job, Output
 from .env import builtin_templates, environment, template_path
 from .files import atomic_path, docx_properties, make_zip_reproducible, save_docx
 from .fonts import font_set
-from .pack import pack_context, toc_entries, wants_toc
+from .pack import overlong_notes, pack_context, toc_entries, wants_toc
 from .pdf import check_harfbuzz_subset, layout, write
 from .press import template_roots
 from .trend import trend_context
 
 HTML_TEMPLATE = "briefing-pack.html.j2"
 DOCX_TEMPLATE = "briefing-pack.docx"
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 STATUS_RGB = {"滞后": RGBColor(0xC0, 0x00, 0x00), "未报送": RGBColor(0x7F, 0x7F, 0x7F), "未采用": RGBColor(0x7F, 0x7F, 0x7F)}
 
 
@@ -38,7 +39,7 @@ def base_context(job: Job) -> tuple[dict, list[str]]:
     mine = replace(job, notes=[])
     ctx["trend"] = trend_context(mine, ctx)
     note = font_set(job.workspace).note()
-    return ctx, [*mine.notes, *([note] if note else [])]
+    return ctx, [*mine.notes, *overlong_notes(ctx), *([note] if note else [])]
 
 
 def briefing_context(job: Job, base: dict | None = None) -> dict:
@@ -82,6 +83,10 @@ def _set_widths(table, spec: dict) -> None:
     for r, row in enumerate(table.rows):
         cells = row._tr.findall(qn("w:tc"))
         data = spec["rows"][r - 1]["cells"] if 0 < r <= len(spec["rows"]) else None
+        if data is not None and spec["rows"][r - 1].get("split"):  # a tall row may split, as in the PDF
+            trpr = row._tr.trPr
+            for el in trpr.findall(qn("w:cantSplit")) if trpr is not None else []:
+                trpr.remove(el)
         for i, tc in enumerate(cells[:len(twips)]):
             tcpr = tc.get_or_add_tcPr()
             tcw = tcpr.find(qn("w:tcW"))
@@ -90,10 +95,10 @@ def _set_widths(table, spec: dict) -> None:
                 tcpr.insert(0, tcw)
             tcw.set(qn("w:w"), str(twips[i]))
             tcw.set(qn("w:type"), "dxa")
-            centre = spec["columns"][i]["align"] == "center" or r == 0
+            align = "center" if r == 0 else spec["columns"][i]["align"]
             for p in tc.findall(qn("w:p")):
                 para = Paragraph(p, table)
-                para.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
+                para.alignment = ALIGN[align]
                 status = data[i]["cls"].rsplit("-", 1)[-1] if data and data[i]["cls"].startswith("status") else ""
                 if status in STATUS_RGB:
                     for run in para.runs:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from . import columns
 from .context import internal_context
-from ..model import Dataset
+from ..model import NOT_ADOPTED, NOT_REPORTED, Dataset
 from ..numbers import cn_ordinal, fmt_date, fmt_percent, tidy
 
 TEXT_WIDTH_MM = 156.0
 TOC_AFTER_PAGES = 16  # a pack longer than this gets a table of contents unless report.toml says toc = false
 PAGE_PT = 225 * 72 / 25.4  # text area height
+SPLIT_ROW_PT = PAGE_PT / 4  # a row taller than this may split across pages (a shorter one moves whole)
 BODY_LINE_PT, CHARS_PER_LINE = 28.0, 28
 
 # (label, key in a Counts dict) in the order sentences and tables list them
@@ -70,13 +71,17 @@ def group_sentence(c: dict) -> str:
 # ---- tables: columns, rows, widths ------------------------------------------------------------
 
 
-def _cell(text, cls: str = "") -> dict:
-    return {"text": "" if text is None else str(text), "cls": cls}
+def _cell(text, cls: str = "", task: dict | None = None, field: str = "") -> dict:
+    """A table cell; `task` and `field` say where its text came from (for a 提醒 naming the cell)."""
+    cell = {"text": "" if text is None else str(text), "cls": cls}
+    if task is not None:
+        cell["task"], cell["field"] = task, field
+    return cell
 
 
 def make_table(table_id: str, kind: str, headers: list[tuple[str, str]], rows: list[list[dict]],
                total: list[dict] | None = None) -> dict:
-    """headers: (label, align: "left"|"center"); rows: cells from `_cell`."""
+    """headers: (label, align: "left"|"center"|"right", numbers right); rows: cells from `_cell`."""
     return {"id": table_id, "kind": kind, "columns": [{"label": h, "align": a} for h, a in headers],
             "rows": [{"cells": r, "total": False} for r in rows] + ([{"cells": total, "total": True}] if total else [])}
 
@@ -90,10 +95,15 @@ def fit_widths(tables: list[dict]) -> None:
         texts = [[c["label"] for c in same[0]["columns"]]]
         texts += [[cell["text"] for cell in row["cells"]] for t in same for row in t["rows"]]
         mm = columns.widths(texts, TEXT_WIDTH_MM)
+        head_pt = columns.row_height_pt(texts[0], mm)
         for t in same:
             for col, w in zip(t["columns"], mm):
                 col["mm"] = w
                 col["pct"] = round(100 * w / TEXT_WIDTH_MM, 3)
+            for row in t["rows"]:
+                row["pt"] = columns.row_height_pt([c["text"] for c in row["cells"]], mm)
+                row["split"] = row["pt"] > SPLIT_ROW_PT
+                row["overlong"] = row["pt"] + head_pt > PAGE_PT  # more than a page holds under the header
 
 
 def _status_text(t: dict) -> str:
@@ -104,22 +114,33 @@ def _rate(v) -> str:
     return fmt_percent(v) if v is not None else "—"
 
 
+def progress_text(t: dict) -> str:
+    """The 进展情况 cell: the progress as composed, else the department's own words (a text that only said
+    已完成年度目标任务 is left empty by the press release's rules, and is still what was reported), else the
+    status; （未报送）/（报送内容未采用） only for a task without accepted progress."""
+    if t["status"] == NOT_REPORTED:
+        return "（未报送）"
+    if t["status"] == NOT_ADOPTED:
+        return "（报送内容未采用）"
+    return t["progress"] or t["written"] or t["status"]
+
+
 def _task_rows(tasks: list[dict]) -> list[list[dict]]:
-    return [[_cell(t["task_id"]), _cell(t["name"]), _cell(t["target"]),
-             _cell(t["progress"] or ("（未报送）" if t["status"] == "未报送" else "（报送内容未采用）")),
-             _cell(_status_text(t), f"status status-{t['status']}"), _cell(_rate(t["rate"])), _cell(t["department"])]
+    return [[_cell(t["task_id"]), _cell(t["name"]), _cell(t["target"]), _cell(progress_text(t), "", t, "进展情况"),
+             _cell(_status_text(t), f"status status-{t['status']}"), _cell(_rate(t["rate"])),
+             _cell(t["department"])]
             for t in tasks]
 
 
 TASK_HEADERS = [("编号", "center"), ("任务名称", "left"), ("年度目标", "left"), ("进展情况", "left"),
-                ("状态", "center"), ("完成率", "center"), ("牵头单位", "left")]
+                ("状态", "center"), ("完成率", "right"), ("牵头单位", "left")]
 
 
 def _overview_table(ctx: dict) -> dict:
     keys = [k for _, k in STATUS_COUNTS if k != "not_adopted" or ctx["counts"]["not_adopted"]]
     labels = dict((k, label) for label, k in STATUS_COUNTS)
-    headers = ([(ctx["group_word"], "left"), ("任务数", "center")] + [(labels[k], "center") for k in keys]
-               + [("完成率", "center"), ("超额完成", "center")])
+    headers = ([(ctx["group_word"], "left"), ("任务数", "right")] + [(labels[k], "right") for k in keys]
+               + [("完成率", "right"), ("超额完成", "right")])
 
     def row(label: str, c: dict) -> list[dict]:
         return ([_cell(label), _cell(c["total"])] + [_cell(c[k]) for k in keys]
@@ -140,7 +161,7 @@ def _change_tables(ctx: dict) -> list[dict]:
                        if t["rate_delta"] is not None else "—")] for t in ch["status_changes"]]
         out.append(make_table("status-changes", "status-changes",
                               [("编号", "center"), ("任务名称", "left"), (ch["previous_label"], "center"),
-                               ("本期", "center"), ("完成率变化", "center")], rows))
+                               ("本期", "center"), ("完成率变化", "right")], rows))
     if ch.get("groups"):
         labels = {g["title"]: g["label"] for g in ctx["groups"]}
 
@@ -151,8 +172,8 @@ def _change_tables(ctx: dict) -> list[dict]:
 
         total = row("合计", ch["total"]) if ch.get("total") else None
         out.append(make_table("group-changes", "group-changes",
-                              [(ctx["group_word"], "left"), ("上期已完成", "center"), ("本期已完成", "center"),
-                               ("上期完成率", "center"), ("本期完成率", "center"), ("变化", "center")],
+                              [(ctx["group_word"], "left"), ("上期已完成", "right"), ("本期已完成", "right"),
+                               ("上期完成率", "right"), ("本期完成率", "right"), ("变化", "right")],
                               [row(labels.get(g["title"], g["title"]), g) for g in ch["groups"]], total))
     return out
 
@@ -260,6 +281,24 @@ def colophon(ctx: dict) -> dict | None:
     if not lines:
         return None
     return {"lines": lines, "copies": ctx["copies"], "compiler": ctx["compiler"]}
+
+
+def overlong_notes(ctx: dict) -> list[str]:
+    """A 提醒 for each text taller than a page under its table's header, naming the cell it came from. The
+    pack is internal: the text is printed whole, continued over pages."""
+    notes = []
+    for t in ctx["all_tables"]:
+        for row in t["rows"]:
+            if not row.get("overlong"):
+                continue
+            for cell in row["cells"]:
+                task = cell.get("task")
+                if task is None:
+                    continue
+                where = task["source"] or task["department"]
+                notes.append(f"提醒：{where}“{cell['field']}”（任务{task['task_id']}，{len(cell['text'])}字）在工作简报中"
+                             f"超过一页，已跨页续排，未删减；如需精简，请填报单位修改后重新生成。")
+    return list(dict.fromkeys(notes))
 
 
 # ---- how long the pack will be: decides the table of contents without a second layout ----------
