@@ -80,3 +80,48 @@ def test_charts_printed_at_the_size_they_were_drawn(tmp_path):
         drawn = sorted((im["x1"] - im["x0"]) / MM for page in doc.pages for im in page.images)
     assert len(drawn) == len(widths)
     assert all(abs(a - b) < 0.5 for a, b in zip(drawn, widths)), (drawn, widths)
+
+
+def test_statuses_distinct_in_black_and_white_and_labelled_as_the_table(contexts):
+    """A photocopy shows each status apart: colours far apart in gray (luminance) or hatched, every segment
+    drawn so, and rates printed as the table prints them (33.3%, not 33%)."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from reportgen.numbers import fmt_percent
+    from reportgen.render.charts import STATUS_COLOURS, STATUS_HATCHES, luminance
+
+    gray = {s: luminance(c) for s, c in STATUS_COLOURS.items()}
+    main = sorted(gray[s] for s in ("已完成", "序时推进", "滞后"))
+    assert min(b - a for a, b in zip(main, main[1:])) >= 40, gray
+    looks = {(round(gray[s] / 40), STATUS_HATCHES[s]) for s in STATUS_COLOURS}
+    assert len(looks) == len(STATUS_COLOURS)  # no two statuses print alike
+
+    ctx = contexts["sample"]
+    spec = next(s for s in chart_specs(ctx) if s["kind"] == "by_group")
+    fig = figure(spec["kind"], spec["data"], spec["width_mm"], spec["height_mm"], font_set(None))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3] @ [0.299, 0.587, 0.114]
+    height = pixels.shape[0]
+    seen: dict[str, list[float]] = {}
+    for container in fig.axes[0].containers:
+        for bar in container:
+            if bar.get_width() <= 0:
+                continue
+            box = bar.get_window_extent()
+            # a strip along the bar's top edge, clear of the count label in its middle
+            top, x0, x1 = height - box.y1, box.x0, box.x1
+            strip = pixels[int(top) + 2:int(top) + 6, int(x0) + 2:int(x1) - 2]
+            seen.setdefault(container.get_label(), []).append(float(strip.mean()))
+            assert (bar.get_hatch() or "") == STATUS_HATCHES[container.get_label()]
+    means = sorted(np.mean(v) for s, v in seen.items() if s in ("已完成", "序时推进", "滞后"))  # others: hatching
+    assert len(means) == 3 and min(b - a for a, b in zip(means, means[1:])) >= 15, seen
+    shown = {t.get_text() for t in texts(fig)}
+    for g in spec["data"]["groups"]:
+        c = g["counts"]
+        if c["done"]:
+            assert f"完成{fmt_percent(c['completion_rate'])}" in shown
+        for key in ("done", "on_schedule", "behind"):  # every segment carries its count
+            if c[key]:
+                assert str(c[key]) in shown

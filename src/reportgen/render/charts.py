@@ -23,11 +23,28 @@ from matplotlib.figure import Figure as MplFigure  # noqa: E402  (not pyplot: no
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .fonts import ROLES, FontSet, system_file  # noqa: E402
+from ..numbers import fmt_percent  # noqa: E402
 
-STATUS_COLOURS = {"已完成": "#2e7d32", "序时推进": "#1565c0", "滞后": "#c62828", "未启动": "#f9a825", "未报送": "#9e9e9e",
-                  "未采用": "#7e57c2"}
+# Colours far apart in lightness, so that a black-and-white copy still tells them apart (luminance
+# 0.299R+0.587G+0.114B: 已完成 67, 滞后 129, 序时推进 190; a test checks the gaps), and a hatching each.
+STATUS_COLOURS = {"已完成": "#1b5e20", "序时推进": "#90caf9", "滞后": "#ef5350", "未启动": "#ffe082", "未报送": "#bdbdbd",
+                  "未采用": "#9575cd"}
+STATUS_HATCHES = {"已完成": "", "序时推进": "", "滞后": "////", "未启动": "\\\\\\\\", "未报送": "...", "未采用": "xx"}
 STATUS_KEYS = {"已完成": "done", "序时推进": "on_schedule", "滞后": "behind", "未启动": "not_started",
                "未报送": "not_reported", "未采用": "not_adopted"}
+HATCH_COLOUR = "#333333"
+
+
+def luminance(colour: str) -> float:
+    """Gray level (0–255) a colour prints as on a black-and-white printer or copier."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def label_colour(colour: str) -> str:
+    return "white" if luminance(colour) < 110 else "black"
+
+
 MM = 1 / 25.4  # inches
 LABEL_PT = 9.5  # every label at least 9 pt on paper
 DPI = 200
@@ -76,11 +93,25 @@ def _ring(fig, data: dict, font) -> None:
     ax = fig.add_axes((0.02, 0.04, 0.5, 0.92))
     items = [(s, counts[k]) for s, k in STATUS_KEYS.items() if counts[k]]
     wedges, _ = ax.pie([v for _, v in items], colors=[STATUS_COLOURS[s] for s, _ in items], startangle=90,
-                       counterclock=False, wedgeprops={"width": 0.38, "edgecolor": "white"})
+                       counterclock=False, wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1})
+    total = sum(v for _, v in items)
+    for wedge, (status, v) in zip(wedges, items):
+        wedge.set_hatch(STATUS_HATCHES[status])
+        wedge.set_hatchcolor(HATCH_COLOUR)
+        # the count on its segment (outside a thin one), so no colour is needed to read it
+        angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+        inside = v / total >= 0.07
+        r = 0.81 if inside else 1.12
+        ax.text(r * math.cos(angle), r * math.sin(angle), str(v), ha="center", va="center",
+                fontproperties=_sized(font, 9.5), color=label_colour(STATUS_COLOURS[status]) if inside else "black",
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"}
+                if inside and STATUS_HATCHES[status] else None)
     ax.text(0, 0, f"{counts['total']}项", ha="center", va="center", fontproperties=_sized(font, 14))
     ax.set_aspect("equal")
+    ax.set_xlim(-1.25, 1.25)
+    ax.set_ylim(-1.25, 1.25)
     fig.legend(wedges, [f"{s}　{v}项" for s, v in items], prop=_sized(font, 10.5), loc="center left",
-               bbox_to_anchor=(0.54, 0.5), frameon=False)
+               bbox_to_anchor=(0.54, 0.5), frameon=False, handleheight=1.2, handlelength=1.6)
 
 
 def _bars(fig, data: dict, font) -> None:
@@ -91,12 +122,21 @@ def _bars(fig, data: dict, font) -> None:
     for status, colour in STATUS_COLOURS.items():
         values = [g["counts"][STATUS_KEYS[status]] for g in groups][::-1]
         if any(values) and (status in data["statuses"]):
-            ax.barh(range(len(labels)), values, left=left, color=colour, label=status, height=0.62)
+            bars = ax.barh(range(len(labels)), values, left=left, color=colour, label=status, height=0.62,
+                           hatch=STATUS_HATCHES[status], edgecolor="white", linewidth=0.6)
+            for bar in bars:
+                bar.set_hatchcolor(HATCH_COLOUR)
+            for y, (x, v) in enumerate(zip(left, values)):
+                if v:  # each segment labelled with its count
+                    ax.text(x + v / 2, y, str(v), ha="center", va="center", fontproperties=_sized(font, 9),
+                            color=label_colour(colour),
+                            bbox={"boxstyle": "round,pad=0.25", "facecolor": colour, "edgecolor": "none"}
+                            if STATUS_HATCHES[status] else None)
             left = [a + b for a, b in zip(left, values)]
     for y, g in enumerate(groups[::-1]):
-        if g["counts"]["done"]:  # no "0%" beside a group with nothing finished yet
-            ax.text(g["counts"]["total"] + 0.08, y, f"完成{g['counts']['completion_rate']:.0f}%", va="center",
-                    fontproperties=_sized(font, 9))
+        if g["counts"]["done"]:  # no "0%" beside a group with nothing finished yet; the table's precision
+            ax.text(g["counts"]["total"] + 0.08, y, f"完成{fmt_percent(g['counts']['completion_rate'])}",
+                    va="center", fontproperties=_sized(font, 9))
     ax.set_yticks(range(len(labels)), labels)
     for tick in ax.get_yticklabels():
         tick.set_fontproperties(_sized(font, LABEL_PT))
@@ -104,11 +144,11 @@ def _bars(fig, data: dict, font) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for tick in ax.get_xticklabels():
         tick.set_fontproperties(_sized(font, LABEL_PT))
-    ax.set_xlim(0, data["most"] * 1.22 + 0.6)
+    ax.set_xlim(0, data["most"] * 1.3 + 0.8)
     ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(prop=_sized(font, 9), ncol=min(6, len(data["statuses"])), loc="lower center",
-              bbox_to_anchor=(0.4, 1.0), frameon=False, handlelength=1.2, columnspacing=1.0)
+              bbox_to_anchor=(0.4, 1.0), frameon=False, handlelength=1.6, handleheight=1.0, columnspacing=1.0)
 
 
 def _trend(fig, data: dict, font) -> None:
