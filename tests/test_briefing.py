@@ -441,3 +441,48 @@ def test_word_pack_names_the_office_typefaces(built):
     assert east["RG Title"] == east["RG Masthead"] == "方正小标宋简体"
     assert east["RG Body"] == east["RG Table"] == "仿宋_GB2312"
     assert east["RG Heading 1"] == east["RG Table Head"] == "黑体" and east["RG Heading 2"] == "楷体_GB2312"
+
+
+STATUS_TEXTS = ["已完成年度目标任务", "已完成", "序时推进", "完成{name}的年度目标10个", "目前已建成5个，正在验收", ""]
+
+
+def test_no_false_not_adopted_for_any_status_and_text(tmp_path):
+    """Every status × a text that is only a status phrase, an echo of the target, ordinary words or nothing:
+    the pack's 进展情况 says （报送内容未采用） only for a task whose report was set aside, and a 已完成 task
+    whose words were all dropped by the press release's rules prints those words or its status."""
+    from reportgen.merge import merge
+    from reportgen.read import read_workspace
+    from reportgen.render.pack import pack_context
+    from reportgen.validate import validate
+
+    statuses = ["已完成", "序时推进", "滞后", "未启动", "正在办理中"]  # the last cannot be read: 未采用
+    tasks, rows = [], []
+    for s, status in enumerate(statuses, 1):
+        for k, text in enumerate(STATUS_TEXTS, 1):
+            tid, name = f"{s:02d}-{k:02d}", f"任务{s}{k}"
+            tasks.append(dict(task_id=tid, project_no=s, project=f"工程{s}", category="其他", name=name,
+                              target_text=f"完成{name}的年度目标10个", target_value=10, unit="个", lead="区民政局"))
+            rows.append(dict(task_id=tid, status=status, progress_text=text.format(name=name),
+                             achieved=10 if status == "已完成" else 5))
+    tasks.append(dict(task_id="09-01", project_no=9, project="工程9", category="其他", name="未报任务",
+                      target_text="完成未报任务", target_value=1, unit="个", lead="区教育局"))
+    root = make_workspace(tmp_path / "ws", tasks, {"区民政局": rows})
+    ws = read_workspace(root)
+    ctx = pack_context(merge(ws, None, validate(ws)))
+    cells = {t["id"]: t for t in ctx["all_tables"]}
+    seen = {}
+    for g in ctx["groups"]:
+        for task, row in zip(g["tasks"], cells[g["table"]["id"]]["rows"]):
+            text = row["cells"][3]["text"]
+            seen[task["task_id"]] = (task["status"], text)
+            assert text, task["task_id"]
+            if task["status"] == "未采用":
+                assert text == "（报送内容未采用）"
+            elif task["status"] == "未报送":
+                assert text == "（未报送）"
+            else:
+                assert "未采用" not in text and "未报送" not in text, (task["task_id"], text)
+    assert {status for status, _ in seen.values()} == {"已完成", "序时推进", "滞后", "未启动", "未采用", "未报送"}
+    assert seen["01-01"][1].rstrip("。") == "已完成年度目标任务"
+    assert seen["01-02"][1].rstrip("。") == "已完成"
+    assert all(seen[f"01-{k:02d}"][0] == "已完成" for k in range(1, len(STATUS_TEXTS))), seen  # with no text at all a row may be set aside
