@@ -58,15 +58,26 @@ def briefing_context(job: Job, base: dict | None = None) -> dict:
 def render_pdf(job: Job, ctx: dict, target) -> int:
     """Lay the pack out once; note on which page each section starts (for the Word table of contents)."""
     check_harfbuzz_subset()
-    html = environment(job.workspace).get_template(HTML_TEMPLATE).render(**ctx)
-    doc = layout(html, builtin_templates(), template_roots(job.workspace), font_set(job.workspace))
-    pages = {}
-    for n, page in enumerate(doc.pages, 1):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, n)
+    template = environment(job.workspace).get_template(HTML_TEMPLATE)
+    ctx["colophon_alone"] = False
+    doc = layout(template.render(**ctx), builtin_templates(), template_roots(job.workspace), font_set(job.workspace))
+    pages = _anchor_pages(doc)
+    if pages.get("colophon", 0) % 2:  # 版记 on an odd page: again, with the 版记 on the next even page
+        ctx["colophon_alone"] = True
+        doc = layout(template.render(**ctx), builtin_templates(), template_roots(job.workspace),
+                     font_set(job.workspace))
+        pages = _anchor_pages(doc)
     for e in ctx["toc_entries"]:
         e["page"] = pages.get(e["id"], "")
     return write(doc, target, stamp=job.stamp)
+
+
+def _anchor_pages(doc) -> dict[str, int]:
+    pages: dict[str, int] = {}
+    for n, page in enumerate(doc.pages, 1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, n)
+    return pages
 
 
 def _set_widths(table, spec: dict) -> None:

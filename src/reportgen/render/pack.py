@@ -17,7 +17,7 @@ from ..numbers import cn_ordinal, fmt_date, fmt_percent, tidy
 TEXT_WIDTH_MM = 156.0
 TOC_AFTER_PAGES = 16  # a pack longer than this gets a table of contents unless report.toml says toc = false
 PAGE_PT = 225 * 72 / 25.4  # text area height
-SPLIT_ROW_PT = PAGE_PT / 4  # a row taller than this may split across pages (a shorter one moves whole)
+SPLIT_ROW_PT = 5 * 16 + 6.3  # a row of more than 5 lines may split across pages (a shorter one moves whole)
 BODY_LINE_PT, CHARS_PER_LINE = 28.0, 28
 
 # (label, key in a Counts dict) in the order sentences and tables list them
