@@ -6,7 +6,8 @@ DEBS   := fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils
 # LibreOffice only for tests: open our DOCX as Word would, and make legacy .xls files.
 # Chromium and its driver only for tests: the browser test of `reportgen serve` (Selenium, no browser download);
 # nginx only for tests: the same pages behind a reverse proxy under a path prefix (tests/test_nginx.py).
-TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver nginx
+# python3-uno only for tests: LibreOffice refreshes the Word pack's table of contents (tests/lo_refresh.py).
+TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno chromium chromium-driver nginx
 
 .PHONY: demo test fuzz bench screenshots system system-test bytecode clean
 

@@ -170,10 +170,11 @@ def page_footer(footer, align, east_asia: str = SONG) -> None:
         set_fonts(r, east_asia, 14)
 
 
-def settings_flags(doc) -> None:
-    """Odd/even footers differ, and Word refreshes fields (page numbers, TOC) on open."""
+def settings_flags(doc, update_fields: bool = True) -> None:
+    """Odd/even footers differ; with `update_fields`, Word refreshes fields (page numbers, TOC) on open (the
+    pack sets that itself, only when it has a table of contents: Word asks before every refresh)."""
     settings = doc.settings.element
-    for tag in ("w:evenAndOddHeaders", "w:updateFields"):
+    for tag in ("w:evenAndOddHeaders",) + (("w:updateFields",) if update_fields else ()):
         el = settings.makeelement(qn(tag), {qn("w:val"): "true"} if tag == "w:updateFields" else {})
         settings.insert(0, el)
 
@@ -275,7 +276,7 @@ def data_table(doc, var: str):
 def toc_entry(doc, level: int) -> None:
     """One entry of the table of contents, inside a TOC field: the field starts with the first entry and ends
     with the last, so Word can update it, and until then it shows the pages of the PDF's layout."""
-    p = doc.add_paragraph(style=f"RG TOC {level}")
+    p = doc.add_paragraph(style=f"toc {level}")
     p.add_run("{% if loop.first %}")
     field_chars(p, "begin", 'TOC \\o "1-2" \\h \\z \\u')
     p.add_run("{% endif %}")
@@ -355,7 +356,9 @@ def briefing_pack(path: Path) -> None:
     figure = paragraph_style(doc, "RG Figure", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6,
                              keep=True)
     figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would clip the picture
-    for name, level in (("RG Heading 1", "0"), ("RG Heading 2", "1")):  # listed in the TOC
+    paragraph_style(doc, "RG Annex Title", TITLE_FONT, 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                    before=12, after=12, line=34, keep=True, base="RG Title")
+    for name, level in (("RG Heading 1", "0"), ("RG Heading 2", "1"), ("RG Annex Title", "0")):  # listed in the TOC
         ppr = doc.styles[name].element.get_or_add_pPr()
         ppr.append(ppr.makeelement(qn("w:outlineLvl"), {qn("w:val"): level}))
     paragraph_style(doc, "RG Table", FANGSONG, 10.5, indent=False, line=16)
@@ -365,11 +368,15 @@ def briefing_pack(path: Path) -> None:
     doc.styles["RG Colophon"].paragraph_format.left_indent = Pt(14)
     doc.styles["RG Colophon"].paragraph_format.right_indent = Pt(14)
     paragraph_style(doc, "RG TOC Title", HEI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    for level in (1, 2):
-        toc = paragraph_style(doc, f"RG TOC {level}", FANGSONG, 14, indent=False, line=24)
+    for level in (1, 2):  # Word's own TOC styles: a refreshed table of contents keeps the look of the PDF's
+        toc = paragraph_style(doc, f"toc {level}", FANGSONG, 14, indent=False, line=24)
         toc.paragraph_format.left_indent = Pt(28 * (level - 1))
         toc.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2, leader=1)  # right, dot leader
-    roles = {"RG Masthead": TITLE_FONT, "RG Title": TITLE_FONT, "RG Heading 1": HEI, "RG Caption": HEI,
+        toc.element.set(qn("w:styleId"), f"TOC{level}")
+        toc.element.attrib.pop(qn("w:customStyle"), None)  # a built-in style, the one Word's refresh uses
+        toc.hidden = False
+        toc.unhide_when_used = True
+    roles = {"RG Masthead": TITLE_FONT, "RG Title": TITLE_FONT, "RG Annex Title": TITLE_FONT, "RG Heading 1": HEI, "RG Caption": HEI,
              "RG Table Head": HEI, "RG Annex": HEI, "RG TOC Title": HEI, "RG Heading 2": KAI}
 
     def add(text: str, style: str = "RG Body"):
@@ -455,7 +462,7 @@ def briefing_pack(path: Path) -> None:
     add("{%p for a in annexes %}")
     p = add("{{ a.label }}", "RG Annex")
     p.paragraph_format.page_break_before = True
-    add("{{ a.title }}", "RG Title")
+    add("{{ a.title }}", "RG Annex Title")
     add("{%p for part in a.parts %}")
     add("{%p if part.heading %}")
     add("{{ part.heading }}", "RG Heading 2")
@@ -477,7 +484,7 @@ def briefing_pack(path: Path) -> None:
     section.footer_distance = Mm(35 - 7 - 7)
     page_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
     page_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
-    settings_flags(doc)
+    settings_flags(doc, update_fields=False)
     doc.core_properties.title = "工作简报模板"
     doc.core_properties.author = "reportgen"
     doc.save(path)

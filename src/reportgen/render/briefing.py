@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -128,6 +129,45 @@ def _apply_tables(document, ctx: dict) -> None:
             _set_widths(table, spec)
 
 
+def _update_fields(document, on: bool) -> None:
+    """Word refreshes fields on open (and asks first) only when there is a table of contents to refresh."""
+    settings = document.settings.element
+    for el in settings.findall(qn("w:updateFields")):
+        settings.remove(el)
+    if on:
+        el = OxmlElement("w:updateFields")
+        el.set(qn("w:val"), "true")
+        settings.append(el)
+
+
+def _colophon_on_even_page(document) -> None:
+    """The 版记 in a section of its own that starts on an even page (Word adds a blank page where needed),
+    without page numbers, as the PDF has it when the body ends on an odd page."""
+    from copy import deepcopy
+
+    body = document.element.body
+    table = next((t for t in body.iterchildren(qn("w:tbl")) if t.find(f"{qn('w:tblPr')}/{qn('w:tblpPr')}") is not None),
+                 None)
+    anchor = table.getprevious() if table is not None else None
+    if anchor is None or anchor.tag != qn("w:p"):
+        return
+    last = body.find(qn("w:sectPr"))
+    end = OxmlElement("w:p")  # the body's section ends just before the 版记 and the paragraph it hangs on
+    anchor.addprevious(end)
+    ppr = end.get_or_add_pPr()
+    spacing = OxmlElement("w:spacing")  # takes no room
+    spacing.set(qn("w:line"), "20")
+    spacing.set(qn("w:lineRule"), "exact")
+    ppr.append(spacing)
+    ppr.append(deepcopy(last))
+    for ref in last.findall(qn("w:footerReference")):
+        last.remove(ref)
+    colophon = document.sections[-1]
+    colophon.start_type = WD_SECTION.EVEN_PAGE
+    for footer in (colophon.footer, colophon.even_page_footer):
+        footer.is_linked_to_previous = False  # a footer of its own, empty: no page number on the 版记 page
+
+
 def render_docx(job: Job, ctx: dict, target) -> None:
     from docxtpl import DocxTemplate, InlineImage
 
@@ -136,6 +176,9 @@ def render_docx(job: Job, ctx: dict, target) -> None:
                       for f in figs] for place, figs in ctx["figures"].items()}
     tpl.render({**ctx, "images": images}, jinja_env=environment(job.workspace), autoescape=True)
     _apply_tables(tpl.docx, ctx)
+    _update_fields(tpl.docx, bool(ctx["toc"]))
+    if ctx.get("colophon_alone"):
+        _colophon_on_even_page(tpl.docx)
     stamp = job.stamp
     when = stamp.when
     docx_properties(tpl.docx, stamp, ctx["briefing_title"])
