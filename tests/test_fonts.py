@@ -72,6 +72,15 @@ def test_workspace_fonts_are_used_in_every_pdf_and_chart(tmp_path):
     assert "+黑体" in embedded(next(p for p in pdfs if "工作简报" in p.name))
     note = " ".join(result.notes)
     assert "“仿宋_GB2312”以" not in note and "“黑体”以" not in note
+    assert "fonts/simfang.ttf 提供“仿宋_GB2312”" in note and "fonts/simhei.ttf 提供“黑体”" in note
+    # page numbers in the office's face too
+    import pdfplumber
+
+    pack = next(p for p in pdfs if "工作简报" in p.name)
+    with pdfplumber.open(pack) as doc:
+        page = doc.pages[0]
+        number = [c for c in page.chars if c["top"] > (297 - 35) * 72 / 25.4 and c["text"].isdigit()]
+    assert number and all("仿宋_GB2312" in c["fontname"] for c in number), {c["fontname"] for c in number}
     # charts draw with the same 黑体 file
     from matplotlib import font_manager
 
@@ -87,3 +96,21 @@ def test_unreadable_font_files_are_ignored(tmp_path):
     (root / "fonts" / "broken.ttf").write_bytes(b"not a font")
     assert all(f.source != "workspace" for f in font_set(root).faces)
     assert build(root).outputs
+
+
+@pytest.mark.skipif(not KAI.exists(), reason="fonts-lxgw-wenkai not installed")
+def test_a_font_file_named_like_an_office_face_is_reported_by_name(tmp_path):
+    """A file only named 仿宋_GB2312.ttf, whose family inside is another, is not used, and the build says
+    which file and why; an unreadable file and a second file of the same face are named too."""
+    root = make_workspace(tmp_path / "ws", TASKS, SUBS)
+    office_font(root / "fonts" / "仿宋_GB2312.ttf", "Some Other Song", "SomeOtherSong")
+    office_font(root / "fonts" / "simhei.ttf", "黑体", "SimHei")
+    office_font(root / "fonts" / "simhei2.ttf", "SimHei", "SimHei")
+    (root / "fonts" / "broken.ttf").write_bytes(b"not a font")
+    notes = build(root).notes
+    text = "\n".join(notes)
+    assert any("fonts/仿宋_GB2312.ttf" in n and "Some Other Song" in n and "未使用" in n for n in notes), text
+    assert any("fonts/simhei.ttf 提供“黑体”" in n for n in notes), text
+    assert any("fonts/simhei2.ttf" in n and "simhei.ttf" in n and "未使用" in n for n in notes), text
+    assert any("fonts/broken.ttf" in n and "无法读取" in n for n in notes), text
+    assert font_set(root).face("body").source != "workspace"

@@ -39,8 +39,9 @@ def base_context(job: Job) -> tuple[dict, list[str]]:
     ctx = pack_context(job.dataset)
     mine = replace(job, notes=[])
     ctx["trend"] = trend_context(mine, ctx)
-    note = font_set(job.workspace).note()
-    return ctx, [*mine.notes, *overlong_notes(ctx), *([note] if note else [])]
+    fonts = font_set(job.workspace)
+    note = fonts.note()
+    return ctx, [*mine.notes, *overlong_notes(ctx), *fonts.file_notes(), *([note] if note else [])]
 
 
 def briefing_context(job: Job, base: dict | None = None) -> dict:
@@ -151,6 +152,13 @@ def _colophon_on_even_page(document) -> None:
     anchor = table.getprevious() if table is not None else None
     if anchor is None or anchor.tag != qn("w:p"):
         return
+    # on a page of its own, placed from the page's top edge: LibreOffice measures "bottom of the margin"
+    # differently in a section without page numbers
+    rows = len(table.findall(qn("w:tr")))
+    place = table.find(f"{qn('w:tblPr')}/{qn('w:tblpPr')}")
+    place.set(qn("w:vertAnchor"), "page")
+    place.attrib.pop(qn("w:tblpYSpec"), None)
+    place.set(qn("w:tblpY"), str(round((297 - 35) * 1440 / 25.4 - rows * 26 * 20 - 40)))
     last = body.find(qn("w:sectPr"))
     end = OxmlElement("w:p")  # the body's section ends just before the 版记 and the paragraph it hangs on
     anchor.addprevious(end)
@@ -164,8 +172,17 @@ def _colophon_on_even_page(document) -> None:
         last.remove(ref)
     colophon = document.sections[-1]
     colophon.start_type = WD_SECTION.EVEN_PAGE
+    body_footer = document.sections[0].footer._element
     for footer in (colophon.footer, colophon.even_page_footer):
-        footer.is_linked_to_previous = False  # a footer of its own, empty: no page number on the 版记 page
+        footer.is_linked_to_previous = False  # a footer of its own: no page number on the 版记 page
+        for child in list(footer._element):
+            footer._element.remove(child)
+        for p in body_footer.iterchildren(qn("w:p")):  # as tall as the page number's (LibreOffice sizes the
+            blank = deepcopy(p)                          # text area by it), without its text
+            for r in blank.findall(qn("w:r")):
+                for el in [e for e in r if e.tag != qn("w:rPr")]:
+                    r.remove(el)
+            footer._element.append(blank)
 
 
 def render_docx(job: Job, ctx: dict, target) -> None:
