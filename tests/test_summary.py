@@ -88,7 +88,14 @@ def test_summary_prints_at_readable_size_and_nothing_is_cut(which, tmp_path):
     with pdfplumber.open(pdf) as doc:
         sizes = [c["size"] for page in doc.pages for c in page.chars]
         text = re.sub(r"\s+", "", "".join(column_text(page, "进展情况") for page in doc.pages))
+        printed = [page for page in doc.pages if "（打印版）" in (page.extract_text() or "")[:80]]
+        short = re.sub(r"\s+", "", "".join(column_text(page, "进展情况") for page in printed))
     assert min(sizes) >= 8, min(sizes)  # printed at 100%: nothing shrunk below 8 pt
+    tasks = len(result.dataset.tasks)
+    assert printed and len(printed) <= tasks / 10, (len(printed), tasks)  # 打印版: a page per ten tasks at most
+    for m in result.dataset.tasks:
+        if m.progress and m.status not in ("未采用",):
+            assert re.sub(r"\s+", "", m.progress.progress_text)[:20] in short, m.task.task_id
     progress = [m.progress.progress_text for m in result.dataset.tasks if m.progress]
     assert len(progress) > 20
     for p in progress:  # every 进展 text printed whole: a row too short would cut its last lines
