@@ -352,6 +352,7 @@ def briefing_pack(path: Path) -> None:
     paragraph_style(doc, "RG Heading 2", KAI, 16, before=6, keep=True)
     paragraph_style(doc, "RG Annex", HEI, 16, indent=False, keep=True)
     paragraph_style(doc, "RG Lead-in", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY, keep=True)
+    paragraph_style(doc, "RG Annex List", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT, keep=True)
     paragraph_style(doc, "RG Caption", HEI, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=20, after=6)
     figure = paragraph_style(doc, "RG Figure", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6,
                              keep=True)
@@ -458,6 +459,15 @@ def briefing_pack(path: Path) -> None:
     add("{{ sections.attention }}", "RG Heading 1")
     add("{%p for line in attention %}")
     add("{{ line }}")
+    add("{%p endfor %}")
+    add("{%p for name in annex_list %}")  # 附件说明: a blank line above, the names aligned under the first
+    add("{%p if loop.first %}")
+    first = add("附件：{{ name }}", "RG Annex List")
+    first.paragraph_format.space_before = Pt(28)
+    add("{%p else %}")
+    more = add("{{ name }}", "RG Annex List")
+    more.paragraph_format.first_line_indent = Pt(16 * 5)
+    add("{%p endif %}")
     add("{%p endfor %}")
     add("{%p for a in annexes %}")
     p = add("{{ a.label }}", "RG Annex")

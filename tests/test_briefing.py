@@ -276,7 +276,9 @@ def test_colophon_at_the_foot_of_the_last_page(which, request, tmp_path_factory)
 
 def test_no_colophon_without_report_send_issue(tmp_path):
     root = make_workspace(tmp_path / "ws", TASKS, SUBS, config={"report_to": "", "send_to": "", "issue_to": ""})
-    files = pack(build(root))
+    result = build(root)
+    files = pack(result)
+    assert any("没有版记" in n and "report_to" in n for n in result.notes), result.notes
     text = pdf_text(files["pdf"])
     assert "报：" not in text and "共印" not in text
     docx = "".join(p.text for p in Document(str(files["docx"])).paragraphs)

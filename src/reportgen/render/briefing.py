@@ -41,7 +41,10 @@ def base_context(job: Job) -> tuple[dict, list[str]]:
     ctx["trend"] = trend_context(mine, ctx)
     fonts = font_set(job.workspace)
     note = fonts.note()
-    return ctx, [*mine.notes, *overlong_notes(ctx), *fonts.file_notes(), *([note] if note else [])]
+    colophon = [] if ctx["colophon"] else [
+        "提醒：report.toml 未填写 report_to（报）、send_to（送）、issue_to（发），工作简报没有版记；"
+        "填写后重新生成即印在末页。"]
+    return ctx, [*mine.notes, *overlong_notes(ctx), *colophon, *fonts.file_notes(), *([note] if note else [])]
 
 
 def briefing_context(job: Job, base: dict | None = None) -> dict:

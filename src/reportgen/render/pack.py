@@ -343,6 +343,9 @@ def pack_context(ds: Dataset) -> dict:
                          + [p["table"] for a in annexes for p in a["parts"]])
     fit_widths(ctx["all_tables"])
     ctx["colophon"] = colophon(ctx)
+    # 附件说明 (GB/T 9704 §7.3.3): 附件：1. 名称, one line each, no punctuation after a name
+    ctx["annex_list"] = ([f"{a['no']}. {a['title']}" for a in annexes] if len(annexes) > 1
+                         else [a["title"] for a in annexes])
     ctx["title"] = f"{ctx['region']}{ctx['period']['year']}年{ctx['period']['label']}{ctx['program']}推进情况"
     return ctx
 
