@@ -146,7 +146,8 @@ def _update_fields(document, on: bool) -> None:
 
 def _colophon_on_even_page(document) -> None:
     """The 版记 in a section of its own that starts on an even page (Word adds a blank page where needed),
-    without page numbers, as the PDF has it when the body ends on an odd page."""
+    without page numbers. Word lays pages out itself, and again after every edit: a 版记 floated to the
+    foot of the last page, as in the PDF, would land on an odd page as often as not."""
     from copy import deepcopy
 
     body = document.element.body
@@ -197,7 +198,7 @@ def render_docx(job: Job, ctx: dict, target) -> None:
     tpl.render({**ctx, "images": images}, jinja_env=environment(job.workspace), autoescape=True)
     _apply_tables(tpl.docx, ctx)
     _update_fields(tpl.docx, bool(ctx["toc"]))
-    if ctx.get("colophon_alone"):
+    if ctx["colophon"]:  # whatever Word's pagination, and after any edit, the 版记 stays on an even page
         _colophon_on_even_page(tpl.docx)
     stamp = job.stamp
     when = stamp.when
