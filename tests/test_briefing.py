@@ -11,6 +11,7 @@ import zipfile
 import pdfplumber
 import pytest
 from docx import Document
+from docx.enum.section import WD_SECTION
 
 from conftest import copy_sample, forty_groups, libreoffice, make_workspace
 from reportgen import build
@@ -269,9 +270,15 @@ def test_colophon_at_the_foot_of_the_last_page(which, request, tmp_path_factory)
             assert (297 - 35 - 14) * MM < copies["bottom"] <= (297 - 35 + 1) * MM, path
             assert report["top"] < copies["top"]
             assert all("共印" not in (p.extract_text() or "") for p in pdf.pages[:-1])
-            assert len(pdf.pages) % 2 == 0, path  # GB/T 9704: the 版记 on an even page (封四)
-            if "编号" not in (last.extract_text() or "") and "附件" not in (last.extract_text() or ""):
+            alone = "编号" not in (last.extract_text() or "") and "附件" not in (last.extract_text() or "")
+            if alone:
                 assert not re.search(r"—\s*\d+\s*—", last.extract_text()), path  # a 版记 page: no number
+            if path == files["pdf"]:
+                assert len(pdf.pages) % 2 == 0, path  # GB/T 9704: the 版记 on an even page (封四)
+            else:  # Word: a page of its own in a section that starts on an even page (LibreOffice, unlike
+                assert alone, path  # Word, prints no blank page before it, so its page count says nothing)
+    sections = Document(str(files["docx"])).sections
+    assert len(sections) == 2 and sections[-1].start_type == WD_SECTION.EVEN_PAGE
 
 
 def test_no_colophon_without_report_send_issue(tmp_path):
