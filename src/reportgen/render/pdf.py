@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -141,12 +140,12 @@ def layout(html: str, base: Path, roots: list[Path], fonts: "FontSet | None" = N
     return HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render(font_config=font_config)
 
 
-@lru_cache(maxsize=2)
 def office_fonts(fonts: "FontSet"):
-    """A WeasyPrint font configuration with the workspace's own font files added where they are, once per
-    process. (An @font-face rule per name would make WeasyPrint read each 15–25 MB file whole and write a
-    copy of it for every name and weight — 30 copies for four faces — and fontconfig scan each copy: twice
-    the build's time and 160 MB more memory.)"""
+    """A WeasyPrint font configuration with the workspace's own font files added where they are (an
+    @font-face rule per name would make WeasyPrint read each 15–25 MB file whole and write a copy of it for
+    every name and weight — 30 copies for four faces — and fontconfig scan each copy: twice the build's
+    time and 160 MB more memory). One per document, freed with it as WeasyPrint's own is: made in 25 ms,
+    and a configuration kept for the process would keep every face it loaded in memory."""
     from weasyprint.text.ffi import ffi, fontconfig, pangoft2
     from weasyprint.text.fonts import FontConfiguration
 
