@@ -126,7 +126,7 @@ _TREND = {"heading": "（三）本年度各期进展", "sentence": "句子。", 
                     "backwards": True}],
           "table": {"id": "trend", "kind": "trend", "columns": [{"label": "编号", "align": "center", "mm": 10.0, "pct": 6.4}],
                     "rows": [{"cells": [{"text": "01-01", "cls": ""}], "total": False}]}}
-BRIEFING_RENDER = {"trend": None, "toc": True, "toc_entries": [{"id": "overview", "text": "一、总体进展", "level": 1, "page": 1}],
+BRIEFING_RENDER = {"trend": None, "toc": True, "colophon_alone": False, "toc_entries": [{"id": "overview", "text": "一、总体进展", "level": 1, "page": 1}],
                    "figures": {place: [_FIGURE] for place in FIGURE_PLACES},
                    "images": {place: [{"image": "", "caption": ""}] for place in FIGURE_PLACES}}
 
