@@ -230,3 +230,9 @@ def test_new_period_preview_then_start_as_the_command_does(office, tmp_path):
     web_rows = [list(r) for ws in load_workbook(mine) for r in ws.iter_rows(values_only=True)]
     cli_rows = [list(r) for ws in load_workbook(tmp_path / "cli.xlsx") for r in ws.iter_rows(values_only=True)]
     assert web_rows == cli_rows and len(web_rows) > 6
+
+    # every step above is in 操作记录 under the office user who took it
+    log = html.unescape(office.client.get("/office/log").text)
+    for action in ("新建工作目录", "更换任务清单", "开始新一期", "重新生成填报表", "下载"):
+        assert action in log, action
+    assert "历次数据（xlsx）" in log

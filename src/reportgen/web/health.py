@@ -18,7 +18,7 @@ def routes() -> list[Route]:
 async def healthz(request: Request) -> Response:
     store = request.app.state.ctx.store
     try:
-        await run_in_threadpool(store.setting, "session_epoch")  # one read of the SQLite record
+        await run_in_threadpool(store.needs_setup)  # one read of the SQLite record (its users)
     except Exception as e:  # noqa: BLE001 - any failure is the answer
         return PlainTextResponse(f"报送记录无法读取：{type(e).__name__}\n", 503)
     return PlainTextResponse("ok\n")

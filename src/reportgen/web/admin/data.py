@@ -19,7 +19,7 @@ from ...read.config import default_period
 from ..app import ctx
 from ..builds import outputs
 from ..department import file_response
-from .common import show, need_workspace, office_only
+from .common import audit, show, need_workspace, office_only
 
 CHART_W, CHART_H, PAD = 640, 220, 40
 
@@ -81,6 +81,7 @@ async def download_export(request: Request) -> Response:
         name = default_path(root, fmt).name
     except InputError as e:
         raise HTTPException(400, e.issue.message) from None
+    audit(request, "下载", f"历次数据（{fmt}）")
     return file_response(target, name, remove=True)
 
 
@@ -94,4 +95,5 @@ async def download_earlier(request: Request) -> Response:
     found = next((o for o in outputs(root, code) if o.path == request.path_params["path"]), None)
     if found is None:
         raise HTTPException(404, "没有这个文件。")
+    audit(request, "下载", f"{code} {found.path}", code)
     return file_response(found.file, found.path.rsplit("/", 1)[-1])

@@ -19,7 +19,7 @@ from ...render.files import safe_file_name, write_bytes
 from ...templating import TEMPLATE_SUFFIXES, check_templates, preview_press
 from ..app import OUTPUT_CSP
 from ..department import file_response
-from .common import show, clear, need_workspace, office_only, staging, uploaded
+from .common import audit, show, clear, need_workspace, office_only, staging, uploaded
 
 TEMPLATE_NAMES = {
     "press-release.html.j2": "新闻通稿（按工程逐项）", "press-release-completed-first.html.j2": "新闻通稿（先列已完成）",
@@ -127,6 +127,8 @@ async def upload(request: Request) -> Response:
         if not (folder / "preview.html").exists():
             clear(folder)
     result["token"] = token
+    if not result["refused"]:
+        audit(request, "启用模板", name)
     return await templates(request, result=result)
 
 

@@ -23,7 +23,7 @@ from ...settings import save_settings, settings_form
 from ..app import FORM_LIMIT, ctx
 from ..department import file_response
 from ..security import csrf_ok
-from .common import show, clear, current_period, has_workspace, need_workspace, office_only, staging, uploaded
+from .common import audit, show, clear, current_period, has_workspace, need_workspace, office_only, staging, uploaded
 
 
 def routes() -> list[Route]:
@@ -97,6 +97,7 @@ async def start(request: Request) -> Response:
         else:
             try:
                 await run_in_threadpool(periods.init_workspace, root, region=values["region"], period=values["period"])
+                audit(request, "新建工作目录", f"地区：{values['region']}，报告期：{values['period']}", values["period"])
                 return RedirectResponse("/office/settings?new=1", 303)
             except InputError as e:
                 problems = [i.message for i in _problems(e)]
@@ -118,6 +119,8 @@ async def settings(request: Request) -> Response:
         fields = await run_in_threadpool(settings_form, root, code)
         submitted = {f.name: form.getlist(f.name) if f.kind == "checks" else form.get(f.name, "") for f in fields}
         saved = await run_in_threadpool(save_settings, root, code, submitted)
+        if not saved.errors:
+            audit(request, "保存设置", "有提醒" if saved.warnings else "", code)
         if not saved.errors and not saved.warnings:
             return RedirectResponse("/office/settings?saved=1", 303)
         errors, warnings = saved.errors, saved.warnings
@@ -242,6 +245,7 @@ async def plan_upload(request: Request) -> Response:
                                                 units=len(periods.by_lead(new_tasks))))
     await run_in_threadpool(_install_plan, root, code, candidate)
     clear(folder)
+    audit(request, "更换任务清单", f"“{name}”，{len(new_tasks)}项任务", code)
     return await plan(request, result=dict(name=name, tasks=len(new_tasks), units=len(periods.by_lead(new_tasks))))
 
 
@@ -263,6 +267,7 @@ async def plan_confirm(request: Request) -> Response:
         return await plan(request, refused=errors)
     await run_in_threadpool(_install_plan, root, code, candidates[0])
     clear(folder)
+    audit(request, "更换任务清单", f"“{form.get('name', '')}”，{len(new_tasks)}项任务（确认替换）", code)
     return await plan(request, result=dict(name=str(form.get("name", "")), tasks=len(new_tasks),
                                            units=len(periods.by_lead(new_tasks))))
 
@@ -316,6 +321,7 @@ async def period(request: Request) -> Response:
             return await show(request, "admin/period.html", 400, **{**base, "chosen": code, "deadline": text,
                                                                       "preview": preview, "refused": _problems(e)})
         ctx(request).workspaces.get()  # the new period is the one every page now shows
+        audit(request, "开始新一期", code + (f"，截止日期{deadline.isoformat()}" if deadline else ""), code)
         return await show(request, "admin/period.html", **{**await _period_page(root), "done": done},
                           shown=lambda p: p.relative_to(root).as_posix())
     code = request.query_params.get("period", "")
@@ -355,6 +361,7 @@ async def unit_workbook(request: Request) -> Response:
     try:
         written = await run_in_threadpool(lambda: periods.department_template(root, unit, code, overwrite=overwrite))
         remade = dict(unit=unit, files=[p.relative_to(root).as_posix() for p in written], problems=[])
+        audit(request, "重新生成填报表", unit + ("（覆盖已填的表）" if overwrite else ""), code)
     except InputError as e:
         remade = dict(unit=unit, files=[], problems=_problems(e))
     return await show(request, "admin/period.html", 400 if remade["problems"] else 200,
