@@ -163,3 +163,14 @@ def test_text_from_a_workbook_is_never_taken_for_terminal_markup(workspace_facto
     code, out = run(["validate", str(root)])
     assert code == 1
     assert "进展状态“[/b]推进[red]中”无法识别" in out and "〔E-STATUS-UNKNOWN 进展状态无法识别〕" in out
+
+
+def test_a_planted_file_is_said_as_a_sentence_not_as_a_wait(workspace_factory):
+    from conftest import THREE_TASKS
+
+    root = workspace_factory(THREE_TASKS, {})
+    (root / "outputs").mkdir()
+    (root / "outputs" / ".tmp").write_bytes(b"planted")
+    code, out = run(["validate", str(root)])
+    said = " ".join(out.split())
+    assert "未做任何改动。" in said and "改动。……" not in said

@@ -191,7 +191,9 @@ def print_inventory(console: Console, result) -> None:
 
 
 def _waiting(console: Console):
-    return lambda message: console.print(f"[yellow]{message}……[/yellow]", highlight=False)
+    """Said while the command cannot go on yet: a wait goes on (……), a notice is a whole sentence (。)."""
+    return lambda message: console.print(f"[yellow]{message}{'' if message.endswith('。') else '……'}[/yellow]",
+                                         highlight=False)
 
 
 def cmd_build(args, console: Console) -> int:

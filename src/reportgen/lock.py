@@ -55,7 +55,7 @@ def move_aside(path: Path, say: Callable[[str], None] | None = None) -> Path:
         if not (target.exists() or target.is_symlink()):
             os.rename(path, target)
             if say:
-                say(f"{path} 处有一个不是本程序建立的{what}，已改名为 {target.name} 留在原处，它指向或包含的内容未做任何改动")
+                say(f"{path} 处有一个不是本程序建立的{what}，已改名为 {target.name} 留在原处，它指向或包含的内容未做任何改动。")
             return target
     raise InputError(issue("E-WORKSPACE-LINK", path=str(path)))
 
