@@ -75,14 +75,15 @@ def check_lead_of(lead: str, c: Counts) -> None:
         assert c.done == c.total
         return
     if "均在加快推进" in lead:
-        assert c.in_progress == c.total
+        assert c.on_schedule + c.behind == c.total
         return
-    done = numbers(r"已累计完成(\d+)项", lead) or numbers(r"(\d+)项工作已完成", lead)
-    parts = [done] + [numbers(p, lead) for p in (r"(\d+)项正在加快推进", r"(\d+)项进展情况未报送",
+    done = numbers(r"已累计完成(\d+)项", lead) or numbers(r"共完成(\d+)项工作", lead) or numbers(r"(\d+)项工作已完成", lead)
+    parts = [done] + [numbers(p, lead) for p in (r"(\d+)项正在加快推进", r"(\d+)项尚未启动", r"(\d+)项进展情况未报送",
                                                  r"(\d+)项进展情况待核实")]
-    assert parts == [c.done, c.in_progress, c.not_reported, c.not_adopted], lead
+    assert parts == [c.done, c.on_schedule + c.behind, c.not_started, c.not_reported, c.not_adopted], lead
     assert sum(parts) == c.total, lead
-    assert numbers(r"其中(\d+)项超额", lead) == c.over_target <= c.done
+    over = c.done if ("均超额" in lead or "（超额" in lead) else numbers(r"其中(\d+)项超额", lead)
+    assert over == c.over_target <= c.done, lead
 
 
 def subtotal(text: str) -> tuple[int, list[int], int]:

@@ -281,7 +281,11 @@ def test_chengde_release_in_its_own_form(tmp_path):
     flat = re.sub(r"\s+", "", text)
     c = result.dataset.counts
     assert c.adds_up() and c.done > 0
-    assert f"{c.done}项工作已完成年度目标任务，其余{c.in_progress}项正在加快推进" in paragraphs[2]
+    lead = paragraphs[2]
+    assert re.search(rf"已完成年度目标任务(，共完成{c.done}项工作)?，其余{c.in_progress}项正在加快推进", lead), lead
+    written = sum(s.count("已完成年度目标任务") for p in parts for s in p["tasks"])
+    assert flat.count("已完成年度目标任务") == written + 1  # the lead says it once; the rest are the city's words
+    assert not any(re.match(r"^[一二三四五六七八九十]、", p) for p in paragraphs)  # no orphan headings
     for p in parts:  # every theme sentence opens its part; every figure is kept
         if p["theme"]:
             assert any(para.startswith(tidy(p["theme"])) for para in paragraphs), p["theme"]

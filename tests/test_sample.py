@@ -13,6 +13,7 @@ from conftest import copy_sample
 from reportgen import build
 from reportgen.model import BEHIND, DONE, NOT_REPORTED, NOT_STARTED
 from reportgen.render.manifest import read_manifest
+from reportgen.render.wording import says_target
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,8 @@ def test_every_progress_text_is_in_the_press_release_pdf(sample):
     for m in sample.dataset.tasks:
         if m.progress:
             assert flat(m.progress.progress_text).rstrip("。") in text, m.task.task_id
+        if m.progress and says_target(m.task.target_text, m.progress.progress_text):
+            continue  # the progress states it: printing the target too would echo it
         assert flat(m.task.target_text).rstrip("。") in text
 
 

@@ -75,4 +75,16 @@ def test_a_page_is_converted_but_not_its_styles():
     page = ('<html><head><meta name="description" content="发布会"><style>h2 { font-family: "黑体"; }</style></head>'
             '<body><p>“民心”工程发布</p></body></html>')
     out = convert_page(page)
-    assert '"黑体"' in out and 'content="發布會"' in out and "<p>「民心」工程發布</p>" in out
+    assert '"黑体"' in out and 'content="發布會"' in out and "<p>“民心”工程發布</p>" in out  # a mainland repost keeps “ ”
+    assert "<p>「民心」工程發佈</p>" in convert_page(page, "s2hk")
+
+
+def test_mainland_traditional_keeps_place_names_quotes_and_mainland_forms():
+    text = "对爱国里等92个小区、越秀路街港云里社区和万明里小区实施“三微四景”改造，承载着周岁儿童的布局。"
+    out = to_traditional(text, "s2t", keep=("港云里", "开滦里=開灤里"))
+    assert "愛國里" in out and "港云里社區" in out and "萬明里小區" in out and "“三微四景”" in out
+    assert "承載着" in out and "周歲" in out and "布局" in out  # not Taiwan's 著, 週歲, 佈局
+    assert to_traditional("开滦里", keep=("开滦里=開灤里",)) == "開灤里"
+    assert to_simplified(out) == text
+    for config in ("s2hk", "s2tw"):  # regional versions keep their own quotes
+        assert "「三微四景」" in to_traditional(text, config)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.render.wording import clean, compose, one_now_per_paragraph, opens_itself, sentence, without_echo
+from reportgen.render.wording import (clean, compose, one_now_per_paragraph, opens_itself, says_done, says_target,
+                                      sentence)
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 NOW_BEFORE_LEAD = re.compile(r"目前，(同时|此外|另外|其中|自|在[^，。]{1,5}，|[①-⑳]|\d{1,2}—\d{1,2}月|截至|今年以来|一是)")
@@ -48,29 +49,42 @@ def test_one_now_per_text_and_per_paragraph():
     assert "".join(joined).count("目前") == 1
 
 
-def test_bare_verb_of_completion_gets_already():
-    # 已 says "by now" itself: no 目前 needed before it
-    assert compose("更新燃气管道10公里。", "完成燃气管道更新改造8公里", done=False, now=True) == "已完成燃气管道更新改造8公里。"
-    assert compose("更新燃气管道10公里。", "目前，完成燃气管道更新改造8公里", done=False, now=True) == "目前，已完成燃气管道更新改造8公里。"
-    # forms without 目前 still say 已
-    assert compose("更新燃气管道10公里。", "完成燃气管道更新改造8公里", done=False, now=False) == "已完成燃气管道更新改造8公里。"
-    # a verb of continuing work gets 目前 only
+def test_a_now_inside_a_sentence_is_the_departments_word():
+    text = "正在准备可研批复申报工作，目前在多部门设计方案会审。"
+    assert clean(text) == text
+    assert "".join(one_now_per_paragraph(["目前，已建成7个。", text])) == "目前，已建成7个。" + text
+
+
+def test_no_word_is_added_inside_a_sentence():
+    # 已 would turn "not yet started" around: the form prints the department's verb as written
+    out = compose("新建健身路径10处。", "新建（更新）健身路径工作，目前尚未开展", done=False, now=True)
+    assert out == "新建（更新）健身路径工作，目前尚未开展。"
+    assert compose("更新燃气管道10公里。", "完成燃气管道更新改造8公里", done=False, now=True) == "目前，完成燃气管道更新改造8公里。"
+    assert compose("更新燃气管道10公里。", "完成燃气管道更新改造8公里", done=False, now=False) == "完成燃气管道更新改造8公里。"
     assert compose("建设综合体1家。", "加快推进综合体建设", done=False, now=True) == "目前，加快推进综合体建设。"
 
 
-def test_target_is_not_echoed():
-    target = "加强养老服务人才培养培训。"
-    out = compose(target, clean("加强养老服务人才培养培训，全市999名养老护理员完成三级培训"), done=False, now=True)
-    assert out == "全市999名养老护理员完成三级培训。"
-    assert without_echo(target, "加强养老服务人才培养培训。") == ""
-    assert without_echo("新建口袋公园3处，改造绿地2处。", "新建口袋公园3处，已全部建成") == "已全部建成"
+def test_a_target_the_progress_says_is_not_printed():
+    assert says_target("新增城市停车泊位。", "新建停车场，新增城市停车泊位。")
+    assert says_target("推动完善“亲情医疗服务模式”。", "同时，推动完善“亲情医疗服务模式”，二级医院全部实现。")
+    assert says_target("为困难老年人家庭实施适老化改造。", "全区已改造完成120户困难老年人家庭适老化改造。")
+    assert says_target("新建口袋公园4处。", "已建成4处口袋公园。")  # the same figure and unit
+    assert not says_target("新增养老床位120张。", "新增养老床位128张。")
+    assert not says_target("改造小区3个，新建公园2个。", "已改造小区3个。")
+    assert not says_target("新建助餐点10个，开展“银龄”关爱活动。", "已建成助餐点10个。")  # a clause left unsaid
 
 
-def test_completed_task_is_said_done_once():
-    assert compose("实施城区道路畅通工程。", clean("已完成年度目标任务。"), done=True, now=True) == ""
-    assert compose("实施城区道路畅通工程。", clean("该项目已完成。3条道路全部完工"), done=True, now=True) == "3条道路全部完工。"
-    # a completed task's account is published as written: no 目前, no 已 added
+def test_a_completed_text_that_says_so_gets_no_second_status():
+    assert says_done("已完成年度目标任务。") and says_done("该项目已完成。3条道路全部完工。")
+    assert not says_done("3条道路全部完工，正在验收。")
+    # a completed task's account is published as written: no 目前, no 已 added, nothing left out
     assert compose("建成中医馆12家。", clean("完成12家中医馆验收挂牌"), done=True, now=True) == "完成12家中医馆验收挂牌。"
+    assert compose("实施道路畅通工程。", clean("已完成年度目标任务。"), done=True, now=True) == "已完成年度目标任务。"
+
+
+def test_quotations_are_left_as_written():
+    quoted = "落实“坚持就业优先；稳住基本盘。”的要求，新增就业1200人"
+    assert clean(quoted) == quoted + "。"
 
 
 def test_sentence_ends_cleanly():
@@ -98,7 +112,7 @@ def _jinnan_tasks():
 
 
 def test_real_progress_texts_get_now_no_more_often_than_published():
-    """津南's departments' texts without their 目前: the rules put it back at most where the editor had it."""
+    """津南's departments' texts without their 目前: the rules put it back about where the editor had it."""
     tasks = _jinnan_tasks()
     published = sum(t["progress"].count("目前") for t in tasks)
     ours = 0
@@ -109,7 +123,7 @@ def test_real_progress_texts_get_now_no_more_often_than_published():
         assert not NOW_BEFORE_LEAD.search(out), out
         if written.startswith(("已", "1—", "正在")):
             assert not out.startswith("目前"), out
-    assert 0 < ours <= published
+    assert 0 < ours <= published + 2  # the issue's measure: no more than the published bulletin + 2
 
 
 def test_real_sentences_keep_every_figure():

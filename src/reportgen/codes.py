@@ -118,6 +118,10 @@ CATALOGUE: dict[str, Code] = {
                                "完成值无误时，完成率应为 {computed}（也可不填，由系统计算）；完成率无误时，请改正完成值。"),
     "W-RATE-FULL-NOT-DONE": Code(WARNING, "完成率已满但未标已完成", "完成率已达 {rate}，但进展状态为“{status}”。如已完成请改为“已完成”；"
                                    "确实尚未完成的，推进办核实后把事项编号写入 period.toml 的 confirmed。"),
+    "W-STATUS-NOT-STARTED-TEXT": Code(WARNING, "未启动但文字说已在推进", "进展状态为“未启动”，但进展情况写着“{phrase}”，两者矛盾。"
+                                         "已开始实施的，请把进展状态改为“序时推进”或“滞后”；确未启动的，请改写进展情况；文字无误的，推进办核实后把事项编号写入 period.toml 的 confirmed。"),
+    "W-STATUS-DONE-TEXT": Code(WARNING, "已完成但文字说尚未完成", "进展状态为“已完成”，但进展情况写着“{phrase}”，两者矛盾。"
+                                  "尚未完成的，请把进展状态改为“序时推进”或“滞后”；确已完成的，请改写进展情况；文字无误的，推进办核实后把事项编号写入 period.toml 的 confirmed。"),
     "W-ACHIEVED-NOT-IN-TEXT": Code(WARNING, "完成值未写入进展情况", "完成值 {value} 在进展情况文字中没有出现。请在文字中写明该数字，便于公开发布。"),
     # uploads through the web page (reportgen serve)
     "E-UPLOAD-TYPE": Code(ERROR, "文件类型不支持", "“{name}”不是 Excel 或 CSV 文件。请上传 .xlsx、.xls 或 .csv 文件（可用 Excel 或 WPS 另存为 .xlsx）。"),
@@ -162,6 +166,8 @@ CATALOGUE: dict[str, Code] = {
     "E-TEMPLATE-SPLIT-TAG": Code(ERROR, "Word 模板标记被拆开", "这一段的标记被 Word 拆开了（“{text}”）。请在 Word 中删除该标记后一次性重新输入，不要中途改格式。"),
     "E-TEMPLATE-LINK": Code(ERROR, "模板是快捷方式", "{name} 是快捷方式（符号链接）或指向 templates/ 以外，出于安全考虑不使用。"
                                 "请把模板文件本身复制到 templates/ 中。"),
+    "W-THEME-MISSING": Code(WARNING, "领域没有主题句", "按领域叙述的新闻通稿中，“{category}”没有主题句，这一段直接从进展写起。"
+                               "如需主题句，请在本期 period.toml 的 [themes] 下添加一行，例如 \"{category}\" = \"……\"。"),
     "W-TEMPLATE-NONE": Code(WARNING, "没有自定义模板", "工作目录中没有 templates/ 文件夹，生成时使用内置模板。如需修改模板，请先运行 reportgen templates export。"),
     "E-TASK-WRONG-DEPT": Code(ERROR, "报送了其他单位的任务", "事项“{task_id}”由{lead}牵头，不是{department}的任务，该行未计入。"
                                      "请只填报本单位牵头的任务；确需由本单位报送的，请推进办在任务清单的“配合单位”列写明本单位。"),

@@ -13,7 +13,8 @@ passed, the public documents are still made, for review, but marked as drafts
    remark (内部掌握, 请勿外传…), staff or beneficiary named, spam, forbidden word or word needing a
    human look in any public text (warnings count here too);
 4. 没有照抄上期 — no file made for another period, no progress text identical to last period's;
-5. 状态与数据、文字不矛盾 — no contradiction (CONTRADICTION_CODES: 完成率100%却未标已完成…) the office
+5. 状态与数据、文字不矛盾 — no contradiction (CONTRADICTION_CODES: 完成率100%却未标已完成, 未启动却写着
+   正在推进, 已完成却写着尚未完成) the office
    has not confirmed: period.toml's `confirmed = ["01-03"]` lists the tasks (事项编号) whose
    contradictions were checked with the department; any code in CONTRADICTION_CODES is confirmable.
 """
@@ -28,7 +29,7 @@ STALE_CODES = ("W-PROGRESS-STALE",)
 OTHER_PERIOD_CODES = ("E-FILE-OTHER-PERIOD",)
 MISSING_CODES = ("W-TASK-NOT-REPORTED", "W-TASK-NOT-ADOPTED", "W-DEPT-NOT-REPORTED")  # the counts say it
 # a row whose status says one thing and its figures or words another: a draft until fixed or confirmed
-CONTRADICTION_CODES = ("W-RATE-FULL-NOT-DONE",)
+CONTRADICTION_CODES = ("W-RATE-FULL-NOT-DONE", "W-STATUS-NOT-STARTED-TEXT", "W-STATUS-DONE-TEXT")
 
 
 def is_screening(code: str) -> bool:

@@ -118,6 +118,7 @@ class Config:
     briefing_title: str = ""  # 简报名称; defaults to program + 工作简报
     variants: tuple[str, ...] = ()
     traditional: str = "s2t"  # 繁體版: s2t (mainland Traditional), s2hk or s2tw
+    traditional_keep: tuple[str, ...] = ()  # names the 繁體版 prints as written (港云里)
     report_to: str = ""  # 报：
     send_to: str = ""  # 送：
     issue_to: str = ""  # 发：

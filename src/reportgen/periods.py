@@ -57,6 +57,7 @@ office_phone = ""                 # 推进办联系电话，印在填报说明�
 upload_quota_mb = 200             # 报送平台为每个单位保留的上传文件总量（MB），超出时先清理最早的已替换版本，在用的版本不清理；0 表示不限
 form = "by-project"               # 新闻通稿版式：by-project 按工程，completed-first 先列已完成，by-theme 按领域叙述，numbered-list 编号列表
 traditional = "s2t"               # 繁體版用字：s2t 内地繁体，s2hk 香港，s2tw 台湾
+traditional_keep = []             # 繁體版照原样保留、不转换的名称（转换会写错的地名等），如 ["港云里"]
 forbidden_words = []              # 禁用词：新闻通稿的文字中出现即为错误
 review_words = []                 # 须人工确认的词：出现时新闻通稿为草稿，由人工确认
 allowed_words = []                # 已确认可以公开的电话、网址、词语（筛查不再算作命中）

@@ -178,7 +178,8 @@ class Screen:
 
 # public task field → (plan or progress, field name, label for messages)
 _TASK_FIELDS = {
-    "name": ("plan", "name", "任务名称"), "target": ("plan", "target_text", "年度目标"), "unit": ("plan", "unit", "计量单位"),
+    "name": ("plan", "name", "任务名称"), "target": ("plan", "target_text", "年度目标"),
+    "target_shown": ("plan", "target_text", "年度目标"), "unit": ("plan", "unit", "计量单位"),
     "department": ("plan", "lead", "牵头单位"), "progress": ("progress", "progress_text", "进展情况"),
     "written": ("progress", "progress_text", "进展情况"),
     "expected": ("progress", "expected", "预计完成时间"),

@@ -185,7 +185,7 @@ def check_templates(root: Path) -> list[Issue]:
     if folder.is_symlink():
         return [issue("E-TEMPLATE-LINK", file="templates/", name="templates/")]
     if not folder.is_dir():
-        return [issue("W-TEMPLATE-NONE", file="templates/")]
+        return [issue("W-TEMPLATE-NONE", file="templates/")] + theme_findings(Path(root))
     env = environment(Path(root))
     issues: list[Issue] = []
     for path in sorted(folder.iterdir()):
@@ -215,7 +215,7 @@ def check_templates(root: Path) -> list[Issue]:
                 issues += _check_source(path, source, env, public, line_of)
     with_errors = {i.file for i in issues if i.is_error}
     issues += [i for i in trial_render(Path(root)) if i.file not in with_errors]
-    return issues
+    return issues + theme_findings(Path(root))
 
 
 def trial_render(root: Path) -> list[Issue]:
@@ -263,6 +263,22 @@ def trial_render(root: Path) -> list[Issue]:
         attempt(lambda: DocxTemplate(str(template_path("briefing-pack.docx", root))).render(inner, jinja_env=env,
                                                                                                autoescape=True))
     return list(found.values())
+
+
+def theme_findings(root: Path) -> list[Issue]:
+    """by-theme: each 领域 without a theme sentence in period.toml [themes], as a 提醒 with the line to add."""
+    from .errors import InputError
+    from .read import read_workspace
+    from .render.forms import themes_missing
+
+    try:
+        ws = read_workspace(root)
+    except InputError:
+        return []
+    if ws.config.form != "by-theme":
+        return []
+    return [issue("W-THEME-MISSING", file=f"inputs/{ws.period.code}/period.toml", category=c)
+            for c in themes_missing(ws.plan, ws.period.themes)]
 
 
 def template_error_location(e: BaseException) -> tuple[str, int | None, str]:

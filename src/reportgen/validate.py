@@ -24,7 +24,7 @@ from datetime import date
 from .codes import issue
 from .figures import check_figures
 from .freshness import file_periods, stale_texts
-from .model import DONE, Issue, Progress, Report, SetAside, Submission, Task, Workspace
+from .model import DONE, NOT_STARTED, Issue, Progress, Report, SetAside, Submission, Task, Workspace
 from .safetext import join_reasons
 from .numbers import fmt_num, fmt_percent, in_unit, numbers_in_text, unit_scale
 
@@ -169,11 +169,42 @@ def _in_plan_units(task: Task, p: Progress) -> list[Issue]:
     return found
 
 
+# status against text: words that say work is under way (for 未启动), or not finished (for 已完成);
+# a clause about the future or in the negative (计划于9月完成, 尚未开工) says nothing about now
+_UNDER_WAY = re.compile(r"正在|已|完成|建成|开工|竣工")
+_UNFINISHED = re.compile(r"正在|尚未|(?<![按原])计划(?![内任中])")
+_NOT_NOW = re.compile(r"计划|预计|将于|拟|争取|力争|确保|待|下一步|下步|未|没有")
+
+
+def _clause_with(text: str, pattern: re.Pattern, skip: re.Pattern | None = None) -> str:
+    """The first clause of `text` (up to 20 characters) where `pattern` says something, '' if none."""
+    for clause in re.split(r"[，。；！？,;]", text):
+        if pattern.search(clause) and not (skip and skip.search(clause)):
+            return clause.strip()[:20]
+    return ""
+
+
+def status_against_text(p: Progress) -> list[Issue]:
+    """未启动 whose text says work is under way, 已完成 whose text says it is not done: the release would
+    publish both, so each is a finding at the status cell (the gate keeps the release a draft)."""
+    from .render.wording import clean
+
+    text = clean(p.progress_text)
+    if p.status == NOT_STARTED:
+        said = _clause_with(text, _UNDER_WAY, _NOT_NOW)
+        return [issue("W-STATUS-NOT-STARTED-TEXT", phrase=said, **_at(p, "status"))] if said else []
+    if p.status == DONE:
+        said = _clause_with(text, _UNFINISHED)
+        return [issue("W-STATUS-DONE-TEXT", phrase=said, **_at(p, "status"))] if said else []
+    return []
+
+
 def _row_rules(task: Task, p: Progress) -> list[Issue]:
     found = []
     if p.name and name_key(p.name) != name_key(task.name):
         found.append(issue("W-NAME-MISMATCH", value=p.name, expected=task.name, **_at(p, "name")))
     found += check_figures(task, p, _at, completion_rate)
+    found += status_against_text(p)
     if not achieved_in_text(p, task.unit):
         found.append(issue("W-ACHIEVED-NOT-IN-TEXT", value=p.achieved_text or fmt_num(p.achieved), **_at(p, "achieved")))
     return found

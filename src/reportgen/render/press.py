@@ -19,7 +19,7 @@ from . import Job, Output
 from .context import public_context
 from .env import builtin_templates, environment, is_workspace_template, template_path, workspace_templates
 from .files import write_text
-from .forms import template_name
+from .forms import template_name, themes_note
 from .fonts import font_set
 from .pdf import check_harfbuzz_subset, html_to_pdf
 from .traditional import LANGS, convert_page, to_traditional
@@ -54,7 +54,7 @@ def page(job: Job, ctx: dict, *, medium: str, variant: str = "standard") -> str:
     html = env.get_template(template_name(ctx["form"])).render(
         **ctx, medium=medium, variant=variant, extra_css=list(VARIANT_CSS[variant]))
     if variant == "traditional":
-        html = convert_page(html, job.dataset.config.traditional)
+        html = convert_page(html, job.dataset.config.traditional, job.dataset.config.traditional_keep)
     return typeset(without_comments(html))
 
 
@@ -126,6 +126,8 @@ def legacy_notes(job: Job) -> list[str]:
 def notes(job: Job, ctx: dict) -> list[str]:
     """What the build says about the release (known from its context, before it is made)."""
     found = legacy_notes(job)
+    if ctx["form"] == "by-theme" and ctx["themes_missing"]:
+        found.append(themes_note(ctx["themes_missing"]))
     c = ctx["counts"]
     if c["not_reported"] or c["not_adopted"]:
         parts = [f"{c['not_reported']}项任务未报送进展"] if c["not_reported"] else []
