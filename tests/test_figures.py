@@ -47,7 +47,7 @@ def test_85_typed_into_a_percent_cell_is_read_as_85_percent_and_said(tmp_path):
     ds = result.dataset
     [found] = issues(ds, "W-RATE-PERCENT-CELL")
     assert (found.file, found.sheet, found.cell) == ("区住房建设委.xlsx", "进展填报", "F4")
-    assert "8500%" in found.message and "请把该单元格改为 85%" in found.message
+    assert "8500%" in found.message and "重新输入 85（输入 85 即为 85%）" in found.message
     assert not issues(ds, "W-RATE-HIGH")
     assert next(m for m in ds.tasks if m.task.task_id == "01-02").rate == 85
     summary = next(o.path for o in result.outputs if o.kind == "summary")
@@ -62,7 +62,7 @@ def test_a_row_set_aside_for_its_status_still_has_its_figures_checked(tmp_path):
     ds = merge(read_workspace(root))
     assert [i.cell for i in issues(ds, "E-STATUS-UNKNOWN")] == ["C4"]
     [found] = issues(ds, "W-RATE-PERCENT-CELL")
-    assert found.cell == "F4" and "请把该单元格改为 85%" in found.message
+    assert found.cell == "F4" and "重新输入 85（输入 85 即为 85%）" in found.message
     assert not issues(ds, "W-RATE-FULL-NOT-DONE") and not issues(ds, "E-DONE-BELOW-TARGET")  # no status to judge by
     assert next(m for m in ds.tasks if m.task.task_id == "01-02").progress is None  # still set aside
 
