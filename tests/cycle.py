@@ -50,3 +50,8 @@ def edited_template(path: Path, *, typo: bool = False) -> Path:
     line = f"<p>{MARK}（共{{{{ {name}|length }}}}个领域）。</p>\n{{% for th in themes %}}"
     path.write_text(source.replace("{% for th in themes %}", line, 1), encoding="utf-8")
     return path
+
+
+def typo_line(path: Path) -> int:
+    """The line of an edited template that holds the misspelt name (where templates check must point)."""
+    return next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "themse" in text)

@@ -179,7 +179,7 @@ def test_template_check_on_the_page_equals_the_command(office, tmp_path):
     shutil.copyfile(bad, copy / "templates" / cycle.TEMPLATE)
     said = command("templates", "check", str(copy))
     assert shown and all(m in said for m in shown) and errors_in(said) == len(shown)
-    assert re.search(rf"templates/{cycle.TEMPLATE}</span>\s*<span class=\"where\">第6行", r.text) and "themse" in r.text
+    assert re.search(rf"templates/{cycle.TEMPLATE}</span>\s*<span class=\"where\">第{cycle.typo_line(bad)}行", r.text) and "themse" in r.text
 
     r = office.upload("/office/templates/upload", cycle.edited_template(tmp_path / cycle.TEMPLATE))
     assert 'id="taken"' in r.text

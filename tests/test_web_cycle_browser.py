@@ -115,7 +115,7 @@ def test_an_office_runs_a_whole_period_in_the_browser(tmp_path):
             driver.get(base + "/office/templates")
             upload("#template-upload", typo)
             refused = css("#refused").text
-            assert f"templates/{cycle.TEMPLATE}" in refused and "第6行" in refused and "themse" in refused
+            assert f"templates/{cycle.TEMPLATE}" in refused and f"第{cycle.typo_line(typo)}行" in refused and "themse" in refused
             steps.shot("template-refused", readme=True)
             upload("#template-upload", template)
             assert "已采用模板" in css("#taken").text
