@@ -148,6 +148,17 @@ def test_missing_progress_is_marked_and_the_lead_adds_up(tmp_path):
     assert "其余" not in text.splitlines()[2]
 
 
+@pytest.mark.parametrize("form", ["completed-first", "by-theme"])
+def test_a_task_without_progress_is_never_told_as_a_result_in_a_narrative_form(tmp_path, form):
+    """In a paragraph of results, 举办群众文化活动200场（进展情况未报送） read as something done: the task is
+    named, its target marked as the target, and the note said as a sentence of its own."""
+    root = hedong_like(tmp_path / "ws", form=form)
+    (root / "inputs/2025H1/departments/第4工程牵头单位.xlsx").unlink()
+    text = "\n".join(docx_paragraphs(press_files(build(root))["docx"]))
+    assert "文体惠民任务17（年度目标：举办群众文化活动200场）进展情况未报送。" in text
+    assert "举办群众文化活动200场（进展情况未报送）" not in text
+
+
 # ---- one template: every format and variant ------------------------------------
 
 SENTENCE, CHANGED = "该项目已完成。", "该项工作已全部完成。"

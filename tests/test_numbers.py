@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from reportgen.numbers import cn_ordinal, fmt_date, fmt_num, fmt_percent, parse_number, parse_percent
+from reportgen.numbers import cn_ordinal, fmt_date, fmt_num, fmt_percent, parse_number, parse_percent, tidy
 
 
 @pytest.mark.parametrize("raw, value, approx", [
@@ -69,3 +69,12 @@ def test_tidy(raw, clean):
     from reportgen.numbers import tidy
 
     assert tidy(raw) == clean
+
+
+@pytest.mark.parametrize("raw, printed", [
+    ("正在进行消防验收.柳湾镇综合体完成选址.", "正在进行消防验收。柳湾镇综合体完成选址。"),
+    ("签约率达到80%. 其余正在推进", "签约率达到80%。其余正在推进"),
+    ("完成0.5公里", "完成0.5公里"), ("1.完成选址", "1.完成选址"), ("见www.example.cn", "见www.example.cn"),
+])
+def test_a_half_width_full_stop_between_sentences_is_printed_full_width(raw, printed):
+    assert tidy(raw) == printed

@@ -228,6 +228,7 @@ _PUNCTUATION_RULES = [
     (re.compile(rf"(?<=[{_AFTER}])\s*\?"), "？"),
     (re.compile(rf"(?<=[{_AFTER}])\s*!"), "！"),
     (re.compile(rf"(?<=[{_AFTER}\d%])\.$"), "。"),
+    (re.compile(rf"(?<=[{_AFTER}%])\.[ \t]*(?=[{_CJK}“（《「])"), "。"),  # 验收.柳湾镇 → 验收。柳湾镇 (not 0.5, not 1.)
     (re.compile(r"[ \t]+(?=[，。、；：？！）」』”》])|(?<=[（「『“《，。、；：])[ \t]+"), ""),
     (re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[“（《「『])|(?<=[”）》」』])[ \t]+(?=[{_CJK}])"), ""),
 ]

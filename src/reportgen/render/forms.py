@@ -132,10 +132,11 @@ def _join(parts: list[str]) -> str:
 
 
 def _narrated(m: MergedTask, words: dict) -> str:
-    """A task in a narrative paragraph: its progress as written; the target only as the subject of
-    the missing-progress note, never as a sentence of its own beside the progress."""
-    if not m.reported:
-        return wording.clause(words["target"]) + words["note"] + "。"
+    """A task in a narrative paragraph: its progress as written; a task with none is named with its
+    target marked 年度目标 (a bare target among results reads as done), never a sentence beside the progress."""
+    if not m.reported:  # named as a task, the target as such: never read as something done
+        missing = words["note"].strip("（）") or "进展情况未报送"
+        return f"{m.task.name}（年度目标：{wording.clause(words['target'])}）{missing}。"
     return words["written"]
 
 
