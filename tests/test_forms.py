@@ -157,6 +157,11 @@ def test_a_task_without_progress_is_never_told_as_a_result_in_a_narrative_form(t
     text = "\n".join(docx_paragraphs(press_files(build(root))["docx"]))
     assert "文体惠民任务17（年度目标：举办群众文化活动200场）进展情况未报送。" in text
     assert "举办群众文化活动200场（进展情况未报送）" not in text
+    if form == "completed-first":  # 取得积极成效 is said of work under way only: the rest stands apart, last
+        paragraphs = text.splitlines()
+        ordinals = [p for p in paragraphs if re.match(r"^[一二三四五六七八九十]+是", p)]
+        assert ordinals and not any("未报送" in p for p in ordinals)
+        assert "进展情况未报送。" in [p for p in paragraphs if p.strip()][-1]
 
 
 # ---- one template: every format and variant ------------------------------------

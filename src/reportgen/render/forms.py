@@ -21,7 +21,7 @@ not already say, a group's or theme's opening.
 from __future__ import annotations
 
 from ..merge import group_tasks
-from ..model import FORMS, NOT_ADOPTED, NOT_REPORTED, Counts, Dataset, MergedTask
+from ..model import FORMS, NOT_ADOPTED, NOT_REPORTED, NOT_STARTED, Counts, Dataset, MergedTask
 from ..numbers import cn_ordinal, fmt_date, tidy
 from . import wording
 
@@ -140,6 +140,11 @@ def _narrated(m: MergedTask, words: dict) -> str:
     return words["written"]
 
 
+def _pending(m: MergedTask) -> bool:
+    """Not started, or no progress taken: said apart in completed-first, after the work under way."""
+    return m.status == NOT_STARTED or not m.reported
+
+
 def we(region: str) -> str:
     """How a bulletin names its own place: 我市, 我区, 我县…, else the region's name."""
     return f"我{region[-1]}" if region and region[-1] in "市区县州盟旗镇乡" else region
@@ -164,7 +169,8 @@ def _themed_groups(ds: Dataset) -> list:
 
 def form_context(ds: Dataset, form: str, words: dict[str, dict]) -> dict:
     """What the narrative forms add to the public context (computed for every form, so that a
-    template of any form may use it): `completed`, `ongoing`, `services`, `themes`, `themes_missing`."""
+    template of any form may use it): `completed`, `ongoing`, `services`, `pending` (not started or
+    not reported), `themes`, `themes_missing`."""
     w = {m.task.task_id: words[m.task.task_id] for m in ds.tasks}
     completed = []
     for m in ds.tasks:
@@ -173,13 +179,17 @@ def form_context(ds: Dataset, form: str, words: dict[str, dict]) -> dict:
             text = tw["written"] if not wording.only_says_done(tw["written"]) else tw["target"] + tw["written"]
             completed.append({"name": m.task.name, "project": m.task.project, "text": text})
     ongoing, n = [], 0
-    for g in ds.groups:
-        tasks = [m for m in g.tasks if not m.done and not m.task.is_service]
+    for g in ds.groups:  # work under way only: 取得积极成效 is not said of work not started or not reported
+        tasks = [m for m in g.tasks if not m.done and not m.task.is_service and not _pending(m)]
         if tasks:
             n += 1
             ongoing.append({"ordinal": f"{cn_ordinal(n)}是", "title": g.title,
                             "text": _join([_narrated(m, w[m.task.task_id]) for m in tasks])})
-    service_tasks = [m for m in ds.tasks if not m.done and m.task.is_service]
+    service_tasks = [m for m in ds.tasks if not m.done and m.task.is_service and not _pending(m)]
+    pending = [m for m in ds.tasks if _pending(m)]
+    not_started = [m for m in pending if m.reported]
+    pending_text = _join([f"{m.task.name}尚未启动。" + w[m.task.task_id]["written"] for m in not_started]
+                         + [_narrated(m, w[m.task.task_id]) for m in pending if not m.reported])
     services = None
     if service_tasks:
         services = {"categories": list(dict.fromkeys(m.task.category for m in service_tasks)),
@@ -199,7 +209,7 @@ def form_context(ds: Dataset, form: str, words: dict[str, dict]) -> dict:
                        "theme": wording.sentence(tidy(theme_words.get(g.title, ""))), "text": _join(parts)})
     done_projects_named = list(dict.fromkeys(c["project"] for c in completed if c["project"]))
     return {"completed": completed, "completed_projects": done_projects_named,
-            "ongoing": ongoing, "services": services, "themes": themes,
+            "ongoing": ongoing, "services": services, "themes": themes, "pending": pending_text,
             "themes_missing": themes_missing([m.task for m in ds.tasks], ds.period.themes)}
 
 
