@@ -28,7 +28,7 @@ bench: system $(STAMP) bytecode
 
 # The README's pictures of the web pages (docs/img/web-*.png), taken by the browser test.
 screenshots: system system-test $(STAMP) bytecode
-	REPORTGEN_SCREENSHOTS=docs/img $(VENV)/bin/pytest tests/test_web_browser.py
+	REPORTGEN_SCREENSHOTS=docs/img $(VENV)/bin/pytest tests/test_web_browser.py tests/test_web_cycle_browser.py
 
 system:
 	@scripts/ensure-debs.sh $(DEBS)

@@ -72,6 +72,7 @@ def test_a_target_the_progress_says_is_not_printed():
     assert not says_target("新增养老床位120张。", "新增养老床位128张。")
     assert not says_target("改造小区3个，新建公园2个。", "已改造小区3个。")
     assert not says_target("新建助餐点10个，开展“银龄”关爱活动。", "已建成助餐点10个。")  # a clause left unsaid
+    assert says_target("新开、优化公交线路8条。", "新开线路3条，优化线路5条，共计8条。")  # 、 joins verbs of one clause
 
 
 def test_a_completed_text_that_says_so_gets_no_second_status():

@@ -136,7 +136,7 @@ def says_target(target: str, progress: str) -> bool:
         return False
     if t in p:
         return True
-    for part in (c for c in re.split(r"[，；、,;]", t) if c.strip()):
+    for part in (c for c in re.split(r"[，；,;]", t) if c.strip()):
         figures = _FIGURE.findall(part)
         if not (all(f in p for f in figures) if figures else _covered(part, p) >= 0.75):
             return False
