@@ -216,6 +216,8 @@ FILTERS = {
 # ---- tidying submitted prose for publication (GB/T 15834, 15835) -----------
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# units of more than one character a figure carries (3957户 is caught by any one character after it)
+UNITS = "人次|户次|家次|场次|批次|平方米|平方公里|立方米|公里|千米|延米|万元|亿元|百分点"
 # what a full-width mark follows: Chinese text, and the closing quotes and brackets around it
 _AFTER = rf"{_CJK}”’》）」』〉】"
 _WIDE = str.maketrans("０１２３４５６７８９％．", "0123456789%.")

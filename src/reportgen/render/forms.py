@@ -29,7 +29,6 @@ DEFAULT = FORMS[0]
 # forms that introduce unfinished work with 目前 where the text needs it
 USES_NOW = {"by-project"}
 MISSING_NOTE = {NOT_REPORTED: "（进展情况未报送）", NOT_ADOPTED: "（进展情况待核实）"}
-SERVICE_WORD = "管理服务类"
 
 
 def template_name(form: str) -> str:
@@ -96,10 +95,7 @@ def _quoted(names: list[str], limit: int = 3) -> str:
 
 def done_projects(ds: Dataset) -> list[str]:
     """The 工程 every task of which is done, in plan order."""
-    tasks: dict[str, list[MergedTask]] = {}
-    for m in sorted(ds.tasks, key=lambda m: m.task.project_no):
-        tasks.setdefault(m.task.project, []).append(m)
-    return [p for p, ms in tasks.items() if p and all(m.done for m in ms)]
+    return [p for p in ds.projects if p and all(m.done for m in ds.tasks if m.task.project == p)]
 
 
 def lead(ds: Dataset, form: str) -> str:
@@ -171,11 +167,10 @@ def form_context(ds: Dataset, form: str, words: dict[str, dict]) -> dict:
     """What the narrative forms add to the public context (computed for every form, so that a
     template of any form may use it): `completed`, `ongoing`, `services`, `pending` (not started or
     not reported), `themes`, `themes_missing`."""
-    w = {m.task.task_id: words[m.task.task_id] for m in ds.tasks}
     completed = []
     for m in ds.tasks:
         if m.done:
-            tw = w[m.task.task_id]
+            tw = words[m.task.task_id]
             text = tw["written"] if not wording.only_says_done(tw["written"]) else tw["target"] + tw["written"]
             completed.append({"name": m.task.name, "project": m.task.project, "text": text})
     ongoing, n = [], 0
@@ -184,24 +179,24 @@ def form_context(ds: Dataset, form: str, words: dict[str, dict]) -> dict:
         if tasks:
             n += 1
             ongoing.append({"ordinal": f"{cn_ordinal(n)}是", "title": g.title,
-                            "text": _join([_narrated(m, w[m.task.task_id]) for m in tasks])})
+                            "text": _join([_narrated(m, words[m.task.task_id]) for m in tasks])})
     service_tasks = [m for m in ds.tasks if not m.done and m.task.is_service and not _pending(m)]
     pending = [m for m in ds.tasks if _pending(m)]
     not_started = [m for m in pending if m.reported]
-    pending_text = _join([f"{m.task.name}尚未启动。" + w[m.task.task_id]["written"] for m in not_started]
-                         + [_narrated(m, w[m.task.task_id]) for m in pending if not m.reported])
+    pending_text = _join([f"{m.task.name}尚未启动。" + words[m.task.task_id]["written"] for m in not_started]
+                         + [_narrated(m, words[m.task.task_id]) for m in pending if not m.reported])
     services = None
     if service_tasks:
         services = {"categories": list(dict.fromkeys(m.task.category for m in service_tasks)),
                     "groups": list(dict.fromkeys(m.task.project for m in service_tasks)),
                     "kinds": list(dict.fromkeys(m.task.kind for m in service_tasks)),
-                    "text": _join([_narrated(m, w[m.task.task_id]) for m in service_tasks])}
+                    "text": _join([_narrated(m, words[m.task.task_id]) for m in service_tasks])}
     theme_words = dict(ds.period.themes)
     themes = []
     for i, g in enumerate(_themed_groups(ds), 1):
         parts: list[str] = []
         for project in dict.fromkeys(m.task.project for m in g.tasks):
-            texts = [_narrated(m, w[m.task.task_id]) for m in g.tasks if m.task.project == project]
+            texts = [_narrated(m, words[m.task.task_id]) for m in g.tasks if m.task.project == project]
             joined = "".join(texts)
             named = project.endswith("工程") and project != g.title
             parts.append((_project_link(project, joined, ds.config.region) if named else "") + joined)

@@ -313,7 +313,7 @@ def estimate_pages(ctx: dict) -> float:
     for t in ctx["all_tables"]:
         mm = [c["mm"] for c in t["columns"]]
         pt += columns.row_height_pt([c["label"] for c in t["columns"]], mm)
-        pt += sum(columns.row_height_pt([c["text"] for c in r["cells"]], mm) for r in t["rows"])
+        pt += sum(r["pt"] for r in t["rows"])  # measured by fit_widths with these widths
     pt += (len(ctx["groups"]) + 4) * 3 * BODY_LINE_PT  # headings and sentences
     return pt / PAGE_PT + len(ctx["annexes"])  # each annex starts a page
 

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import re
 
-from ..numbers import _CJK, punctuate
+from ..numbers import _CJK, UNITS, punctuate
 
 NOWRAP_OPEN = '<span style="white-space:nowrap">'
-_UNITS = "人次|户次|家次|场次|批次|平方米|平方公里|立方米|公里|千米|延米|万元|亿元|百分点"
 # a number (a range, 万/亿, 余/多 included) and what follows it: a unit, 月/日, %
 NUMBER_UNIT = re.compile(
     r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|"
-    rf"\d+(?:\.\d+)?(?:[—～~\-至]\d+(?:\.\d+)?)?(?:万|亿)?(?:余|多)?(?:%|个百分点|{_UNITS}|[{_CJK}])")
+    rf"\d+(?:\.\d+)?(?:[—～~\-至]\d+(?:\.\d+)?)?(?:万|亿)?(?:余|多)?(?:%|个百分点|{UNITS}|[{_CJK}])")
 _TOKENS = re.compile(r"(<!--.*?-->|<[^>]*>|&[#\w]+;)", re.S)
 _BLOCK_END = re.compile(r"</(p|h\d|li|td|th|div)>", re.I)
 _DANGLING = re.compile(r"[、，；：,;:]+(\s*)$")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ..numbers import tidy
+from ..numbers import UNITS, tidy
 
 END = "。！？"
 NOW = "目前，"
@@ -47,8 +47,7 @@ _SENTENCE_START = r"(?:^|(?<=[。！？]))"
 _NOW_BEFORE = re.compile(rf"{_SENTENCE_START}目前[，,]\s*(?=(?:{_TIME}|{_CONNECTIVE}|{_LIST}))")
 _LEADING_NOW = re.compile(rf"{_SENTENCE_START}目前[，,]?")
 # a figure with its unit (3957户, 9.9万平方米, 85%): what a target says that its progress must repeat
-_UNITS = r"平方米|平方公里|立方米|公里|千米|延米|人次|户次|场次|家次|批次|万元|亿元|个百分点|百分点"
-_FIGURE = re.compile(rf"\d+(?:\.\d+)?(?:万|亿)?(?:%|{_UNITS}|[^\d\s，。；、：,.;:（）()“”])?")
+_FIGURE = re.compile(rf"\d+(?:\.\d+)?(?:万|亿)?(?:%|个百分点|{UNITS}|[^\d\s，。；、：,.;:（）()“”])?")
 _PUNCT = re.compile(r"[，。；、：！？,.;:!?\s“”‘’（）()《》]")
 
 
@@ -182,5 +181,5 @@ def one_now_per_paragraph(sentences: list[str]) -> list[str]:
     out, seen = [], False
     for s in sentences:
         out.append(keep_first_now(s, seen))
-        seen = seen or bool(_LEADING_NOW.search(s)) or "目前" in s
+        seen = seen or "目前" in s  # a 目前 opening a sentence or inside one
     return out
