@@ -75,9 +75,9 @@ def csrf_token(request: Request) -> str:
     return request.session["csrf"]
 
 
-async def checked_form(request: Request, *, files: int = 0):
-    """The POSTed form, or a 403 when its CSRF token is missing or wrong."""
-    form = await request.form(max_files=files, max_fields=20, max_part_size=FORM_LIMIT)
+async def checked_form(request: Request, *, files: int = 0, fields: int = 20):
+    """The POSTed form, or a 403 when its CSRF token is missing or wrong (`fields`: 400 for the settings)."""
+    form = await request.form(max_files=files, max_fields=fields, max_part_size=FORM_LIMIT)
     if not csrf_ok(request.session.get("csrf"), form.get("csrf")):
         raise HTTPException(403, "页面已过期或来源不明（缺少安全校验码）。请刷新页面后重新操作。")
     return form
@@ -124,6 +124,24 @@ def office_user(request: Request) -> User | None:
 
 def is_office(request: Request) -> bool:
     return office_user(request) is not None
+
+
+def require_office(request: Request) -> User:
+    """Go on only for a signed-in office user; else to the login (or the first-start setup)."""
+    user = office_user(request)
+    if user is None:
+        target = "/office/setup" if ctx(request).store.needs_setup() else "/office/login"
+        raise HTTPException(303, headers={"location": target})
+    return user
+
+
+def log_action(request: Request, action: str, detail: str = "", *, user: User | None = None,
+               period: str | None = None) -> None:
+    """An office user's action in 操作记录 (the signed-in user unless named: one who just signed in),
+    under the period the pages show unless given."""
+    c = ctx(request)
+    last = c.workspaces.last()
+    c.store.log((user or require_office(request)).name, action, detail, period or (last.period if last else None))
 
 
 def message_page(request: Request, title: str, text: str, status: int, back: str = "", nav: bool = True) -> Response:

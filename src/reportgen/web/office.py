@@ -19,7 +19,8 @@ from starlette.routing import Route
 
 from ..render.validation import write_report
 from ..model import Report
-from .app import IDLE_MINUTES, OUTPUT_CSP, base_url, checked_form, csrf_token, ctx, office_user, page
+from .app import (IDLE_MINUTES, OUTPUT_CSP, base_url, checked_form, csrf_token, ctx, log_action, office_user,
+                  page, require_office)
 from .builds import outputs, preview_pages, write_zip
 from .department import contact, deadline, file_response
 from .lock import Busy, workspace_lock
@@ -57,23 +58,8 @@ def routes() -> list[Route]:
     ]
 
 
-def _office(request: Request) -> User:
-    """Go on only for a signed-in office user; else to the login (or the first-start setup)."""
-    user = office_user(request)
-    if user is None:
-        target = "/office/setup" if ctx(request).store.needs_setup() else "/office/login"
-        raise HTTPException(303, headers={"location": target})
-    return user
-
-
 def _client(request: Request) -> str:
     return request.client.host if request.client else "?"
-
-
-def _log(request: Request, user: User, action: str, detail: str = "") -> None:
-    c = ctx(request)
-    last = c.workspaces.last()
-    c.store.log(user.name, action, detail, last.period if last else None)
 
 
 async def home(request: Request) -> Response:
@@ -147,7 +133,7 @@ async def setup(request: Request) -> Response:
     user = c.store.set_first_password(hash_password(password), name)
     c.setup_code = ""
     _sign_in(request, user)
-    _log(request, user, "设置密码", "首次设置（终端中的设置链接）")
+    log_action(request, "设置密码", "首次设置（终端中的设置链接）", user=user)
     return RedirectResponse("/office", 303)
 
 
@@ -177,7 +163,7 @@ async def login(request: Request) -> Response:
         return page(request, "login.html", 403, username=name, note="", problem="用户名或密码不对，请重新输入。")
     c.throttle.succeed(name, addr)
     _sign_in(request, user)
-    _log(request, user, "登录")
+    log_action(request, "登录", user=user)
     return RedirectResponse("/office", 303)
 
 
@@ -186,13 +172,13 @@ async def logout(request: Request) -> Response:
     user = office_user(request)
     if user is not None:  # every session of the account ends on the server, copies of the cookie included
         ctx(request).store.end_sessions(user.id)
-        _log(request, user, "退出")
+        log_action(request, "退出", user=user)
     request.session.clear()
     return RedirectResponse("/office/login", 303)
 
 
 async def change_password(request: Request) -> Response:
-    user = _office(request)
+    user = require_office(request)
     c = ctx(request)
     if request.method == "GET":
         return page(request, "password.html", problem="")
@@ -207,13 +193,13 @@ async def change_password(request: Request) -> Response:
         return page(request, "password.html", 400, problem=problem)
     c.store.set_password(user.id, hash_password(password))  # every session of the user ends, on every computer
     _sign_in(request, c.store.user(uid=user.id))
-    _log(request, user, "修改密码", "其他电脑上的登录已全部失效")
+    log_action(request, "修改密码", "其他电脑上的登录已全部失效", user=user)
     return page(request, "message.html", title="密码已修改", text="密码已修改。其他电脑上用这个用户名的登录已全部失效，"
                 "需要用新密码重新登录。", back="/office", ok=True)
 
 
 async def users(request: Request) -> Response:
-    user = _office(request)
+    user = require_office(request)
     c = ctx(request)
     shown = None
     if request.method == "POST":
@@ -226,7 +212,7 @@ async def users(request: Request) -> Response:
                 return page(request, "users.html", 400, users=c.store.users(), me=user, problem=problem, shown=None,
                             base=base_url(request))
             shown = c.store.add_user(name, user.name)
-            _log(request, user, "添加用户", name)
+            log_action(request, "添加用户", name, user=user)
         else:
             target = c.store.user(uid=int(form.get("uid", "0")) if str(form.get("uid", "")).isdigit() else -1)
             if target is None or action not in ("reinvite", "remove"):
@@ -235,10 +221,10 @@ async def users(request: Request) -> Response:
                 if target.id == user.id:
                     raise HTTPException(400, "不能删除自己。请由其他推进办用户操作。")
                 c.store.remove_user(target.id)
-                _log(request, user, "删除用户", target.name)
+                log_action(request, "删除用户", target.name, user=user)
             else:
                 shown = c.store.reinvite(target.id)
-                _log(request, user, "重设用户密码", f"{target.name}：发出新的设置密码链接，原密码和登录失效")
+                log_action(request, "重设用户密码", f"{target.name}：发出新的设置密码链接，原密码和登录失效", user=user)
     return page(request, "users.html", users=c.store.users(), me=user, problem="", shown=shown, base=base_url(request))
 
 
@@ -263,12 +249,12 @@ async def invite(request: Request) -> Response:
     c.store.set_password(user.id, hash_password(password))
     user = c.store.user(uid=user.id)
     _sign_in(request, user)
-    _log(request, user, "设置密码", "通过设置密码链接")
+    log_action(request, "设置密码", "通过设置密码链接", user=user)
     return RedirectResponse("/office", 303)
 
 
 async def audit_log(request: Request) -> Response:
-    _office(request)
+    require_office(request)
     c = ctx(request)
     who = request.query_params.get("actor") or None
     return page(request, "log.html", entries=c.store.audit(actor=who), actor=who)
@@ -309,8 +295,7 @@ def _department_rows(request: Request, snap) -> list[dict]:
     if not snap.period:
         return []
     planned = [d for d in snap.departments.values() if d.in_plan]
-    stopped = c.store.revoked_departments(snap.period)
-    tokens = c.store.tokens(snap.period, [d.name for d in planned if d.name not in stopped])
+    tokens = c.store.tokens(snap.period, [d.name for d in planned])
     web = c.store.submissions(snap.period)
     when = deadline(snap)
     rows = []
@@ -347,7 +332,7 @@ def _filtered(rows: list[dict], status: str, sort: str) -> list[dict]:
 
 
 async def dashboard(request: Request) -> Response:
-    _office(request)
+    require_office(request)
     c = ctx(request)
     if not (c.root / "report.toml").exists():  # an empty folder served: the way in is 新建工作目录
         return RedirectResponse("/office/start", 303)
@@ -376,14 +361,14 @@ def _changes_key(c, snap) -> str:
 
 async def changes(request: Request) -> Response:
     """What the office page's auto refresh asks every few seconds: has anything arrived since it was drawn?"""
-    _office(request)
+    require_office(request)
     c = ctx(request)
     return JSONResponse({"key": _changes_key(c, await c.snapshot())})
 
 
 async def slips(request: Request) -> Response:
     """One printable page per unit: its link as text and QR code, the deadline and whom to call."""
-    _office(request)
+    require_office(request)
     c = ctx(request)
     snap = await c.snapshot()
     only = request.query_params.get("department")
@@ -397,22 +382,22 @@ async def slips(request: Request) -> Response:
 
 
 async def start_build(request: Request) -> Response:
-    user = _office(request)
+    user = require_office(request)
     await checked_form(request)
     ctx(request).builder.start()
-    _log(request, user, "生成材料")
+    log_action(request, "生成材料", user=user)
     return RedirectResponse("/office#build", 303)
 
 
 async def build_status(request: Request) -> Response:
-    _office(request)
+    require_office(request)
     return JSONResponse(ctx(request).builder.status() or {})
 
 
 # ---- links -----------------------------------------------------------------------------
 
 async def links(request: Request) -> Response:
-    user = _office(request)
+    user = require_office(request)
     c = ctx(request)
     snap = await c.snapshot()
     if request.method == "POST":
@@ -422,11 +407,10 @@ async def links(request: Request) -> Response:
         if not snap.period or dept not in planned or action not in ("revoke", "reissue"):
             raise HTTPException(400, "没有这个单位，或操作不对。")
         c.store.revoke(snap.period, dept, reissue=action == "reissue")
-        _log(request, user, "换新链接" if action == "reissue" else "停用链接", f"{dept}：旧链接已失效")
+        log_action(request, "换新链接" if action == "reissue" else "停用链接", f"{dept}：旧链接已失效", user=user)
         return RedirectResponse(f"/office/links?changed={quote(dept)}#changed", 303)
     planned = [d for d in snap.departments.values() if d.in_plan]
-    stopped = c.store.revoked_departments(snap.period) if snap.period else set()
-    tokens = c.store.tokens(snap.period, [d.name for d in planned if d.name not in stopped]) if snap.period else {}
+    tokens = c.store.tokens(snap.period, [d.name for d in planned]) if snap.period else {}
     rows = [dict(dept=d, link=f"{base_url(request)}d/{tokens[d.name].token}" if d.name in tokens else "")
             for d in planned]
     return page(request, "links.html", snap=snap, rows=rows, changed=request.query_params.get("changed", ""))
@@ -435,7 +419,7 @@ async def links(request: Request) -> Response:
 # ---- findings and history --------------------------------------------------------------
 
 async def report(request: Request) -> Response:
-    _office(request)
+    require_office(request)
     snap = await ctx(request).snapshot()
     level = request.query_params.get("level", "")
     groups: dict[str, list] = {}
@@ -450,7 +434,8 @@ async def report(request: Request) -> Response:
 
 async def report_workbook(request: Request) -> Response:
     """校验报告.xlsx of the findings as they are now (outputs/ untouched)."""
-    _log(request, _office(request), "下载", "校验报告")
+    require_office(request)
+    log_action(request, "下载", "校验报告")
     c = ctx(request)
     snap = await c.snapshot()
     target = c.store.folder / "tmp" / f"report-{secrets.token_hex(8)}.xlsx"
@@ -459,7 +444,7 @@ async def report_workbook(request: Request) -> Response:
 
 
 async def history(request: Request) -> Response:
-    _office(request)
+    require_office(request)
     c = ctx(request)
     snap = await c.snapshot()
     dept = request.query_params.get("department") or None
@@ -472,7 +457,7 @@ async def history(request: Request) -> Response:
 
 async def restore(request: Request) -> Response:
     """Make an earlier version the unit's report in use again (the next build uses it)."""
-    user = _office(request)
+    user = require_office(request)
     c = ctx(request)
     await checked_form(request)
     v = c.store.version(request.path_params["vid"])
@@ -482,18 +467,18 @@ async def restore(request: Request) -> Response:
     outcome = await run_in_threadpool(take, c.store, c.workspaces, v, hold=False)
     if not outcome.adopted:
         raise HTTPException(400, "这个版本不能恢复：" + "；".join(i.message for i in outcome.refused))
-    _log(request, user, "恢复版本", f"{v.department}：第{v.id}号版本“{v.original_name}”恢复为在用")
+    log_action(request, "恢复版本", f"{v.department}：第{v.id}号版本“{v.original_name}”恢复为在用", user=user)
     return RedirectResponse(f"/office/history?department={quote(v.department)}&restored={v.id}", 303)
 
 
 async def download_version(request: Request) -> Response:
-    user = _office(request)
+    user = require_office(request)
     c = ctx(request)
     v = c.store.version(request.path_params["vid"])
     path = c.store.version_path(v) if v else None
     if path is None:
         raise HTTPException(404, "没有这个版本的文件（可能已按存储上限清理）。")
-    _log(request, user, "下载", f"{v.department}第{v.id}号版本“{v.original_name}”")
+    log_action(request, "下载", f"{v.department}第{v.id}号版本“{v.original_name}”", user=user)
     return file_response(path, f"{v.department}（第{v.id}号版本）{path.suffix}")
 
 
@@ -508,11 +493,11 @@ async def _output(request: Request, path: str):
 
 
 async def download_output(request: Request) -> Response:
-    user = _office(request)
+    user = require_office(request)
     o = await _output(request, request.path_params["path"])
     inline = request.query_params.get("inline") == "1" and o.format in ("html", "pdf")
     if not inline:
-        _log(request, user, "下载", o.path)
+        log_action(request, "下载", o.path, user=user)
     response = file_response(o.file, Path(o.path).name, inline=inline)
     if o.format == "html":
         response.headers["content-security-policy"] = OUTPUT_CSP
@@ -520,7 +505,7 @@ async def download_output(request: Request) -> Response:
 
 
 async def download_all(request: Request) -> Response:
-    user = _office(request)
+    user = require_office(request)
     c = ctx(request)
     snap = await c.snapshot()
     files = outputs(c.root, snap.period)
@@ -536,12 +521,12 @@ async def download_all(request: Request) -> Response:
         await run_in_threadpool(make)
     except Busy:
         raise HTTPException(429, "正在生成材料，请等生成完成后再下载。") from None
-    _log(request, user, "下载", f"全部材料（zip，{len(files)} 个文件）")
+    log_action(request, "下载", f"全部材料（zip，{len(files)} 个文件）", user=user)
     return file_response(target, f"{snap.period}全部材料.zip", remove=True)
 
 
 async def preview_press(request: Request) -> Response:
-    _office(request)
+    require_office(request)
     c = ctx(request)
     files = [o for o in outputs(c.root, (await c.snapshot()).period) if o.kind == "press-release" and o.format == "html"]
     if not files:
@@ -551,7 +536,7 @@ async def preview_press(request: Request) -> Response:
 
 
 async def preview_briefing(request: Request) -> Response:
-    _office(request)
+    require_office(request)
     c = ctx(request)
     pdf = next((o for o in outputs(c.root, (await c.snapshot()).period) if o.kind == "briefing-pack" and o.format == "pdf"), None)
     if pdf is None:
@@ -561,7 +546,7 @@ async def preview_briefing(request: Request) -> Response:
 
 
 async def preview_page(request: Request) -> Response:
-    _office(request)
+    require_office(request)
     c = ctx(request)
     sha, n = request.path_params["sha"], request.path_params["n"]
     pdf = next((o for o in outputs(c.root, (await c.snapshot()).period) if o.format == "pdf" and o.key == sha), None)

@@ -13,24 +13,10 @@ from starlette.requests import Request
 
 from ...errors import InputError
 from ...read import latest_period
-from ..app import checked_form, ctx, is_office, office_user, page
+from ..app import checked_form, ctx, page
 from ..submit import MAX_UPLOAD, MAX_UPLOAD_MB
 
 TOKEN = re.compile(r"^[0-9a-f]{16}$")
-
-
-def office_only(request: Request) -> None:
-    """Go on only for a signed-in office; else to the login (or the first-start setup)."""
-    if not is_office(request):
-        target = "/office/setup" if ctx(request).store.needs_setup() else "/office/login"
-        raise HTTPException(303, headers={"location": target})
-
-
-def audit(request: Request, action: str, detail: str = "", period: str | None = None) -> None:
-    """The office user's action in 操作记录, as the portal's other pages write theirs."""
-    user = office_user(request)
-    c = ctx(request)
-    c.store.log(user.name if user else "推进办", action, detail, period or current_period(c.root))
 
 
 def has_workspace(root: Path) -> bool:

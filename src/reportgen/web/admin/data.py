@@ -16,10 +16,10 @@ from ...export import FORMATS, default_path, export
 from ...history import COUNT_COLUMNS, history, totals
 from ...read import list_periods
 from ...read.config import default_period
-from ..app import ctx
+from ..app import ctx, log_action, require_office
 from ..builds import outputs
 from ..department import file_response
-from .common import audit, show, need_workspace, office_only
+from .common import show, need_workspace
 
 CHART_W, CHART_H, PAD = 640, 220, 40
 
@@ -55,7 +55,7 @@ def chart(rows: list[dict]) -> dict:
 
 
 async def data(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     try:
         rows, problems = await run_in_threadpool(_summary, root)
@@ -70,7 +70,7 @@ async def data(request: Request) -> Response:
 
 async def download_export(request: Request) -> Response:
     """The file `reportgen export --format FMT` writes, made in the platform's tmp/ (outputs/ untouched)."""
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     fmt = request.path_params["fmt"]
     if fmt not in FORMATS:
@@ -81,13 +81,13 @@ async def download_export(request: Request) -> Response:
         name = default_path(root, fmt).name
     except InputError as e:
         raise HTTPException(400, e.issue.message) from None
-    audit(request, "下载", f"历次数据（{fmt}）")
+    log_action(request, "下载", f"历次数据（{fmt}）")
     return file_response(target, name, remove=True)
 
 
 async def download_earlier(request: Request) -> Response:
     """A document of any period, as listed in that period's manifest."""
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     code = request.path_params["period"]
     if code not in list_periods(root):
@@ -95,5 +95,5 @@ async def download_earlier(request: Request) -> Response:
     found = next((o for o in outputs(root, code) if o.path == request.path_params["path"]), None)
     if found is None:
         raise HTTPException(404, "没有这个文件。")
-    audit(request, "下载", f"{code} {found.path}", code)
+    log_action(request, "下载", f"{code} {found.path}", period=code)
     return file_response(found.file, found.path.rsplit("/", 1)[-1])

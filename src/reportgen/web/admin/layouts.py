@@ -17,9 +17,9 @@ from ...lock import workspace_lock
 from ...render.env import builtin_templates, confined
 from ...render.files import safe_file_name, write_bytes
 from ...templating import TEMPLATE_SUFFIXES, check_templates, preview_press
-from ..app import OUTPUT_CSP
+from ..app import OUTPUT_CSP, log_action, require_office
 from ..department import file_response
-from .common import audit, show, clear, need_workspace, office_only, staging, uploaded
+from .common import show, clear, need_workspace, staging, uploaded
 
 TEMPLATE_NAMES = {
     "press-release.html.j2": "新闻通稿（按工程逐项）", "press-release-completed-first.html.j2": "新闻通稿（先列已完成）",
@@ -54,7 +54,7 @@ def _rows(root: Path) -> list[dict]:
 
 
 async def templates(request: Request, **extra) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     values = dict(rows=_rows(root), result=None)
     values.update(extra)
@@ -62,7 +62,7 @@ async def templates(request: Request, **extra) -> Response:
 
 
 async def download_builtin(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     name = request.path_params["name"]
     path = builtin_templates() / name
     if not _is_template(name) or not path.is_file():
@@ -71,7 +71,7 @@ async def download_builtin(request: Request) -> Response:
 
 
 async def download_own(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     name = request.path_params["name"]
     folder = root / "templates"
@@ -114,7 +114,7 @@ def _check(root: Path, target: Path, name: str, data: bytes) -> dict:
 
 
 async def upload(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     name, data, _ = await uploaded(request)
     if not _is_template(name):
@@ -128,13 +128,13 @@ async def upload(request: Request) -> Response:
             clear(folder)
     result["token"] = token
     if not result["refused"]:
-        audit(request, "启用模板", name)
+        log_action(request, "启用模板", name)
     return await templates(request, result=result)
 
 
 async def trial(request: Request) -> Response:
     """The trial press release made with the uploaded template, shown as a built HTML file is: no script."""
-    office_only(request)
+    require_office(request)
     _, folder = staging(request, "template", request.path_params["token"])
     path = folder / "preview.html"
     if not path.is_file():

@@ -20,10 +20,9 @@ from ...read import department_files
 from ...read.config import PERIOD_KINDS, default_period, read_config, read_period, split_period
 from ...render.files import write_bytes
 from ...settings import save_settings, settings_form
-from ..app import FORM_LIMIT, ctx
+from ..app import checked_form, ctx, log_action, require_office
 from ..department import file_response
-from ..security import csrf_ok
-from .common import audit, show, clear, current_period, has_workspace, need_workspace, office_only, staging, uploaded
+from .common import show, clear, current_period, has_workspace, need_workspace, staging, uploaded
 
 
 def routes() -> list[Route]:
@@ -37,14 +36,6 @@ def routes() -> list[Route]:
         Route("/office/period", period, methods=["GET", "POST"]),
         Route("/office/period/unit", unit_workbook, methods=["POST"]),
     ]
-
-
-async def fields_form(request: Request):
-    """A POSTed form of many fields (the settings), or a 403 without its CSRF token."""
-    form = await request.form(max_files=0, max_fields=400, max_part_size=FORM_LIMIT)
-    if not csrf_ok(request.session.get("csrf"), form.get("csrf")):
-        raise HTTPException(403, "页面已过期或来源不明（缺少安全校验码）。请刷新页面后重新操作。")
-    return form
 
 
 def _problems(e: InputError) -> list:
@@ -83,21 +74,21 @@ def next_period(code: str) -> str:
 
 async def start(request: Request) -> Response:
     """An empty folder served: the office names its region and first period, and the workspace is made as `init` makes it."""
-    office_only(request)
+    require_office(request)
     root = ctx(request).root
     if has_workspace(root):
         return RedirectResponse("/office/settings", 303)
     problems: list = []
     values = {"region": "", "period": periods.current_period(date.today())}
     if request.method == "POST":
-        form = await fields_form(request)
+        form = await checked_form(request, fields=400)
         values = {"region": str(form.get("region", "")).strip(), "period": str(form.get("period", ""))}
         if not values["region"]:
             problems = ["请填写地区名称，例如 示例区。"]
         else:
             try:
                 await run_in_threadpool(periods.init_workspace, root, region=values["region"], period=values["period"])
-                audit(request, "新建工作目录", f"地区：{values['region']}，报告期：{values['period']}", values["period"])
+                log_action(request, "新建工作目录", f"地区：{values['region']}，报告期：{values['period']}", period=values["period"])
                 return RedirectResponse("/office/settings?new=1", 303)
             except InputError as e:
                 problems = [i.message for i in _problems(e)]
@@ -108,19 +99,19 @@ async def start(request: Request) -> Response:
 # ---- 设置 ---------------------------------------------------------------------------------
 
 async def settings(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     code = current_period(root)
     errors: dict[str, str] = {}
     warnings: list = []
     submitted = None
     if request.method == "POST":
-        form = await fields_form(request)
+        form = await checked_form(request, fields=400)
         fields = await run_in_threadpool(settings_form, root, code)
         submitted = {f.name: form.getlist(f.name) if f.kind == "checks" else form.get(f.name, "") for f in fields}
         saved = await run_in_threadpool(save_settings, root, code, submitted)
         if not saved.errors:
-            audit(request, "保存设置", "有提醒" if saved.warnings else "", code)
+            log_action(request, "保存设置", "有提醒" if saved.warnings else "", period=code)
         if not saved.errors and not saved.warnings:
             return RedirectResponse("/office/settings?saved=1", 303)
         errors, warnings = saved.errors, saved.warnings
@@ -177,7 +168,7 @@ def _plan_state(root: Path, code: str):
 
 
 async def plan(request: Request, **extra) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     code = current_period(root)
     if code is None:
@@ -192,7 +183,7 @@ async def plan(request: Request, **extra) -> Response:
 
 
 async def plan_download(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     code = current_period(root)
     path = root / "inputs" / code / "plan.xlsx" if code else None
@@ -221,7 +212,7 @@ def _install_plan(root: Path, code: str, source: Path) -> None:
 
 
 async def plan_upload(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     code = current_period(root)
     if code is None:
@@ -245,15 +236,15 @@ async def plan_upload(request: Request) -> Response:
                                                 units=len(periods.by_lead(new_tasks))))
     await run_in_threadpool(_install_plan, root, code, candidate)
     clear(folder)
-    audit(request, "更换任务清单", f"“{name}”，{len(new_tasks)}项任务", code)
+    log_action(request, "更换任务清单", f"“{name}”，{len(new_tasks)}项任务", period=code)
     return await plan(request, result=dict(name=name, tasks=len(new_tasks), units=len(periods.by_lead(new_tasks))))
 
 
 async def plan_confirm(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     code = current_period(root)
-    form = await fields_form(request)
+    form = await checked_form(request, fields=400)
     token, folder = staging(request, "plan", str(form.get("token", "")))
     candidates = [folder / "plan.xlsx"] if (folder / "plan.xlsx").is_file() else []
     if not candidates or code is None:
@@ -267,7 +258,7 @@ async def plan_confirm(request: Request) -> Response:
         return await plan(request, refused=errors)
     await run_in_threadpool(_install_plan, root, code, candidates[0])
     clear(folder)
-    audit(request, "更换任务清单", f"“{form.get('name', '')}”，{len(new_tasks)}项任务（确认替换）", code)
+    log_action(request, "更换任务清单", f"“{form.get('name', '')}”，{len(new_tasks)}项任务（确认替换）", period=code)
     return await plan(request, result=dict(name=str(form.get("name", "")), tasks=len(new_tasks),
                                            units=len(periods.by_lead(new_tasks))))
 
@@ -298,12 +289,12 @@ async def _period_page(root: Path) -> dict:
 
 
 async def period(request: Request) -> Response:
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
     base = await _period_page(root)
     offered = {c for c, _ in base["choices"]}
     if request.method == "POST":
-        form = await fields_form(request)
+        form = await checked_form(request, fields=400)
         code, text = str(form.get("period", "")), str(form.get("deadline", ""))
         deadline = _deadline(text)
         if code not in offered:
@@ -321,7 +312,7 @@ async def period(request: Request) -> Response:
             return await show(request, "admin/period.html", 400, **{**base, "chosen": code, "deadline": text,
                                                                       "preview": preview, "refused": _problems(e)})
         ctx(request).workspaces.get()  # the new period is the one every page now shows
-        audit(request, "开始新一期", code + (f"，截止日期{deadline.isoformat()}" if deadline else ""), code)
+        log_action(request, "开始新一期", code + (f"，截止日期{deadline.isoformat()}" if deadline else ""), period=code)
         return await show(request, "admin/period.html", **{**await _period_page(root), "done": done},
                           shown=lambda p: p.relative_to(root).as_posix())
     code = request.query_params.get("period", "")
@@ -351,9 +342,9 @@ def _units(root: Path, code: str | None) -> list[str]:
 
 async def unit_workbook(request: Request) -> Response:
     """One unit's workbook and 填报说明 made again, as `reportgen template 单位` makes them (a filled one only when asked)."""
-    office_only(request)
+    require_office(request)
     root = need_workspace(request)
-    form = await fields_form(request)
+    form = await checked_form(request, fields=400)
     code = current_period(root)
     unit, overwrite = str(form.get("department", "")), form.get("overwrite") == "true"
     if unit not in await run_in_threadpool(_units, root, code):
@@ -361,7 +352,7 @@ async def unit_workbook(request: Request) -> Response:
     try:
         written = await run_in_threadpool(lambda: periods.department_template(root, unit, code, overwrite=overwrite))
         remade = dict(unit=unit, files=[p.relative_to(root).as_posix() for p in written], problems=[])
-        audit(request, "重新生成填报表", unit + ("（覆盖已填的表）" if overwrite else ""), code)
+        log_action(request, "重新生成填报表", unit + ("（覆盖已填的表）" if overwrite else ""), period=code)
     except InputError as e:
         remade = dict(unit=unit, files=[], problems=_problems(e))
     return await show(request, "admin/period.html", 400 if remade["problems"] else 200,
