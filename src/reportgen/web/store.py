@@ -23,6 +23,7 @@ from typing import Iterator
 from ..model import Issue
 
 FOLDER = ".reportgen"
+DATABASE = "reportgen.sqlite3"  # in FOLDER
 SCHEMA_VERSION = 2
 
 # Each entry takes the database from the version before it to the next; never edit a released one.
@@ -185,7 +186,7 @@ class Store:
         self.folder = self.root / FOLDER
         self.folder.mkdir(mode=0o700, exist_ok=True)
         (self.folder / "uploads").mkdir(mode=0o700, exist_ok=True)
-        self.path = self.folder / "reportgen.sqlite3"
+        self.path = self.folder / DATABASE
         self._migrate()
 
     # ---- plumbing ----------------------------------------------------------------------
@@ -227,19 +228,6 @@ class Store:
 
     # ---- settings ------------------------------------------------------------------------
 
-    def setting(self, key: str) -> str | None:
-        with self.db() as db:
-            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row["value"] if row else None
-
-    def set_setting(self, key: str, value: str | None) -> None:
-        with self.db() as db:
-            if value is None:
-                db.execute("DELETE FROM settings WHERE key = ?", (key,))
-            else:
-                db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
-
     def secret(self, key: str) -> str:
         """A random value made once and kept (the session signing key, say)."""
         with self.db() as db:
@@ -253,14 +241,16 @@ class Store:
     # ---- department links ----------------------------------------------------------------
 
     def tokens(self, period: str, departments: list[str]) -> dict[str, Token]:
-        """The active link of each department for the period, made for those that have none."""
+        """The active link of each department for the period, made for those that never had one.
+        A department whose link the office stopped (and did not re-issue) has none: it is left out."""
         with self.db() as db:
-            rows = db.execute("SELECT * FROM tokens WHERE period = ? AND revoked_at IS NULL", (period,)).fetchall()
-            found = {r["department"]: Token(**r) for r in rows}
+            rows = db.execute("SELECT * FROM tokens WHERE period = ?", (period,)).fetchall()
+            found = {r["department"]: Token(**r) for r in rows if r["revoked_at"] is None}
+            stopped = {r["department"] for r in rows} - set(found)
             for dept in departments:
-                if dept not in found:
+                if dept not in found and dept not in stopped:
                     found[dept] = self._issue(db, period, dept)
-        return {d: found[d] for d in departments}
+        return {d: found[d] for d in departments if d in found}
 
     def _issue(self, db: sqlite3.Connection, period: str, department: str) -> Token:
         token, created = secrets.token_urlsafe(24), now()
@@ -281,12 +271,6 @@ class Store:
             return None
         return Token(**row)
 
-    def revoked_departments(self, period: str) -> set[str]:
-        """Departments whose link was stopped and not re-issued."""
-        with self.db() as db:
-            rows = db.execute("SELECT department FROM tokens WHERE period = ? GROUP BY department "
-                              "HAVING SUM(revoked_at IS NULL) = 0", (period,)).fetchall()
-        return {r["department"] for r in rows}
 
     # ---- versions and submissions --------------------------------------------------------
 
@@ -410,10 +394,9 @@ class Store:
 
     # ---- office users and sessions --------------------------------------------------------
 
-    def users(self, *, removed: bool = False) -> list[User]:
+    def users(self) -> list[User]:
         with self.db() as db:
-            rows = db.execute("SELECT * FROM users" + ("" if removed else " WHERE removed_at IS NULL") +
-                              " ORDER BY id").fetchall()
+            rows = db.execute("SELECT * FROM users WHERE removed_at IS NULL ORDER BY id").fetchall()
         return [User(**r) for r in rows]
 
     def user(self, *, name: str | None = None, uid: int | None = None, invite: str | None = None) -> User | None:
