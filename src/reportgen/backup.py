@@ -24,9 +24,8 @@ from typing import Callable
 
 from .lock import LOCK_NAME, TEMP_NAME, workspace_lock
 from .read.config import read_config
+from .web.store import DATABASE, FOLDER as RECORD
 
-RECORD = ".reportgen"
-DATABASE = "reportgen.sqlite3"
 # made again when needed: left out of a backup
 SKIPPED_IN_RECORD = {DATABASE, DATABASE + "-wal", DATABASE + "-shm", "uploads", "tmp", "previews"}
 SETTLE_SECONDS = 10.0  # how long an upload still being written may take to finish

@@ -363,9 +363,8 @@ def cmd_serve(args, console: Console) -> int:
 def cmd_backup(args, console: Console) -> int:
     from .backup import BackupError, backup
 
-    wait = lambda text: console.print(f"[yellow]{text}[/yellow]", highlight=False)  # noqa: E731
     try:
-        done = backup(args.workspace, args.to, on_wait=wait)
+        done = backup(args.workspace, args.to, on_wait=_waiting(console))
     except BackupError as e:
         console.print(f"[red]错误[/red] {escape(str(e))}", highlight=False)
         return EXIT_INPUT

@@ -362,7 +362,7 @@ def plan_xlsx(path: Path, kept: dict[str, bytes]) -> XlsxPlan:
                 sheet = by_part.get(part, part)
                 raise too_large(path, f"工作表“{sheet}”的 {scan.far} 单元格超出第 {MAX_COLS} 列，请删除表格右侧的无关内容",
                                 sheet=sheet, cell=scan.far)
-            if scan.cut:  # calamine reads a copy with explicit positions, cut at the row cap (merges then dropped)
+            if scan.cut:  # calamine reads a copy with explicit positions, cut at the row cap, its merged ranges kept
                 body: list[bytes] = []
                 cells = _walk_sheet(z, part, styles, path, collect=body)
                 merges = b"".join(b'<mergeCell ref="%s"/>' % re.sub(r"[^A-Za-z0-9:]", "", m).encode()
