@@ -84,10 +84,15 @@ def contact(snap: Snapshot) -> str:
     return "　".join(p for p in (c.office_contact, c.office_phone) if p)
 
 
+def is_in_use(v: Version | None, d: DeptState | None) -> bool:
+    """Whether the record's latest version of a unit is the file now in departments/ (not one the office put there)."""
+    return v is not None and d is not None and any(p.name == v.current_name for p in d.files)
+
+
 def in_use(c, t: Token, d: DeptState | None) -> Version | None:
     """The record's version now in departments/ (None: nothing, or a file the office put there)."""
     v = c.store.submissions(t.period).get(t.department)
-    return v if v is not None and d is not None and any(p.name == v.current_name for p in d.files) else None
+    return v if is_in_use(v, d) else None
 
 
 async def _page(request: Request, t: Token, status: int = 200, **values) -> Response:

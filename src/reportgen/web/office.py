@@ -22,7 +22,7 @@ from ..model import Report
 from .app import (IDLE_MINUTES, OUTPUT_CSP, base_url, checked_form, csrf_token, ctx, log_action, office_user,
                   page, require_office)
 from .builds import outputs, preview_pages, write_zip
-from .department import contact, deadline, file_response
+from .department import contact, deadline, file_response, is_in_use
 from .lock import Busy, workspace_lock
 from .security import hash_password, password_problem, verify_password
 from .store import User, Version
@@ -302,7 +302,7 @@ def _department_rows(request: Request, snap) -> list[dict]:
     for d in snap.departments.values():
         t = tokens.get(d.name)
         v: Version | None = web.get(d.name)
-        via_web = v is not None and any(p.name == v.current_name for p in d.files)
+        via_web = is_in_use(v, d)
         link = f"{base_url(request)}d/{t.token}" if t else ""
         unfinished = d.state != "已报送"
         rows.append(dict(dept=d, link=link, via_web=via_web, when=v.received_at if via_web else "",
@@ -449,7 +449,8 @@ async def history(request: Request) -> Response:
     snap = await c.snapshot()
     dept = request.query_params.get("department") or None
     versions = c.store.versions(snap.period, dept) if snap.period else []
-    in_use = {r["dept"].name: r["version"] for r in _department_rows(request, snap)} if snap.period else {}
+    in_use = {n: v for n, v in c.store.submissions(snap.period).items()
+              if is_in_use(v, snap.departments.get(n))} if snap.period else {}
     return page(request, "history.html", snap=snap, versions=versions, department=dept, in_use=in_use,
                 departments=list(snap.departments), builds=c.store.builds(limit=20),
                 restored=request.query_params.get("restored", ""))
