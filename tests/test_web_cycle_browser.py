@@ -149,6 +149,8 @@ def test_an_office_runs_a_whole_period_in_the_browser(tmp_path):
             assert periods == {first, then}
             driver.get(base + "/office/data")
             assert all(p.name in driver.page_source for p in units.values())  # the uploads of the period before
+            page = driver.page_source  # each listed with the state the 报送记录 page gives it
+            assert page.count('<span class="tag">在用</span>') >= len(units) and "被新版本替换" not in page
             assert driver.find_elements(By.XPATH, f"//section[.//small[text()='{first}']]//a[contains(., '新闻通稿')]")
         except BaseException:
             steps.save()

@@ -63,7 +63,7 @@ async def data(request: Request) -> Response:
         rows, problems = [], list(e.issues)
     store = ctx(request).store
     earlier = [dict(code=c, label=f"{default_period(c).year}年{default_period(c).label}", files=outputs(root, c),
-                    versions=store.versions(c)) for c in reversed(list_periods(root))]
+                    versions=store.versions(c), in_use=store.submissions(c)) for c in reversed(list_periods(root))]
     return await show(request, "admin/data.html", rows=rows, problems=problems, columns=COUNT_COLUMNS,
                 chart=chart(rows) if rows else None, earlier=earlier)
 
