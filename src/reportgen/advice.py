@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .codes import RATE_RULE, RATE_TYPED
+from .codes import RATE_OPTIONAL, RATE_RULE, RATE_TYPED
 
 # topics of the 常见问题 page, in order
 WORKSPACE, FILES, PLAN, ROWS, CROSS, TEMPLATES = "工作目录与设置", "单位报送的文件", "任务清单", "填报表中的内容", "汇总核对", "自定义模板"
@@ -217,7 +217,7 @@ ADVICE: dict[str, Advice] = {
         "按提示核对完成值和完成率，改正填错的一个；也可以不填完成率，由完成值÷目标值计算。", True),
     "E-RATE-IMPOSSIBLE": Advice(
         ROWS, "完成率大得不合常理，常见原因是把 85 粘贴进百分比格式的单元格，或输入后才把单元格设为百分比格式，显示为 8500%。",
-        f"在完成率单元格中重新输入数字（{RATE_TYPED}）；" + RATE_RULE.split("；")[0] + "。", True),
+        f"在完成率单元格中重新输入数字（{RATE_TYPED}）；" + RATE_OPTIONAL + "。", True),
     "W-RATE-PERCENT-CELL": Advice(
         ROWS, "把 85 粘贴进百分比格式的单元格，或输入后才把单元格设为百分比格式，表中显示为 8500%；与完成值÷目标值相符，已按 85% 计入。",
         f"在该单元格重新输入数字（{RATE_TYPED}），以免转发后被误读。", True),

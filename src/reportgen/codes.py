@@ -15,7 +15,8 @@ from .safetext import clean_text
 # 完成率, said one way in the form's note, 填报说明, 填报单位须知, the messages and the common problems: the rule
 # Excel and WPS follow in a cell formatted as percent (as the form's 完成率 cells are)
 RATE_TYPED = "输入 85 即为 85%"
-RATE_RULE = f"完成率可以不填，由程序按完成值÷目标值计算；要填时直接输入数字，{RATE_TYPED}"
+RATE_OPTIONAL = "完成率可以不填，由程序按完成值÷目标值计算"
+RATE_RULE = f"{RATE_OPTIONAL}；要填时直接输入数字，{RATE_TYPED}"
 
 
 class Code(NamedTuple):

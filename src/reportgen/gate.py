@@ -85,7 +85,7 @@ def blocking_issues(ds: Dataset) -> list[Issue]:
     what the office page lists under its decision, in the terminal's words."""
     contrary = contradictions(ds)
     found = [i for i in ds.report.issues
-             if i.is_error or is_screening(i.code) or i.code in STALE_CODES + OTHER_PERIOD_CODES or i in contrary]
+             if i.is_error or is_screening(i.code) or i.code in STALE_CODES or i in contrary]  # other period: an error
     return sorted(found, key=lambda i: not i.is_error)
 
 
